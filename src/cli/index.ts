@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import { registerPreflight } from "./preflight.js";
+import { registerVerify } from "../verify/cli.js";
+
+const program = new Command("launchpad")
+  .description("Launchpad: the cores of the Launchpad GitHub Actions, from the command line")
+  .option("--verbose", "print debug output, including stack traces of internal errors");
+
+registerVerify(program);
+registerPreflight(program);
+
+await program.parseAsync();

@@ -1,0 +1,63 @@
+import { Octokit } from "@octokit/core";
+import { paginateRest } from "@octokit/plugin-paginate-rest";
+import { restEndpointMethods } from "@octokit/plugin-rest-endpoint-methods";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import type { Logger } from "./logger.js";
+
+const LaunchpadOctokit = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
+export type GitHubClient = InstanceType<typeof LaunchpadOctokit>;
+
+export interface GitHubClientOptions {
+  token: string;
+  /** Defaults to GITHUB_API_URL, then api.github.com: GHES and the test fakes set it. */
+  baseUrl?: string;
+  logger?: Logger;
+  /** Retries for secondary-limit and abuse responses; tests lower it. */
+  maxRateLimitRetries?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function githubApiUrls(env: NodeJS.ProcessEnv = process.env): { rest: string; graphql: string } {
+  const rest = (env.GITHUB_API_URL || "https://api.github.com").replace(/\/$/, "");
+  return { rest, graphql: (env.GITHUB_GRAPHQL_URL || `${rest}/graphql`).replace(/\/$/, "") };
+}
+
+/** The one Octokit factory: REST methods, pagination, retry on 5xx, and throttling per GitHub's rate-limit headers. */
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  const maxRetries = options.maxRateLimitRetries ?? 2;
+  const log = options.logger;
+  return new LaunchpadOctokit({
+    auth: options.token,
+    baseUrl: options.baseUrl ?? githubApiUrls(options.env).rest,
+    userAgent: "launchpad-actions",
+    log: {
+      debug: (message: string) => log?.debug(message),
+      info: (message: string) => log?.debug(message),
+      warn: (message: string) => log?.debug(message),
+      error: (message: string) => log?.debug(message),
+    },
+    throttle: {
+      onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+        log?.warning(`GitHub rate limit hit on ${request.method} ${request.url}; retrying in ${retryAfter}s.`);
+        return retryCount < maxRetries;
+      },
+      onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+        log?.warning(`GitHub secondary rate limit on ${request.method} ${request.url}; retrying in ${retryAfter}s.`);
+        return retryCount < maxRetries;
+      },
+    },
+  });
+}
+
+/** True for the 403/404 a read-only token (fork PRs) gets on writes, so callers can degrade instead of crash. */
+export function isPermissionDenied(error: unknown): boolean {
+  const status = (error as { status?: number })?.status;
+  return status === 403 || status === 404;
+}
+
+/** The repository this run belongs to, from GITHUB_REPOSITORY. */
+export function repoFromEnv(env: NodeJS.ProcessEnv = process.env): { owner: string; repo: string } | undefined {
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
+  return owner && repo ? { owner, repo } : undefined;
+}

@@ -1,0 +1,147 @@
+import { HttpFake, type RecordedRequest, type Reply } from "./http-fake.js";
+
+export interface FakeComment {
+  id: number;
+  issue_number: number;
+  body: string;
+  user: { login: string; type: string };
+}
+
+export interface FakeCheckRun {
+  id: number;
+  name: string;
+  head_sha: string;
+  status?: string;
+  conclusion?: string;
+  output?: { title?: string; summary?: string; text?: string; annotations?: unknown[] };
+  /** Every annotation sent, across the create and all updates (GitHub appends them). */
+  annotations: unknown[];
+}
+
+export interface FakeDeployment {
+  id: number;
+  ref: string;
+  environment: string;
+  statuses: Array<{ state: string; environment_url?: string; log_url?: string; description?: string }>;
+  payload?: unknown;
+}
+
+/**
+ * The subset of GitHub's REST API the suite uses: check runs, issue comments (paginated, as the real API is),
+ * deployments and their statuses, pull requests. `readOnly` answers writes with 403, as a fork PR's token gets.
+ */
+export class GitHubFake extends HttpFake {
+  readOnly = false;
+  /** The login our token acts as; comments it wrote are "ours". */
+  botLogin = "github-actions[bot]";
+  readonly checkRuns: FakeCheckRun[] = [];
+  readonly comments: FakeComment[] = [];
+  readonly deployments: FakeDeployment[] = [];
+  readonly pulls = new Map<number, Record<string, unknown>>();
+  private nextId = 1000;
+
+  constructor() {
+    super();
+    const repo = "/repos/:owner/:repo";
+    this.route("POST", `${repo}/check-runs`, (request) => this.write(() => this.createCheckRun(request)));
+    this.route("PATCH", `${repo}/check-runs/:id`, (request, { id }) => this.write(() => this.updateCheckRun(Number(id), request)));
+    this.route("GET", `${repo}/issues/:number/comments`, (request, { number }) =>
+      paginate(
+        request,
+        this.comments.filter((comment) => comment.issue_number === Number(number)),
+      ),
+    );
+    this.route("POST", `${repo}/issues/:number/comments`, (request, { number }) =>
+      this.write(() => {
+        const comment = { id: this.nextId++, issue_number: Number(number), body: request.json.body, user: { login: this.botLogin, type: "Bot" } };
+        this.comments.push(comment);
+        return { status: 201, body: comment };
+      }),
+    );
+    this.route("PATCH", `${repo}/issues/comments/:id`, (request, { id }) =>
+      this.write(() => {
+        const comment = this.comments.find((candidate) => candidate.id === Number(id));
+        if (!comment) return { status: 404, body: { message: "Not Found" } };
+        comment.body = request.json.body;
+        return { body: comment };
+      }),
+    );
+    this.route("POST", `${repo}/deployments`, (request) =>
+      this.write(() => {
+        const deployment = { id: this.nextId++, ref: request.json.ref, environment: request.json.environment ?? "production", statuses: [], payload: request.json.payload };
+        this.deployments.push(deployment);
+        return { status: 201, body: deployment };
+      }),
+    );
+    this.route("POST", `${repo}/deployments/:id/statuses`, (request, { id }) =>
+      this.write(() => {
+        const deployment = this.deployments.find((candidate) => candidate.id === Number(id));
+        if (!deployment) return { status: 404, body: { message: "Not Found" } };
+        deployment.statuses.push(request.json);
+        return { status: 201, body: { id: this.nextId++, ...request.json } };
+      }),
+    );
+    this.route("GET", `${repo}/deployments/:id/statuses`, (request, { id }) =>
+      paginate(request, this.deployments.find((candidate) => candidate.id === Number(id))?.statuses ?? []),
+    );
+    this.route("GET", `${repo}/pulls/:number`, (_request, { number }) => {
+      const pull = this.pulls.get(Number(number));
+      return pull ? { body: pull } : { status: 404, body: { message: "Not Found" } };
+    });
+    this.route("GET", "/user", () => ({ body: { login: this.botLogin } }));
+  }
+
+  /** Writes fail with 403 on a read-only token, as on fork PRs. */
+  private write(work: () => Reply): Reply {
+    if (this.readOnly) return { status: 403, body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" } };
+    return work();
+  }
+
+  private createCheckRun(request: RecordedRequest): Reply {
+    const body = request.json;
+    const run: FakeCheckRun = { id: this.nextId++, name: body.name, head_sha: body.head_sha, status: body.status, conclusion: body.conclusion, output: body.output, annotations: [] };
+    const invalid = this.appendAnnotations(run, body.output);
+    if (invalid) return invalid;
+    this.checkRuns.push(run);
+    return { status: 201, body: { id: run.id, name: run.name, head_sha: run.head_sha, html_url: `https://github.com/checks/${run.id}` } };
+  }
+
+  private updateCheckRun(id: number, request: RecordedRequest): Reply {
+    const run = this.checkRuns.find((candidate) => candidate.id === id);
+    if (!run) return { status: 404, body: { message: "Not Found" } };
+    const body = request.json;
+    const invalid = this.appendAnnotations(run, body.output);
+    if (invalid) return invalid;
+    Object.assign(run, { status: body.status ?? run.status, conclusion: body.conclusion ?? run.conclusion, output: { ...run.output, ...body.output } });
+    return { body: { id: run.id } };
+  }
+
+  /** Enforces the Checks API limits the real service enforces. */
+  private appendAnnotations(run: FakeCheckRun, output?: FakeCheckRun["output"]): Reply | undefined {
+    if (!output) return undefined;
+    if ((output.annotations?.length ?? 0) > 50) return unprocessable("Only 50 annotations are allowed per request");
+    if ((output.summary?.length ?? 0) > 65_535 || (output.text?.length ?? 0) > 65_535) return unprocessable("output is too long (maximum is 65535 characters)");
+    run.annotations.push(...(output.annotations ?? []));
+    return undefined;
+  }
+}
+
+function unprocessable(message: string): Reply {
+  return { status: 422, body: { message: "Validation Failed", errors: [{ message }] } };
+}
+
+/** Serves a list page by page with a Link header, as GitHub does (per_page defaults to 30). */
+function paginate(request: RecordedRequest, items: unknown[]): Reply {
+  const perPage = Math.min(100, Number(request.query.get("per_page") ?? 30));
+  const page = Number(request.query.get("page") ?? 1);
+  const pages = Math.max(1, Math.ceil(items.length / perPage));
+  const headers: Record<string, string> = {};
+  if (page < pages) {
+    const next = new URL(`http://127.0.0.1${request.path}`);
+    request.query.forEach((value, key) => next.searchParams.set(key, value));
+    next.searchParams.set("page", String(page + 1));
+    next.searchParams.set("per_page", String(perPage));
+    headers.link = `<${request.headers.host ? `http://${request.headers.host}` : ""}${next.pathname}${next.search}>; rel="next"`;
+  }
+  return { body: items.slice((page - 1) * perPage, page * perPage), headers };
+}
