@@ -7,13 +7,16 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var commander__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(179);
+/* harmony import */ var _lib_version_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(471);
 /* harmony import */ var _preflight_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(56);
 /* harmony import */ var _verify_cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(110);
 
 
 
+
 const program = new commander__WEBPACK_IMPORTED_MODULE_0__/* .Command */ .uB("launchpad")
     .description("Launchpad: the cores of the Launchpad GitHub Actions, from the command line")
+    .version(_lib_version_js__WEBPACK_IMPORTED_MODULE_3__/* .LAUNCHPAD_VERSION */ .i)
     .option("--verbose", "print debug output, including stack traces of internal errors");
 (0,_verify_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .registerVerify */ .t)(program);
 (0,_preflight_js__WEBPACK_IMPORTED_MODULE_1__/* .registerPreflight */ .N)(program);
@@ -588,24 +591,28 @@ function table(headers, rows) {
 function truncate(text, limit) {
     if (text.length <= limit)
         return text;
-    const room = limit - TRUNCATION_NOTE.length;
-    const cut = text.lastIndexOf("\n", room);
-    return text.slice(0, cut > room / 2 ? cut : room) + TRUNCATION_NOTE;
+    return cutAtLineBreak(text, limit - TRUNCATION_NOTE.length) + TRUNCATION_NOTE;
 }
 /** Cuts text to at most `limit` UTF-8 bytes, for the job summary file. */
 function truncateBytes(text, limit) {
     if (Buffer.byteLength(text) <= limit)
         return text;
+    const room = limit - Buffer.byteLength(TRUNCATION_NOTE);
     let low = 0;
     let high = text.length;
     while (low < high) {
         const mid = Math.ceil((low + high) / 2);
-        if (Buffer.byteLength(text.slice(0, mid)) + TRUNCATION_NOTE.length <= limit)
+        if (Buffer.byteLength(text.slice(0, mid)) <= room)
             low = mid;
         else
             high = mid - 1;
     }
-    return truncate(text, low + TRUNCATION_NOTE.length);
+    return cutAtLineBreak(text, low) + TRUNCATION_NOTE;
+}
+/** The first `room` characters, ending at the last line break when one is in the second half. */
+function cutAtLineBreak(text, room) {
+    const cut = text.lastIndexOf("\n", room);
+    return text.slice(0, cut > room / 2 ? cut : room);
 }
 function verdict(ok) {
     return ok ? "✅ pass" : "❌ fail";
@@ -616,6 +623,18 @@ function chunk(items, size) {
         chunks.push(items.slice(start, start + size));
     return chunks;
 }
+
+
+/***/ }),
+
+/***/ 471:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   i: () => (/* binding */ LAUNCHPAD_VERSION)
+/* harmony export */ });
+/** The suite's version, recorded in audit rows and shown by `launchpad --version`; a test keeps it equal to package.json's. */
+const LAUNCHPAD_VERSION = "0.1.0";
 
 
 /***/ }),

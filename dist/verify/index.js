@@ -31794,24 +31794,28 @@ function table(headers, rows) {
 function truncate(text, limit) {
     if (text.length <= limit)
         return text;
-    const room = limit - TRUNCATION_NOTE.length;
-    const cut = text.lastIndexOf("\n", room);
-    return text.slice(0, cut > room / 2 ? cut : room) + TRUNCATION_NOTE;
+    return cutAtLineBreak(text, limit - TRUNCATION_NOTE.length) + TRUNCATION_NOTE;
 }
 /** Cuts text to at most `limit` UTF-8 bytes, for the job summary file. */
 function truncateBytes(text, limit) {
     if (Buffer.byteLength(text) <= limit)
         return text;
+    const room = limit - Buffer.byteLength(TRUNCATION_NOTE);
     let low = 0;
     let high = text.length;
     while (low < high) {
         const mid = Math.ceil((low + high) / 2);
-        if (Buffer.byteLength(text.slice(0, mid)) + TRUNCATION_NOTE.length <= limit)
+        if (Buffer.byteLength(text.slice(0, mid)) <= room)
             low = mid;
         else
             high = mid - 1;
     }
-    return truncate(text, low + TRUNCATION_NOTE.length);
+    return cutAtLineBreak(text, low) + TRUNCATION_NOTE;
+}
+/** The first `room` characters, ending at the last line break when one is in the second half. */
+function cutAtLineBreak(text, room) {
+    const cut = text.lastIndexOf("\n", room);
+    return text.slice(0, cut > room / 2 ? cut : room);
 }
 function verdict(ok) {
     return ok ? "✅ pass" : "❌ fail";

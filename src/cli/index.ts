@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { LAUNCHPAD_VERSION } from "../lib/version.js";
 import { registerPreflight } from "./preflight.js";
 import { registerVerify } from "../verify/cli.js";
 
 const program = new Command("launchpad")
   .description("Launchpad: the cores of the Launchpad GitHub Actions, from the command line")
+  .version(LAUNCHPAD_VERSION)
   .option("--verbose", "print debug output, including stack traces of internal errors");
 
 registerVerify(program);

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 
 export interface RecordedRequest {
@@ -58,6 +59,9 @@ export class HttpFake {
   private server?: Server;
   url = "";
 
+  /** With `tls`, it serves HTTPS with that key and certificate (a test-made self-signed one). */
+  constructor(private readonly options: { tls?: { key: string; cert: string } } = {}) {}
+
   route(method: string, path: string, handler: Handler): this {
     this.routes.push({ method, ...compile(path), handler });
     return this;
@@ -74,14 +78,15 @@ export class HttpFake {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((request, response) => {
+    const listener = (request: IncomingMessage, response: ServerResponse) => {
       this.handle(request, response).catch((error: Error) => {
         if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
         response.end(JSON.stringify({ message: `fake crashed: ${error.message}` }));
       });
-    });
+    };
+    this.server = this.options.tls ? createTlsServer(this.options.tls, listener) : createServer(listener);
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `${this.options.tls ? "https" : "http"}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 

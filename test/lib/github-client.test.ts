@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGitHubClient, isPermissionDenied } from "../../src/lib/github.js";
+import { GitHubFake } from "../fakes/github.js";
+
+describe("GitHub client factory", () => {
+  const github = new GitHubFake();
+  beforeAll(async () => {
+    await github.start();
+    for (let index = 0; index < 75; index++) github.comments.push({ id: index + 1, issue_number: 3, body: `comment ${index}`, user: { login: "someone", type: "User" } });
+  });
+  afterAll(() => github.stop());
+
+  it("honours GITHUB_API_URL and follows pagination across pages", async () => {
+    const client = createGitHubClient({ token: "ghs_test", env: { GITHUB_API_URL: github.url } });
+    const comments = await client.paginate(client.rest.issues.listComments, { owner: "o", repo: "r", issue_number: 3, per_page: 30 });
+    expect(comments).toHaveLength(75);
+    expect(github.requestsTo("GET", "/repos/o/r/issues/3/comments")).toHaveLength(3);
+    expect(github.requests[0].headers.authorization).toBe("token ghs_test");
+  });
+
+  it("retries a 5xx and then succeeds", async () => {
+    github.inject({ match: "GET /repos/o/r/pulls/5", status: 502, body: { message: "Bad Gateway" } });
+    github.pulls.set(5, { number: 5, body: "PR body" });
+    const client = createGitHubClient({ token: "ghs_test", baseUrl: github.url });
+    const { data } = await client.rest.pulls.get({ owner: "o", repo: "r", pull_number: 5 });
+    expect(data.body).toBe("PR body");
+    expect(github.requestsTo("GET", "/repos/o/r/pulls/5")).toHaveLength(2);
+  });
+
+  it("recognises the 403 a read-only token gets on writes", async () => {
+    github.readOnly = true;
+    const client = createGitHubClient({ token: "ghs_test", baseUrl: github.url });
+    const failure = await client.rest.checks.create({ owner: "o", repo: "r", name: "quality-gate", head_sha: "abc" }).catch((error: unknown) => error);
+    github.readOnly = false;
+    expect(isPermissionDenied(failure)).toBe(true);
+  });
+});
