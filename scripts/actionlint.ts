@@ -8,7 +8,11 @@ export const WORKFLOW_DIRS = ["workflows", ".github/workflows"];
 export function listWorkflows(root = "."): string[] {
   return WORKFLOW_DIRS.flatMap((dir) => {
     const path = join(root, dir);
-    return existsSync(path) ? readdirSync(path).filter((file) => /\.ya?ml$/.test(file)).map((file) => join(dir, file)) : [];
+    return existsSync(path)
+      ? readdirSync(path)
+          .filter((file) => /\.ya?ml$/.test(file))
+          .map((file) => join(dir, file))
+      : [];
   });
 }
 

@@ -17,9 +17,13 @@ async function build(bundle: Bundle): Promise<void> {
   rmSync(join(out, "index.js"), { force: true });
   const externals = (bundle.shipped ?? []).flatMap((name) => ["-e", name]);
   const started = Date.now();
-  await run(process.execPath, ["node_modules/@vercel/ncc/dist/ncc/cli.js", "build", bundle.entry, "-o", out, "--license", "licenses.txt", "-q", ...externals], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  await run(
+    process.execPath,
+    ["node_modules/@vercel/ncc/dist/ncc/cli.js", "build", bundle.entry, "-o", out, "--license", "licenses.txt", "-q", ...externals],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   for (const name of bundle.shipped ?? []) shipPackage(name, out);
   console.log(`built dist/${bundle.out}/index.js in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }

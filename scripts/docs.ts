@@ -17,7 +17,7 @@ interface Metadata {
   runs: { using: string; post?: string };
 }
 
-const escape = (text: string) => text.trim().replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+const escapeCell = (text: string) => cell(text.trim());
 
 export function renderGenerated(action: string, metadata: Metadata): string {
   const inputs = Object.entries(metadata.inputs ?? {});
@@ -39,13 +39,16 @@ export function renderGenerated(action: string, metadata: Metadata): string {
     "",
     "| name | required | default | description |",
     "| --- | --- | --- | --- |",
-    ...inputs.map(([name, input]) => `| \`${name}\` | ${input.required ? "yes" : "no"} | ${input.default === undefined || input.default === "" ? "—" : `\`${escape(String(input.default))}\``} | ${escape(input.description ?? "")} |`),
+    ...inputs.map(
+      ([name, input]) =>
+        `| \`${name}\` | ${input.required ? "yes" : "no"} | ${input.default === undefined || input.default === "" ? "—" : `\`${escapeCell(String(input.default))}\``} | ${escapeCell(input.description ?? "")} |`,
+    ),
     "",
     "## Outputs",
     "",
     "| name | description |",
     "| --- | --- |",
-    ...outputs.map(([name, output]) => `| \`${name}\` | ${escape(output.description ?? "")} |`),
+    ...outputs.map(([name, output]) => `| \`${name}\` | ${escapeCell(output.description ?? "")} |`),
     "",
     `Runs on \`${metadata.runs.using}\`${metadata.runs.post ? ", with a post step for cleanup" : ""}.`,
     END,
@@ -68,7 +71,15 @@ for (const action of readdirSync("actions").sort()) {
   if (!existsSync(metadataPath)) continue;
   const readmePath = join("actions", action, "README.md");
   const current = existsSync(readmePath) ? readFileSync(readmePath, "utf8") : undefined;
-  const next = render(action, current, parse(readFileSync(metadataPath, "utf8")));
+  let metadata: Metadata;
+  try {
+    metadata = parse(readFileSync(metadataPath, "utf8"));
+  } catch (error) {
+    const at = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
+    console.error(`${metadataPath}:${at ? `${at.line}:${at.col}` : "1:1"}: ${(error as Error).message.split("\n")[0]}`);
+    process.exit(1);
+  }
+  const next = render(action, current, metadata);
   if (next === current) continue;
   stale.push(readmePath);
   if (!check) writeFileSync(readmePath, next);

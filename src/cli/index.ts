@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { LAUNCHPAD_VERSION } from "../lib/version.js";
-import { registerPreflight } from "./preflight.js";
 import { registerVerify } from "../verify/cli.js";
+import { registerPreflight } from "./preflight.js";
 
 const program = new Command("launchpad")
   .description("Launchpad: the cores of the Launchpad GitHub Actions, from the command line")

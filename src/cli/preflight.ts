@@ -6,8 +6,8 @@ import { errorMessage } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import type { Secrets } from "../lib/secrets.js";
 import { table, verdict } from "../lib/summary.js";
-import { cliAction } from "./program.js";
 import { PREFLIGHT_STEPS } from "./preflight-steps.js";
+import { cliAction } from "./program.js";
 
 export interface PreflightContext {
   /** The consumer repo being checked, absolute. */

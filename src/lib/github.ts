@@ -27,9 +27,10 @@ export function githubApiUrls(env: NodeJS.ProcessEnv = process.env): { rest: str
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const maxRetries = options.maxRateLimitRetries ?? 2;
   const log = options.logger;
-  return new LaunchpadOctokit({
+  const urls = githubApiUrls(options.env);
+  const client = new LaunchpadOctokit({
     auth: options.token,
-    baseUrl: options.baseUrl ?? githubApiUrls(options.env).rest,
+    baseUrl: options.baseUrl ?? urls.rest,
     userAgent: "launchpad-actions",
     log: {
       debug: (message: string) => log?.debug(message),
@@ -48,6 +49,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       },
     },
   });
+  // Octokit derives GraphQL's URL from the REST base (rewriting a GHES /api/v3); GITHUB_GRAPHQL_URL is the runner's word for it.
+  const graphqlUrl = options.baseUrl ? `${options.baseUrl.replace(/\/$/, "")}/graphql` : urls.graphql;
+  client.graphql = client.graphql.defaults({ baseUrl: new URL(graphqlUrl).origin, url: graphqlUrl });
+  return client;
 }
 
 /** True for the 403/404 a read-only token (fork PRs) gets on writes, so callers can degrade instead of crash. */

@@ -23,7 +23,9 @@ export function formatPlace(where?: AnnotationPlace): string {
 }
 
 /** A logger for the CLI and for tests: plain lines on the given streams, secrets redacted. */
-export function consoleLogger(options: { verbose?: boolean; redact?: (text: string) => string; write?: (line: string) => void } = {}): Logger {
+export function consoleLogger(
+  options: { verbose?: boolean; redact?: (text: string) => string; write?: (line: string) => void } = {},
+): Logger {
   const redact = options.redact ?? ((text: string) => text);
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   return {

@@ -39,6 +39,11 @@ export class GitHubFake extends HttpFake {
   readonly deployments: FakeDeployment[] = [];
   readonly pulls = new Map<number, Record<string, unknown>>();
   private nextId = 1000;
+  /** Answers GraphQL queries; tests replace it with the shapes they need. */
+  graphql: (query: string, variables: Record<string, unknown>) => unknown = (query) =>
+    /viewer\s*\{\s*login/.test(query)
+      ? { data: { viewer: { login: this.botLogin } } }
+      : { errors: [{ message: "the fake has no answer for this query" }] };
 
   constructor() {
     super();
@@ -53,7 +58,12 @@ export class GitHubFake extends HttpFake {
     );
     this.route("POST", `${repo}/issues/:number/comments`, (request, { number }) =>
       this.write(() => {
-        const comment = { id: this.nextId++, issue_number: Number(number), body: request.json.body, user: { login: this.botLogin, type: "Bot" } };
+        const comment = {
+          id: this.nextId++,
+          issue_number: Number(number),
+          body: request.json.body,
+          user: { login: this.botLogin, type: "Bot" },
+        };
         this.comments.push(comment);
         return { status: 201, body: comment };
       }),
@@ -68,7 +78,13 @@ export class GitHubFake extends HttpFake {
     );
     this.route("POST", `${repo}/deployments`, (request) =>
       this.write(() => {
-        const deployment = { id: this.nextId++, ref: request.json.ref, environment: request.json.environment ?? "production", statuses: [], payload: request.json.payload };
+        const deployment = {
+          id: this.nextId++,
+          ref: request.json.ref,
+          environment: request.json.environment ?? "production",
+          statuses: [],
+          payload: request.json.payload,
+        };
         this.deployments.push(deployment);
         return { status: 201, body: deployment };
       }),
@@ -89,17 +105,30 @@ export class GitHubFake extends HttpFake {
       return pull ? { body: pull } : { status: 404, body: { message: "Not Found" } };
     });
     this.route("GET", "/user", () => ({ body: { login: this.botLogin } }));
+    this.route("POST", "/graphql", (request) => ({ body: this.graphql(request.json?.query ?? "", request.json?.variables ?? {}) }));
   }
 
   /** Writes fail with 403 on a read-only token, as on fork PRs. */
   private write(work: () => Reply): Reply {
-    if (this.readOnly) return { status: 403, body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" } };
+    if (this.readOnly)
+      return {
+        status: 403,
+        body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" },
+      };
     return work();
   }
 
   private createCheckRun(request: RecordedRequest): Reply {
     const body = request.json;
-    const run: FakeCheckRun = { id: this.nextId++, name: body.name, head_sha: body.head_sha, status: body.status, conclusion: body.conclusion, output: body.output, annotations: [] };
+    const run: FakeCheckRun = {
+      id: this.nextId++,
+      name: body.name,
+      head_sha: body.head_sha,
+      status: body.status,
+      conclusion: body.conclusion,
+      output: body.output,
+      annotations: [],
+    };
     const invalid = this.appendAnnotations(run, body.output);
     if (invalid) return invalid;
     this.checkRuns.push(run);
@@ -112,7 +141,11 @@ export class GitHubFake extends HttpFake {
     const body = request.json;
     const invalid = this.appendAnnotations(run, body.output);
     if (invalid) return invalid;
-    Object.assign(run, { status: body.status ?? run.status, conclusion: body.conclusion ?? run.conclusion, output: { ...run.output, ...body.output } });
+    Object.assign(run, {
+      status: body.status ?? run.status,
+      conclusion: body.conclusion ?? run.conclusion,
+      output: { ...run.output, ...body.output },
+    });
     return { body: { id: run.id } };
   }
 
@@ -120,7 +153,8 @@ export class GitHubFake extends HttpFake {
   private appendAnnotations(run: FakeCheckRun, output?: FakeCheckRun["output"]): Reply | undefined {
     if (!output) return undefined;
     if ((output.annotations?.length ?? 0) > 50) return unprocessable("Only 50 annotations are allowed per request");
-    if ((output.summary?.length ?? 0) > 65_535 || (output.text?.length ?? 0) > 65_535) return unprocessable("output is too long (maximum is 65535 characters)");
+    if ((output.summary?.length ?? 0) > 65_535 || (output.text?.length ?? 0) > 65_535)
+      return unprocessable("output is too long (maximum is 65535 characters)");
     run.annotations.push(...(output.annotations ?? []));
     return undefined;
   }
@@ -137,8 +171,7 @@ function paginate(request: RecordedRequest, items: unknown[]): Reply {
   const pages = Math.max(1, Math.ceil(items.length / perPage));
   const headers: Record<string, string> = {};
   if (page < pages) {
-    const next = new URL(`http://127.0.0.1${request.path}`);
-    request.query.forEach((value, key) => next.searchParams.set(key, value));
+    const next = new URL(`http://127.0.0.1${request.path}?${request.query}`);
     next.searchParams.set("page", String(page + 1));
     next.searchParams.set("per_page", String(perPage));
     headers.link = `<${request.headers.host ? `http://${request.headers.host}` : ""}${next.pathname}${next.search}>; rel="next"`;

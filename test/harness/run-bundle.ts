@@ -34,6 +34,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** State saved by the main step, handed to the post step as STATE_ variables. */
   state?: Record<string, string>;
+  /** What `${{ github.token }}` evaluates to in input defaults. */
+  githubToken?: string;
 }
 
 export interface StepResult {
@@ -77,7 +79,8 @@ export function startStep(action: string, phase: "main" | "post", options: RunOp
     GITHUB_PATH: join(temp, "path"),
     GITHUB_EVENT_PATH: join(temp, "event.json"),
   };
-  for (const [name, path] of Object.entries(files)) writeFileSync(path, name === "GITHUB_EVENT_PATH" ? JSON.stringify(options.event ?? {}) : "");
+  for (const [name, path] of Object.entries(files))
+    writeFileSync(path, name === "GITHUB_EVENT_PATH" ? JSON.stringify(options.event ?? {}) : "");
   const runnerTemp = join(temp, "runner-temp");
   mkdirSync(runnerTemp);
   const workspace = options.workspace ?? mkdtempSync(join(tmpdir(), "launchpad-workspace-"));
@@ -102,8 +105,20 @@ export function startStep(action: string, phase: "main" | "post", options: RunOp
     GITHUB_API_URL: "http://127.0.0.1:9/unreachable-github",
     ...files,
   };
+  const expressionValues: Record<string, string> = {
+    "github.token": options.githubToken ?? "ghs_harnessDefaultToken0000000000000000",
+    "github.actor": env.GITHUB_ACTOR,
+    "github.sha": env.GITHUB_SHA,
+    "github.ref": env.GITHUB_REF,
+    "github.repository": env.GITHUB_REPOSITORY,
+    "github.run_id": env.GITHUB_RUN_ID,
+    "github.workspace": env.GITHUB_WORKSPACE,
+    "github.event_name": env.GITHUB_EVENT_NAME,
+    "github.server_url": env.GITHUB_SERVER_URL,
+    "github.api_url": env.GITHUB_API_URL,
+  };
   for (const [name, input] of Object.entries(metadata.inputs ?? {})) {
-    if (input.default !== undefined) env[inputVariable(name)] = String(input.default);
+    if (input.default !== undefined) env[inputVariable(name)] = evaluateDefault(String(input.default), expressionValues);
   }
   for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputVariable(name)] = String(value);
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
@@ -112,7 +127,11 @@ export function startStep(action: string, phase: "main" | "post", options: RunOp
     else env[name] = value;
   }
 
-  const child = spawn(process.execPath, [join(REPO_ROOT, "actions", action, script)], { cwd: workspace, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [join(REPO_ROOT, "actions", action, script)], {
+    cwd: workspace,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   const watchers: Array<() => void> = [];
@@ -165,6 +184,14 @@ export function startStep(action: string, phase: "main" | "post", options: RunOp
       });
     },
   };
+}
+
+/** Evaluates the `${{ github.* }}` expressions the runner allows in input defaults; anything else is a harness gap, said loudly. */
+function evaluateDefault(text: string, values: Record<string, string>): string {
+  return text.replace(/\$\{\{\s*([\w.]+)\s*\}\}/g, (_all, name: string) => {
+    if (!(name in values)) throw new Error(`the harness cannot evaluate \${{ ${name} }} in an input default`);
+    return values[name];
+  });
 }
 
 export function inputVariable(name: string): string {

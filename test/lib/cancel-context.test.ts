@@ -41,7 +41,11 @@ describe("run context", () => {
     writeFileSync(
       eventPath,
       JSON.stringify({
-        pull_request: { number: 7, head: { sha: "headsha", ref: "feature/x", repo: { full_name: "fork/platform" } }, base: { repo: { full_name: "blockbuilders/platform" } } },
+        pull_request: {
+          number: 7,
+          head: { sha: "headsha", ref: "feature/x", repo: { full_name: "fork/platform" } },
+          base: { repo: { full_name: "blockbuilders/platform" } },
+        },
       }),
     );
     const context = readRunContext({

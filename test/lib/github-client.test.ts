@@ -6,7 +6,8 @@ describe("GitHub client factory", () => {
   const github = new GitHubFake();
   beforeAll(async () => {
     await github.start();
-    for (let index = 0; index < 75; index++) github.comments.push({ id: index + 1, issue_number: 3, body: `comment ${index}`, user: { login: "someone", type: "User" } });
+    for (let index = 0; index < 75; index++)
+      github.comments.push({ id: index + 1, issue_number: 3, body: `comment ${index}`, user: { login: "someone", type: "User" } });
   });
   afterAll(() => github.stop());
 
@@ -16,6 +17,16 @@ describe("GitHub client factory", () => {
     expect(comments).toHaveLength(75);
     expect(github.requestsTo("GET", "/repos/o/r/issues/3/comments")).toHaveLength(3);
     expect(github.requests[0].headers.authorization).toBe("token ghs_test");
+  });
+
+  it("sends GraphQL to GITHUB_GRAPHQL_URL", async () => {
+    const client = createGitHubClient({
+      token: "ghs_test",
+      env: { GITHUB_API_URL: `${github.url}/api/v3`, GITHUB_GRAPHQL_URL: `${github.url}/graphql` },
+    });
+    const result = await client.graphql<{ viewer: { login: string } }>("query { viewer { login } }");
+    expect(result.viewer.login).toBe("github-actions[bot]");
+    expect(github.requestsTo("POST", "/graphql")).toHaveLength(1);
   });
 
   it("retries a 5xx and then succeeds", async () => {
@@ -30,7 +41,9 @@ describe("GitHub client factory", () => {
   it("recognises the 403 a read-only token gets on writes", async () => {
     github.readOnly = true;
     const client = createGitHubClient({ token: "ghs_test", baseUrl: github.url });
-    const failure = await client.rest.checks.create({ owner: "o", repo: "r", name: "quality-gate", head_sha: "abc" }).catch((error: unknown) => error);
+    const failure = await client.rest.checks
+      .create({ owner: "o", repo: "r", name: "quality-gate", head_sha: "abc" })
+      .catch((error: unknown) => error);
     github.readOnly = false;
     expect(isPermissionDenied(failure)).toBe(true);
   });

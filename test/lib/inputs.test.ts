@@ -31,7 +31,9 @@ describe("typed input readers", () => {
     const reader = inputs({ a: "90s", b: "15m", c: "1h", d: "250ms", e: "1m30s" });
     expect(["a", "b", "c", "d", "e"].map((name) => reader.duration(name, "1s"))).toEqual([90_000, 900_000, 3_600_000, 250, 90_000]);
     expect(reader.duration("missing", "10s")).toBe(10_000);
-    expect(() => inputs({ t: "10 minutes" }).duration("t", "1s")).toThrow(`Input 't' got "10 minutes"; expected a duration such as 500ms, 90s, 15m or 1h.`);
+    expect(() => inputs({ t: "10 minutes" }).duration("t", "1s")).toThrow(
+      `Input 't' got "10 minutes"; expected a duration such as 500ms, 90s, 15m or 1h.`,
+    );
   });
 
   it("splits lists on newlines and commas, and keeps line numbers for multiline inputs", () => {
@@ -50,7 +52,9 @@ describe("typed input readers", () => {
 
   it("accepts only the listed choices and says which they are", () => {
     const reader = inputs({ target: "qa" });
-    expect(() => reader.choice("target", ["preview", "production"], "preview")).toThrow(`Input 'target' got "qa"; expected one of preview, production.`);
+    expect(() => reader.choice("target", ["preview", "production"], "preview")).toThrow(
+      `Input 'target' got "qa"; expected one of preview, production.`,
+    );
     expect(inputs({}).choice("target", ["preview", "production"], "preview")).toBe("preview");
   });
 });

@@ -25,7 +25,9 @@ describe("retry with full-jitter backoff", () => {
 
   it("gives up after the last attempt with the last error", async () => {
     let calls = 0;
-    await expect(retry(async () => Promise.reject(new Error(`fail ${++calls}`)), { attempts: 3, sleep: async () => {} })).rejects.toThrow("fail 3");
+    await expect(retry(async () => Promise.reject(new Error(`fail ${++calls}`)), { attempts: 3, sleep: async () => {} })).rejects.toThrow(
+      "fail 3",
+    );
   });
 
   it("does not retry errors the caller marks as final", async () => {
@@ -34,7 +36,9 @@ describe("retry with full-jitter backoff", () => {
       calls++;
       throw Object.assign(new Error("unauthorised"), { status: 401 });
     };
-    await expect(retry(work, { attempts: 5, retryable: (error) => (error as { status: number }).status >= 500, sleep: async () => {} })).rejects.toThrow("unauthorised");
+    await expect(
+      retry(work, { attempts: 5, retryable: (error) => (error as { status: number }).status >= 500, sleep: async () => {} }),
+    ).rejects.toThrow("unauthorised");
     expect(calls).toBe(1);
   });
 
@@ -42,7 +46,9 @@ describe("retry with full-jitter backoff", () => {
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(new Error("cancelled")), 20);
-    await expect(retry(async () => Promise.reject(new Error("down")), { attempts: 5, baseMs: 60_000, random: () => 0.99, signal: controller.signal })).rejects.toThrow("cancelled");
+    await expect(
+      retry(async () => Promise.reject(new Error("down")), { attempts: 5, baseMs: 60_000, random: () => 0.99, signal: controller.signal }),
+    ).rejects.toThrow("cancelled");
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

@@ -4,7 +4,15 @@ import { chunk, table, truncate, truncateBytes } from "../../src/lib/summary.js"
 
 describe("summary helpers", () => {
   it("escapes pipes and newlines so one value stays in one cell", () => {
-    expect(table(["a", "b"], [["x|y", "1\n2"], [undefined, 0]])).toBe("| a | b |\n| --- | --- |\n| x\\|y | 1<br>2 |\n| — | 0 |\n");
+    expect(
+      table(
+        ["a", "b"],
+        [
+          ["x|y", "1\n2"],
+          [undefined, 0],
+        ],
+      ),
+    ).toBe("| a | b |\n| --- | --- |\n| x\\|y | 1<br>2 |\n| — | 0 |\n");
   });
 
   it("truncates to the character limit with a note, preferring a line break", () => {

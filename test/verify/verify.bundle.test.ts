@@ -81,7 +81,7 @@ describe("verify action bundle over plain HTTP", () => {
     const errors = result.annotations.filter((annotation) => annotation.level === "error");
     expect(errors).toHaveLength(1);
     expect(errors[0].message).toBe(
-      "Input 'checks' line 2 (\"FETCH /health 200\"): unknown method \"FETCH\" (allowed: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS); expected METHOD /path STATUSES [max-ms=N] [contains=TEXT], e.g. `GET /health 200` or `POST /api/templates 200,401 max-ms=800`.",
+      'Input \'checks\' line 2 ("FETCH /health 200"): unknown method "FETCH" (allowed: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS); expected METHOD /path STATUSES [max-ms=N] [contains=TEXT], e.g. `GET /health 200` or `POST /api/templates 200,401 max-ms=800`.',
     );
     expect(result.stdout).not.toMatch(/\n\s+at /);
     expect(app.requests.length).toBe(requestsBefore);
