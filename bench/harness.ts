@@ -23,6 +23,19 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; re
   return { ms: performance.now() - started, result };
 }
 
+/** Median wall time of `rounds` runs of each, interleaved (a, b, a, b…) after one untimed warm-up of each, so order and JIT warm-up favour neither. */
+export async function compareMedians(rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
+  await a();
+  await b();
+  const times: [number[], number[]] = [[], []];
+  for (let round = 0; round < rounds; round++) {
+    times[0].push((await timed(a)).ms);
+    times[1].push((await timed(b)).ms);
+  }
+  const median = (values: number[]) => values.sort((x, y) => x - y)[Math.floor(values.length / 2)];
+  return [median(times[0]), median(times[1])];
+}
+
 /** Runs work in a fresh Node process and returns its wall time and peak RSS, so memory is measured in isolation. */
 export { measureProcess } from "./measure-process.js";
 

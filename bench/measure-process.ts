@@ -1,7 +1,11 @@
 import { spawn } from "node:child_process";
 
 /** Runs a command and reports its wall time, and the peak RSS the child printed as `peak-rss-kb=N` (process.resourceUsage().maxRSS). */
-export function measureProcess(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ ms: number; peakRssMb: number; stdout: string }> {
+export function measureProcess(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ ms: number; peakRssMb: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "inherit"] });
