@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { cell } from "../src/lib/summary.js";
 
 const BEGIN = "<!-- BEGIN GENERATED: do not edit; `npm run docs` writes this from action.yml -->";
 const END = "<!-- END GENERATED -->";

@@ -30,14 +30,16 @@ export function parseChecks(lines: ReadonlyArray<{ line: number; text: string }>
 }
 
 function parseCheckLine(text: string, line: number, inputName: string): CheckSpec {
-  const fail = (problem: string) => new ConfigurationError(`Input '${inputName}' line ${line} (${JSON.stringify(text)}): ${problem}; expected ${SYNTAX}.`);
+  const fail = (problem: string) =>
+    new ConfigurationError(`Input '${inputName}' line ${line} (${JSON.stringify(text)}): ${problem}; expected ${SYNTAX}.`);
   const [method, path, statusList, ...options] = text.split(/\s+/);
   if (!(CHECK_METHODS as readonly string[]).includes(method?.toUpperCase() ?? "")) {
     throw fail(`unknown method ${JSON.stringify(method)} (allowed: ${CHECK_METHODS.join(", ")})`);
   }
   if (!path?.startsWith("/")) throw fail("the path must start with /");
   const statuses = (statusList ?? "").split(",").filter(Boolean);
-  if (statuses.length === 0 || !statuses.every((status) => STATUS.test(status))) throw fail(`bad status list ${JSON.stringify(statusList ?? "")}`);
+  if (statuses.length === 0 || !statuses.every((status) => STATUS.test(status)))
+    throw fail(`bad status list ${JSON.stringify(statusList ?? "")}`);
   const spec: CheckSpec = { line, text, method: method.toUpperCase() as CheckMethod, path, statuses };
   for (const option of options) {
     const [key, ...rest] = option.split("=");

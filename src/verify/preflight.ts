@@ -15,9 +15,17 @@ export const verifyPreflight: PreflightStep = {
     if (!existsSync(staticDir)) return { ok: false, headline: `no prebuilt output at ${staticDir}`, markdown: "Nothing to serve.\n" };
     const server = await serveStatic(staticDir);
     try {
-      const checks = parseChecks(LOCAL_CHECKS.map((text, index) => ({ line: index + 1, text })), "checks");
-      const result = await runVerify({ url: server.url, checks, tlsMinDays: 0, attempts: 1, timeoutMs: 5_000, retryDelayMs: 200 }, { logger, signal });
-      const headline = result.passed ? `${checks.length} smoke checks passed on .vercel/output/static` : `${result.failed} of ${checks.length} smoke checks failed`;
+      const checks = parseChecks(
+        LOCAL_CHECKS.map((text, index) => ({ line: index + 1, text })),
+        "checks",
+      );
+      const result = await runVerify(
+        { url: server.url, checks, tlsMinDays: 0, attempts: 1, timeoutMs: 5_000, retryDelayMs: 200 },
+        { logger, signal },
+      );
+      const headline = result.passed
+        ? `${checks.length} smoke checks passed on .vercel/output/static`
+        : `${result.failed} of ${checks.length} smoke checks failed`;
       return { ok: result.passed, headline, markdown: result.markdown };
     } finally {
       await server.close();

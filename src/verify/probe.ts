@@ -15,18 +15,26 @@ export function probe(url: URL, method: string, timeoutMs: number, signal?: Abor
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const request = send(url, { method, timeout: timeoutMs, signal, headers: { "user-agent": "launchpad-verify", accept: "*/*" } }, (response) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on("data", (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-      });
-      response.on("end", () =>
-        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), latencyMs: Math.round(performance.now() - started) }),
-      );
-      response.on("error", reject);
-    });
+    const request = send(
+      url,
+      { method, timeout: timeoutMs, signal, headers: { "user-agent": "launchpad-verify", accept: "*/*" } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+        });
+        response.on("end", () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString("utf8"),
+            latencyMs: Math.round(performance.now() - started),
+          }),
+        );
+        response.on("error", reject);
+      },
+    );
     request.on("timeout", () => request.destroy(new Error(`no response within ${timeoutMs}ms`)));
     request.on("error", reject);
     request.end();
@@ -46,7 +54,11 @@ export function readCertificate(url: URL, timeoutMs: number): Promise<Certificat
     const socket = connect({ host, port: Number(url.port || 443), servername: isIp(host) ? undefined : host, timeout: timeoutMs }, () => {
       const certificate: PeerCertificate = socket.getPeerCertificate();
       socket.end();
-      resolve({ subject: String(certificate.subject?.CN ?? ""), issuer: String(certificate.issuer?.CN ?? ""), validTo: new Date(certificate.valid_to) });
+      resolve({
+        subject: String(certificate.subject?.CN ?? ""),
+        issuer: String(certificate.issuer?.CN ?? ""),
+        validTo: new Date(certificate.valid_to),
+      });
     });
     socket.on("timeout", () => socket.destroy(new Error(`no TLS handshake within ${timeoutMs}ms`)));
     socket.on("error", reject);

@@ -12,7 +12,13 @@ export function renderVerifyReport(url: string, result: Omit<VerifyResult, "mark
   ]);
   if (result.tls) {
     const detail = result.tls.daysLeft === undefined ? result.tls.reason : `${result.tls.daysLeft} days left (${result.tls.validTo})`;
-    rows.push(["TLS", "certificate", "—", "—", result.tls.passed ? `${verdict(true)}: ${detail}` : `${verdict(false)}: ${result.tls.reason}`]);
+    rows.push([
+      "TLS",
+      "certificate",
+      "—",
+      "—",
+      result.tls.passed ? `${verdict(true)}: ${detail}` : `${verdict(false)}: ${result.tls.reason}`,
+    ]);
   }
   const headline = result.passed ? `All ${rows.length} checks passed` : `${result.failed} of ${rows.length} checks failed`;
   return `### Verify ${url}\n\n${headline}.\n\n${table(["method", "path", "status", "latency (ms)", "verdict"], rows)}`;

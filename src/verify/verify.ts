@@ -97,7 +97,8 @@ async function runCheck(base: URL, check: CheckSpec, settings: VerifySettings, d
         maxMs: settings.retryDelayMs * 8,
         sleep: deps.sleep,
         signal: deps.signal,
-        onRetry: (error, attempt, delay) => deps.logger.info(`${check.method} ${check.path}: ${(error as Error).message}; try ${attempt + 1} in ${delay}ms`),
+        onRetry: (error, attempt, delay) =>
+          deps.logger.info(`${check.method} ${check.path}: ${(error as Error).message}; try ${attempt + 1} in ${delay}ms`),
       },
     );
     return { check, passed: true, status: response.status, latencyMs: response.latencyMs, attempts };
@@ -111,7 +112,8 @@ async function runCheck(base: URL, check: CheckSpec, settings: VerifySettings, d
 function judge(check: CheckSpec, response: { status: number; body: string; latencyMs: number }): string | undefined {
   if (!statusMatches(check.statuses, response.status)) return `expected status ${check.statuses.join(" or ")}, got ${response.status}`;
   if (check.maxMs !== undefined && response.latencyMs > check.maxMs) return `took ${response.latencyMs}ms, over max-ms=${check.maxMs}`;
-  if (check.contains !== undefined && !response.body.includes(check.contains)) return `body does not contain ${JSON.stringify(check.contains)}`;
+  if (check.contains !== undefined && !response.body.includes(check.contains))
+    return `body does not contain ${JSON.stringify(check.contains)}`;
   return undefined;
 }
 
