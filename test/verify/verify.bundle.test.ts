@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpFake } from "../fakes/http-fake.js";
-import { runStep } from "../harness/run-bundle.js";
+import { runStep, startStep } from "../harness/run-bundle.js";
 import { makeCertificate } from "../support/tls.js";
+import { until } from "../support/wait.js";
 
 const FAST = { "retry-delay": "50ms" };
 
@@ -66,6 +67,18 @@ describe("verify action bundle over plain HTTP", () => {
     const result = await runStep("verify", { inputs: { url: app.url, attempts: 3, ...FAST } });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/expected status 200, got 502; try 2/);
+  });
+
+  it("stops promptly and says so when the job is cancelled mid-request", async () => {
+    app.route("GET", "/hang", () => ({ body: "never in time", delayMs: 20_000 }));
+    const step = startStep("verify", "main", { inputs: { url: app.url, checks: "GET /hang 200", timeout: "60s" } });
+    await until(() => app.requestsTo("GET", "/hang").length > 0, "the request to reach the app");
+    const cancelledAt = Date.now();
+    step.child.kill("SIGINT");
+    const result = await step.result;
+    expect(Date.now() - cancelledAt).toBeLessThan(5_000);
+    expect(result.code).toBe(1);
+    expect(result.annotations.at(-1)?.message).toBe("The job was cancelled (SIGINT).");
   });
 
   it("ends a request at the per-request timeout", async () => {
