@@ -50,7 +50,7 @@ export interface StepResult {
   annotations: Annotation[];
   masks: string[];
   debug: string[];
-  /** Everything a person or a later step could see: for scanning planted secrets. */
+  /** Everything a person or a later step could see, for scanning planted secrets: the runner hides `::add-mask::` lines, so they are left out. */
   visible: string;
 }
 
@@ -162,7 +162,7 @@ export function startStep(action: string, phase: "main" | "post", options: RunOp
         exportedEnv: parseCommandFile(read(files.GITHUB_ENV)),
         summary,
         ...parsed,
-        visible: [stdout, stderr, JSON.stringify(outputs), summary].join("\n"),
+        visible: [stdout.replace(/^::add-mask::.*$/gm, ""), stderr, JSON.stringify(outputs), summary].join("\n"),
       });
     });
   });

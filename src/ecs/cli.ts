@@ -1,0 +1,52 @@
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { cliAction } from "../cli/program.js";
+import { createEcsClients, destroyClients } from "./aws.js";
+import { deployEcs } from "./deploy.js";
+import { parseImage } from "./image.js";
+import { readEcsSettings } from "./settings.js";
+
+/** `launchpad ecs-blue-green`: the action's core from a terminal, with AWS credentials from the standard chain. */
+export function registerEcs(program: Command): void {
+  program
+    .command("ecs-blue-green")
+    .description("Deploy an ECS service blue/green through CodeDeploy (or ECS-native blue/green), or roll it back")
+    .option("--command <command>", "deploy or rollback", "deploy")
+    .requiredOption("--cluster <name>", "ECS cluster")
+    .requiredOption("--service <name>", "ECS service")
+    .requiredOption("--container-name <name>", "the container to update")
+    .option("--image <uri>", "ECR image URI with a tag or digest")
+    .option("--task-definition <file>", "task definition JSON or YAML; default: the service's current one")
+    .option("--environment <NAME=value...>", "environment variables to upsert into the container")
+    .option("--container-port <port>", "container port behind the load balancer")
+    .option("--codedeploy-application <name>", "default AppECS-<cluster>-<service>")
+    .option("--codedeploy-deployment-group <name>", "default DgpECS-<cluster>-<service>")
+    .option("--deployment-config <name>", "e.g. CodeDeployDefault.ECSCanary10Percent5Minutes")
+    .option("--appspec <file>", "AppSpec to load and substitute; default: generated")
+    .option("--hooks <Event=function...>", "lifecycle hook Lambdas")
+    .option("--wait <boolean>", "wait for the deployment to end", "true")
+    .option("--timeout <duration>", "stop with rollback after this long", "60m")
+    .option("--test-url <url>", "test listener URL for the checks at Ready")
+    .option("--test-checks <line...>", "checks in the verify syntax, e.g. 'GET /health 200'")
+    .option("--verify-image <boolean>", "check the image in ECR and pin its digest", "true")
+    .option("--max-critical-findings <n>", "critical scan findings allowed; -1 disables the gate", "0")
+    .option("--poll-interval <duration>", "status poll interval", "15s")
+    .option("--summary <file>", "also write the markdown summary to this file")
+    .action(
+      cliAction(async (run) => {
+        const settings = readEcsSettings(run.inputs, (path) => resolve(path));
+        const clients = createEcsClients({ ecrRegion: settings.image ? parseImage(settings.image)?.ecr?.region : undefined });
+        try {
+          const result = await deployEcs(settings, { clients, logger: run.logger, signal: run.signal, root: process.cwd() });
+          const summaryFile = run.inputs.optional("summary");
+          if (summaryFile) writeFileSync(summaryFile, run.secrets.redact(result.summary));
+          run.print(result.summary);
+          if (result.failure) run.logger.error(result.failure);
+          return result.ok ? 0 : 1;
+        } finally {
+          destroyClients(clients);
+        }
+      }),
+    );
+}

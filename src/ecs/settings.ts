@@ -1,0 +1,132 @@
+import { ConfigurationError } from "../lib/errors.js";
+import type { Inputs } from "../lib/inputs.js";
+import { type CheckSpec, parseChecks } from "../verify/checks.js";
+import { parseImage } from "./image.js";
+
+/** Input, output and state names of the ecs-blue-green action, defined once. */
+export const ECS_INPUTS = {
+  command: "command",
+  cluster: "cluster",
+  service: "service",
+  taskDefinition: "task-definition",
+  containerName: "container-name",
+  image: "image",
+  environment: "environment",
+  containerPort: "container-port",
+  application: "codedeploy-application",
+  deploymentGroup: "codedeploy-deployment-group",
+  deploymentConfig: "deployment-config",
+  appspec: "appspec",
+  hooks: "hooks",
+  wait: "wait",
+  timeout: "timeout",
+  testUrl: "test-url",
+  testChecks: "test-checks",
+  verifyImage: "verify-image",
+  maxCriticalFindings: "max-critical-findings",
+  pollInterval: "poll-interval",
+} as const;
+
+export const ECS_OUTPUTS = {
+  taskDefinitionArn: "task-definition-arn",
+  deploymentId: "deployment-id",
+  imageDigest: "image-digest",
+  status: "status",
+  rolledBack: "rolled-back",
+} as const;
+
+/** What the main step leaves for the post step's backstop. */
+export const ECS_STATE = { deploymentId: "deployment-id", serviceDeployment: "service-deployment-arn", finished: "finished" } as const;
+
+export const HOOK_EVENTS = ["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"] as const;
+export type HookEvent = (typeof HOOK_EVENTS)[number];
+
+export interface EcsSettings {
+  command: "deploy" | "rollback";
+  cluster: string;
+  service: string;
+  /** Path of a JSON or YAML task definition; undefined starts from the service's current one. */
+  taskDefinitionFile?: string;
+  containerName: string;
+  image?: string;
+  environment: Map<string, string>;
+  containerPort?: number;
+  application: string;
+  deploymentGroup: string;
+  deploymentConfig?: string;
+  appspecFile?: string;
+  hooks: Array<{ event: HookEvent; function: string }>;
+  wait: boolean;
+  timeoutMs: number;
+  testUrl?: string;
+  checks: CheckSpec[];
+  verifyImage: boolean;
+  maxCriticalFindings: number;
+  pollIntervalMs: number;
+}
+
+/** Reads and checks every input; relative file paths resolve against `workspace`. */
+export function readEcsSettings(inputs: Inputs, resolvePath: (path: string) => string = (path) => path): EcsSettings {
+  const cluster = inputs.required(ECS_INPUTS.cluster);
+  const service = inputs.required(ECS_INPUTS.service);
+  const command = inputs.choice(ECS_INPUTS.command, ["deploy", "rollback"] as const, "deploy");
+  const image = inputs.optional(ECS_INPUTS.image) || undefined;
+  if (image && !parseImage(image)) {
+    throw new ConfigurationError(
+      `Input '${ECS_INPUTS.image}' got ${JSON.stringify(image)}; expected an image URI with a tag or digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2.`,
+    );
+  }
+  if (command === "deploy" && !image && !inputs.raw(ECS_INPUTS.taskDefinition)) {
+    throw new ConfigurationError(
+      `Input '${ECS_INPUTS.image}' is required when '${ECS_INPUTS.taskDefinition}' is empty: there is nothing new to deploy.`,
+    );
+  }
+  const testUrl = inputs.optional(ECS_INPUTS.testUrl) || undefined;
+  if (testUrl && (!/^https?:\/\/[^/]/.test(testUrl) || !URL.canParse(testUrl))) {
+    throw new ConfigurationError(
+      `Input '${ECS_INPUTS.testUrl}' got ${JSON.stringify(testUrl)}; expected an http:// or https:// URL of the test listener.`,
+    );
+  }
+  const checkLines = inputs.lines(ECS_INPUTS.testChecks);
+  if (checkLines.length && !testUrl)
+    throw new ConfigurationError(
+      `Input '${ECS_INPUTS.testChecks}' needs '${ECS_INPUTS.testUrl}': the checks run against the test listener.`,
+    );
+  const taskDefinition = inputs.optional(ECS_INPUTS.taskDefinition);
+  const appspec = inputs.optional(ECS_INPUTS.appspec);
+  const port = inputs.raw(ECS_INPUTS.containerPort) ? inputs.integer(ECS_INPUTS.containerPort, 0, { min: 1, max: 65535 }) : undefined;
+  return {
+    command,
+    cluster,
+    service,
+    taskDefinitionFile: taskDefinition ? resolvePath(taskDefinition) : undefined,
+    containerName: inputs.required(ECS_INPUTS.containerName),
+    image,
+    environment: inputs.keyValues(ECS_INPUTS.environment),
+    containerPort: port,
+    application: inputs.optional(ECS_INPUTS.application, `AppECS-${cluster}-${service}`),
+    deploymentGroup: inputs.optional(ECS_INPUTS.deploymentGroup, `DgpECS-${cluster}-${service}`),
+    deploymentConfig: inputs.optional(ECS_INPUTS.deploymentConfig) || undefined,
+    appspecFile: appspec ? resolvePath(appspec) : undefined,
+    hooks: readHooks(inputs),
+    wait: inputs.boolean(ECS_INPUTS.wait, true),
+    timeoutMs: inputs.duration(ECS_INPUTS.timeout, "60m"),
+    testUrl,
+    checks: testUrl ? parseChecks(checkLines.length ? checkLines : [{ line: 1, text: "GET /health 200" }], ECS_INPUTS.testChecks) : [],
+    verifyImage: inputs.boolean(ECS_INPUTS.verifyImage, true),
+    maxCriticalFindings: inputs.integer(ECS_INPUTS.maxCriticalFindings, 0, { min: -1 }),
+    pollIntervalMs: inputs.duration(ECS_INPUTS.pollInterval, "15s"),
+  };
+}
+
+function readHooks(inputs: Inputs): EcsSettings["hooks"] {
+  return [...inputs.keyValues(ECS_INPUTS.hooks)].map(([event, fn]) => {
+    if (!(HOOK_EVENTS as readonly string[]).includes(event)) {
+      throw new ConfigurationError(
+        `Input '${ECS_INPUTS.hooks}' names the event ${JSON.stringify(event)}; allowed: ${HOOK_EVENTS.join(", ")}.`,
+      );
+    }
+    if (!fn) throw new ConfigurationError(`Input '${ECS_INPUTS.hooks}': ${event} needs a Lambda function name or ARN after '='.`);
+    return { event: event as HookEvent, function: fn };
+  });
+}
