@@ -2,13 +2,14 @@
  * Gate parsing at scale: a 100,000-testcase JUnit file (2% failing) and a 5,000-file lcov report, parsed in a fresh
  * process; reported against a fresh process that only reads the same files. Run directly, this file is that child.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type BenchRow, type BenchScenario, measureProcess } from "./harness.js";
 
 const TESTCASES = 100_000;
 const LCOV_FILES = 5_000;
+const ROUNDS = 3;
 const HERE = import.meta.filename;
 
 function generate(dir: string): void {
@@ -22,7 +23,9 @@ function generate(dir: string): void {
         test % 50 === 7
           ? `\n      <failure message="expected 41 to be 42 // Object.is equality" type="AssertionError">AssertionError: expected 41 to be 42\n ❯ ${file}:${test + 3}:17\n      </failure>\n    `
           : "";
-      junit.push(`    <testcase classname="${file}" name="module ${suite} &gt; case ${test} handles orders &amp; fills" time="0.001">${failure}</testcase>\n`);
+      junit.push(
+        `    <testcase classname="${file}" name="module ${suite} &gt; case ${test} handles orders &amp; fills" time="0.001">${failure}</testcase>\n`,
+      );
     }
     junit.push("  </testsuite>\n");
   }
@@ -61,20 +64,55 @@ export const gateScenario: BenchScenario = {
     const dir = mkdtempSync(join(tmpdir(), "launchpad-gate-bench-"));
     mkdirSync(join(dir, "reports"));
     mkdirSync(join(dir, "coverage"));
-    generate(dir);
-    const root = resolve(import.meta.dirname, "..");
-    const runChild = async (mode: string) => {
-      const result = await measureProcess(process.execPath, ["--import", "tsx", HERE, mode, dir], { cwd: root });
-      return { ...result, workMs: Number(/work-ms=([\d.]+)/.exec(result.stdout)?.[1]) };
-    };
-    const read = await runChild("read");
-    const parse = await runChild("parse");
-    const note = `${TESTCASES} testcases + ${LCOV_FILES}-file lcov`;
-    return [
-      { scenario: "gate", metric: "parse time", value: parse.workMs, unit: "ms", baseline: read.workMs, maxValue: 1_000, note },
-      { scenario: "gate", metric: "parse peak RSS", value: parse.peakRssMb, unit: "MB", baseline: read.peakRssMb, maxValue: 300, note: "fresh process, incl. tsx" },
-    ];
+    try {
+      generate(dir);
+      return await measure(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   },
 };
+
+async function measure(dir: string): Promise<BenchRow[]> {
+  const root = resolve(import.meta.dirname, "..");
+  const runChild = async (mode: string) => {
+    const result = await measureProcess(process.execPath, ["--import", "tsx", HERE, mode, dir], { cwd: root });
+    return { ...result, workMs: Number(/work-ms=([\d.]+)/.exec(result.stdout)?.[1]) };
+  };
+  // Best of three fresh processes each, alternating, so a busy machine skews both sides alike.
+  const runs: Record<"read" | "parse", Array<Awaited<ReturnType<typeof runChild>>>> = { read: [], parse: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    runs.read.push(await runChild("read"));
+    runs.parse.push(await runChild("parse"));
+  }
+  const best = (mode: "read" | "parse") => ({
+    workMs: Math.min(...runs[mode].map((run) => run.workMs)),
+    ms: Math.min(...runs[mode].map((run) => run.ms)),
+    peakRssMb: Math.max(...runs[mode].map((run) => run.peakRssMb)),
+  });
+  const read = best("read");
+  const parse = best("parse");
+  const note = `${TESTCASES} testcases + ${LCOV_FILES}-file lcov; best of ${ROUNDS}`;
+  return [
+    { scenario: "gate", metric: "parse time", value: parse.workMs, unit: "ms", baseline: read.workMs, maxValue: 1_000, note },
+    {
+      scenario: "gate",
+      metric: "process wall time",
+      value: parse.ms,
+      unit: "ms",
+      baseline: read.ms,
+      note: "node + tsx startup included",
+    },
+    {
+      scenario: "gate",
+      metric: "parse peak RSS",
+      value: parse.peakRssMb,
+      unit: "MB",
+      baseline: read.peakRssMb,
+      maxValue: 300,
+      note: "fresh process, incl. tsx; worst of 3",
+    },
+  ];
+}
 
 if (process.argv[1] === HERE) await child(process.argv[2] ?? "parse", process.argv[3] ?? ".");

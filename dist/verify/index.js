@@ -28378,25 +28378,27 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8182);
-/* harmony import */ var _verify_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4216);
-/* harmony import */ var _verify_verify_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3686);
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7268);
+/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8182);
+/* harmony import */ var _verify_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4216);
+/* harmony import */ var _verify_verify_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3686);
 
 
 
 
 
-await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(async (run) => {
-    const settings = (0,_verify_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .readVerifySettings */ .T1)(run.inputs);
-    const result = await (0,_verify_verify_js__WEBPACK_IMPORTED_MODULE_4__/* .runVerify */ .R)(settings, { logger: run.logger, signal: run.signal });
+
+await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .C)(async (run) => {
+    const settings = (0,_verify_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .readVerifySettings */ .T1)(run.inputs);
+    const result = await (0,_verify_verify_js__WEBPACK_IMPORTED_MODULE_5__/* .runVerify */ .R)(settings, { logger: run.logger, signal: run.signal });
     const report = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(run.context.runnerTemp, "launchpad-verify-report.md");
     (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(report, run.secrets.redact(result.markdown));
-    run.setOutput(_verify_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VERIFY_OUTPUTS */ .xc.passed, result.passed);
-    run.setOutput(_verify_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VERIFY_OUTPUTS */ .xc.failed, result.failed);
-    run.setOutput(_verify_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .VERIFY_OUTPUTS */ .xc.report, report);
+    run.setOutput(_verify_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VERIFY_OUTPUTS */ .xc.passed, result.passed);
+    run.setOutput(_verify_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VERIFY_OUTPUTS */ .xc.failed, result.failed);
+    run.setOutput(_verify_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VERIFY_OUTPUTS */ .xc.report, report);
     await run.writeSummary(result.markdown);
     if (!result.passed)
-        throw new Error(`verify: ${result.failed} check(s) failed against ${settings.url}`);
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .StepFailedError */ .mK(`verify: ${result.failed} check(s) failed against ${settings.url}`);
 });
 
 __webpack_async_result__();
@@ -28411,7 +28413,8 @@ __webpack_async_result__();
 /* harmony export */   Qx: () => (/* binding */ isUserFacing),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   j1: () => (/* binding */ ConfigurationError)
+/* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   mK: () => (/* binding */ StepFailedError)
 /* harmony export */ });
 /* unused harmony export RemoteError */
 /** A mistake in what the user gave us: shown as one line, never with a stack. */
@@ -28433,8 +28436,15 @@ class RemoteError extends Error {
 class CancelledError extends Error {
     name = "CancelledError";
 }
+/** The step did its work and the verdict is "fail" (checks failed, a gate was missed): an outcome, not a bug. */
+class StepFailedError extends Error {
+    name = "StepFailedError";
+}
 function isUserFacing(error) {
-    return error instanceof ConfigurationError || error instanceof RemoteError || error instanceof CancelledError;
+    return (error instanceof ConfigurationError ||
+        error instanceof RemoteError ||
+        error instanceof CancelledError ||
+        error instanceof StepFailedError);
 }
 /** One readable line for any thrown value. */
 function errorMessage(error) {
@@ -31994,7 +32004,11 @@ function probe(url, method, timeoutMs, signal) {
                 if (size <= MAX_BODY_BYTES)
                     chunks.push(chunk);
             });
-            response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), latencyMs: Math.round(performance.now() - started) }));
+            response.on("end", () => resolve({
+                status: response.statusCode ?? 0,
+                body: Buffer.concat(chunks).toString("utf8"),
+                latencyMs: Math.round(performance.now() - started),
+            }));
             response.on("error", reject);
         });
         request.on("timeout", () => request.destroy(new Error(`no response within ${timeoutMs}ms`)));
@@ -32009,7 +32023,11 @@ function readCertificate(url, timeoutMs) {
         const socket = (0,external_node_tls_.connect)({ host, port: Number(url.port || 443), servername: isIp(host) ? undefined : host, timeout: timeoutMs }, () => {
             const certificate = socket.getPeerCertificate();
             socket.end();
-            resolve({ subject: String(certificate.subject?.CN ?? ""), issuer: String(certificate.issuer?.CN ?? ""), validTo: new Date(certificate.valid_to) });
+            resolve({
+                subject: String(certificate.subject?.CN ?? ""),
+                issuer: String(certificate.issuer?.CN ?? ""),
+                validTo: new Date(certificate.valid_to),
+            });
         });
         socket.on("timeout", () => socket.destroy(new Error(`no TLS handshake within ${timeoutMs}ms`)));
         socket.on("error", reject);
@@ -32050,7 +32068,13 @@ function renderVerifyReport(url, result) {
     ]);
     if (result.tls) {
         const detail = result.tls.daysLeft === undefined ? result.tls.reason : `${result.tls.daysLeft} days left (${result.tls.validTo})`;
-        rows.push(["TLS", "certificate", "—", "—", result.tls.passed ? `${(0,summary/* verdict */.WJ)(true)}: ${detail}` : `${(0,summary/* verdict */.WJ)(false)}: ${result.tls.reason}`]);
+        rows.push([
+            "TLS",
+            "certificate",
+            "—",
+            "—",
+            result.tls.passed ? `${(0,summary/* verdict */.WJ)(true)}: ${detail}` : `${(0,summary/* verdict */.WJ)(false)}: ${result.tls.reason}`,
+        ]);
     }
     const headline = result.passed ? `All ${rows.length} checks passed` : `${result.failed} of ${rows.length} checks failed`;
     return `### Verify ${url}\n\n${headline}.\n\n${(0,summary/* table */.tp)(["method", "path", "status", "latency (ms)", "verdict"], rows)}`;

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { StepFailedError } from "../lib/errors.js";
 import { runAction } from "../lib/run-action.js";
 import { readVerifySettings, VERIFY_OUTPUTS } from "../verify/settings.js";
 import { runVerify } from "../verify/verify.js";
@@ -13,5 +14,5 @@ await runAction(async (run) => {
   run.setOutput(VERIFY_OUTPUTS.failed, result.failed);
   run.setOutput(VERIFY_OUTPUTS.report, report);
   await run.writeSummary(result.markdown);
-  if (!result.passed) throw new Error(`verify: ${result.failed} check(s) failed against ${settings.url}`);
+  if (!result.passed) throw new StepFailedError(`verify: ${result.failed} check(s) failed against ${settings.url}`);
 });

@@ -20,8 +20,18 @@ export class CancelledError extends Error {
   override name = "CancelledError";
 }
 
-export function isUserFacing(error: unknown): error is ConfigurationError | RemoteError | CancelledError {
-  return error instanceof ConfigurationError || error instanceof RemoteError || error instanceof CancelledError;
+/** The step did its work and the verdict is "fail" (checks failed, a gate was missed): an outcome, not a bug. */
+export class StepFailedError extends Error {
+  override name = "StepFailedError";
+}
+
+export function isUserFacing(error: unknown): error is ConfigurationError | RemoteError | CancelledError | StepFailedError {
+  return (
+    error instanceof ConfigurationError ||
+    error instanceof RemoteError ||
+    error instanceof CancelledError ||
+    error instanceof StepFailedError
+  );
 }
 
 /** One readable line for any thrown value. */

@@ -7,6 +7,15 @@ import { type Annotation, parseCommandFile, parseStdout } from "./workflow-comma
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 
+/** Every temp dir the harness makes lives under this one; the suite's global teardown removes it (tests may read report files until then). */
+export const HARNESS_TEMP_PREFIX = "launchpad-harness-";
+
+function makeTempDir(prefix: string): string {
+  const parent = join(tmpdir(), `${HARNESS_TEMP_PREFIX}${process.pid}`);
+  mkdirSync(parent, { recursive: true });
+  return mkdtempSync(join(parent, prefix));
+}
+
 export interface ActionMetadata {
   name: string;
   inputs?: Record<string, { description?: string; required?: boolean; default?: string }>;
@@ -70,7 +79,7 @@ export function startStep(action: string, phase: "main" | "post", options: RunOp
   if (metadata.runs.using !== "node24") throw new Error(`${action}: runs.using is ${metadata.runs.using}, not node24`);
   const script = metadata.runs[phase];
   if (!script) throw new Error(`${action} has no ${phase} entry`);
-  const temp = mkdtempSync(join(tmpdir(), `launchpad-${action}-`));
+  const temp = makeTempDir(`launchpad-${action}-`);
   const files = {
     GITHUB_OUTPUT: join(temp, "output"),
     GITHUB_ENV: join(temp, "env"),
@@ -83,7 +92,7 @@ export function startStep(action: string, phase: "main" | "post", options: RunOp
     writeFileSync(path, name === "GITHUB_EVENT_PATH" ? JSON.stringify(options.event ?? {}) : "");
   const runnerTemp = join(temp, "runner-temp");
   mkdirSync(runnerTemp);
-  const workspace = options.workspace ?? mkdtempSync(join(tmpdir(), "launchpad-workspace-"));
+  const workspace = options.workspace ?? makeTempDir("launchpad-workspace-");
 
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",

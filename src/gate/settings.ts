@@ -1,0 +1,172 @@
+import { isAbsolute, resolve } from "node:path";
+import { ConfigurationError } from "../lib/errors.js";
+import type { Inputs } from "../lib/inputs.js";
+import { type GateCommand, type GateKind, SEVERITIES, type Severity } from "./model.js";
+import { parseSize } from "./size.js";
+
+/** Input and output names of the gate action, defined once for the entry, the CLI and action.yml tests. */
+export const INPUTS = {
+  commands: "commands",
+  workingDirectory: "working-directory",
+  junit: "junit",
+  coverage: "coverage",
+  minCoverage: "min-coverage",
+  audit: "audit",
+  maxVulnerabilities: "max-vulnerabilities",
+  bundle: "bundle",
+  bundleBudget: "bundle-budget",
+  githubToken: "github-token",
+  checkName: "check-name",
+  failOn: "fail-on",
+} as const;
+
+export const OUTPUTS = {
+  passed: "passed",
+  testsTotal: "tests-total",
+  testsFailed: "tests-failed",
+  testsSkipped: "tests-skipped",
+  coverage: "coverage",
+  vulnerabilities: "vulnerabilities",
+  bundleSize: "bundle-size",
+  report: "report",
+} as const;
+
+export type AuditSetting = { mode: "none" } | { mode: "npm" | "pnpm" } | { mode: "file"; path: string };
+
+export interface GateSettings {
+  commands: GateCommand[];
+  /** Absolute; commands run here and relative globs resolve from here. */
+  workingDirectory: string;
+  /** Repository root: annotation paths are made relative to it. */
+  workspace: string;
+  junit: string[];
+  coverage: string[];
+  minCoverage: number;
+  audit: AuditSetting;
+  maxVulnerabilities: Partial<Record<Severity, number>>;
+  bundle: string[];
+  /** Gzip bytes; undefined means measure only. */
+  bundleBudget?: number;
+  checkName: string;
+  /** Which gates fail the run: every one by default. */
+  failOn: FailOn;
+}
+
+/** `any` (default), `none`, or a list of gate kinds (`commands`, `tests`, `coverage`, `audit`, `bundle`) and command names. */
+export type FailOn = { all: true } | { all: false; kinds: Set<GateKind>; commands: Set<string> };
+
+const GATE_KINDS: Record<string, GateKind> = {
+  commands: "command",
+  tests: "tests",
+  coverage: "coverage",
+  audit: "audit",
+  bundle: "bundle",
+};
+const COMMAND_LINE = /^([A-Za-z0-9][\w .-]*?)\s*:\s+(\S.*)$/;
+
+export function readGateSettings(inputs: Inputs, where: { workspace: string }): GateSettings {
+  const workspace = resolve(where.workspace);
+  const workingDirectory = resolve(workspace, inputs.optional(INPUTS.workingDirectory, "."));
+  const commands = readCommands(inputs);
+  const bundle = inputs.list(INPUTS.bundle, /\n/);
+  const budgetText = inputs.raw(INPUTS.bundleBudget);
+  const bundleBudget = budgetText ? parseSize(budgetText) : undefined;
+  if (budgetText && bundleBudget === undefined) {
+    throw new ConfigurationError(
+      `Input '${INPUTS.bundleBudget}' got ${JSON.stringify(budgetText)}; expected a gzip size such as 250KB (1000 bytes), 244KiB (1024 bytes) or 1.5MB.`,
+    );
+  }
+  if (bundleBudget !== undefined && bundle.length === 0) {
+    throw new ConfigurationError(
+      `Input '${INPUTS.bundleBudget}' is set but '${INPUTS.bundle}' is empty; list the built assets to measure.`,
+    );
+  }
+  return {
+    commands,
+    workingDirectory,
+    workspace,
+    junit: inputs.list(INPUTS.junit, /\n/),
+    coverage: inputs.list(INPUTS.coverage, /\n/),
+    minCoverage: inputs.number(INPUTS.minCoverage, 80, { min: 0, max: 100 }),
+    audit: readAudit(inputs, workingDirectory),
+    maxVulnerabilities: readMaxVulnerabilities(inputs),
+    bundle,
+    bundleBudget,
+    checkName: inputs.optional(INPUTS.checkName, "quality-gate"),
+    failOn: readFailOn(inputs, commands),
+  };
+}
+
+function readCommands(inputs: Inputs): GateCommand[] {
+  const commands: GateCommand[] = [];
+  for (const { line, text } of inputs.lines(INPUTS.commands)) {
+    const match = COMMAND_LINE.exec(text);
+    if (!match) {
+      throw new ConfigurationError(
+        `Input '${INPUTS.commands}' line ${line}: ${JSON.stringify(text)} is not "name: command", e.g. "lint: pnpm turbo run lint".`,
+      );
+    }
+    const [, name, command] = match;
+    if (commands.some((other) => other.name === name)) {
+      throw new ConfigurationError(
+        `Input '${INPUTS.commands}' line ${line}: the name "${name}" is used twice; give each gate its own name.`,
+      );
+    }
+    commands.push({ name, command, line });
+  }
+  return commands;
+}
+
+function readAudit(inputs: Inputs, workingDirectory: string): AuditSetting {
+  const value = inputs.optional(INPUTS.audit, "none");
+  if (value === "none" || value === "npm" || value === "pnpm") return { mode: value };
+  if (!/\.json$/i.test(value)) {
+    throw new ConfigurationError(
+      `Input '${INPUTS.audit}' got ${JSON.stringify(value)}; expected npm, pnpm, none, or the path of an audit .json file.`,
+    );
+  }
+  return { mode: "file", path: isAbsolute(value) ? value : resolve(workingDirectory, value) };
+}
+
+function readMaxVulnerabilities(inputs: Inputs): Partial<Record<Severity, number>> {
+  const limits: Partial<Record<Severity, number>> = {};
+  const pairs = inputs.raw(INPUTS.maxVulnerabilities)
+    ? inputs.keyValues(INPUTS.maxVulnerabilities, /[\n,]/)
+    : new Map([
+        ["critical", "0"],
+        ["high", "0"],
+      ]);
+  for (const [key, value] of pairs) {
+    const severity = key.toLowerCase() as Severity;
+    if (!SEVERITIES.includes(severity) || !/^\d+$/.test(value)) {
+      throw new ConfigurationError(
+        `Input '${INPUTS.maxVulnerabilities}' got "${key}=${value}"; expected severity=count with a severity among ${SEVERITIES.join(", ")}, e.g. critical=0,high=0.`,
+      );
+    }
+    limits[severity] = Number(value);
+  }
+  return limits;
+}
+
+function readFailOn(inputs: Inputs, commands: GateCommand[]): FailOn {
+  const items = inputs.list(INPUTS.failOn);
+  if (items.length === 0 || (items.length === 1 && items[0] === "any")) return { all: true };
+  const failOn: FailOn = { all: false, kinds: new Set(), commands: new Set() };
+  if (items.length === 1 && items[0] === "none") return failOn;
+  for (const item of items) {
+    if (GATE_KINDS[item]) failOn.kinds.add(GATE_KINDS[item]);
+    else if (commands.some((command) => command.name === item)) failOn.commands.add(item);
+    else {
+      const names = commands.map((command) => command.name);
+      throw new ConfigurationError(
+        `Input '${INPUTS.failOn}' got ${JSON.stringify(item)}; expected any, none, or a list of ${[...Object.keys(GATE_KINDS), ...names].join(", ")}.`,
+      );
+    }
+  }
+  return failOn;
+}
+
+export function isEnforced(failOn: FailOn, kind: GateKind, name: string): boolean {
+  if (failOn.all) return true;
+  return failOn.kinds.has(kind) || (kind === "command" && failOn.commands.has(name));
+}

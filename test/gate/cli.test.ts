@@ -1,0 +1,87 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { gatePreflight } from "../../src/gate/preflight.js";
+import { INPUTS, OUTPUTS } from "../../src/gate/settings.js";
+import { consoleLogger } from "../../src/lib/logger.js";
+import { Secrets } from "../../src/lib/secrets.js";
+import { REPO_ROOT, readActionMetadata } from "../harness/run-bundle.js";
+import { exampleWorkspace, FIXTURES, pathWith } from "./workspace.js";
+
+function launchpad(args: string[], cwd: string) {
+  const env = { ...process.env, PATH: pathWith(), GITHUB_TOKEN: "", GITHUB_REPOSITORY: "", GITHUB_WORKSPACE: "" };
+  // The loader by absolute URL: the command runs in a temp copy with no node_modules of its own.
+  return spawnSync(process.execPath, ["--import", import.meta.resolve("tsx"), join(REPO_ROOT, "src/cli/index.ts"), "gate", ...args], {
+    cwd,
+    env,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+}
+
+describe("launchpad gate", () => {
+  it("prints the same report as the action and exits 1 on a failing pytest run", () => {
+    const workspace = exampleWorkspace();
+    copyFileSync(join(FIXTURES, "pytest-xunit2-failing.xml"), join(workspace, "services/api/reports/pytest.xml"));
+    const run = launchpad(
+      [
+        "--working-directory",
+        "services/api",
+        "--junit",
+        "reports/pytest.xml",
+        "--coverage",
+        "reports/coverage.xml",
+        "--commands",
+        "check: echo checked",
+      ],
+      workspace,
+    );
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain("| tests | 4/5 passed (80%), 1 failed, 1 skipped | 100% pass rate | ❌ fail |");
+    expect(run.stdout).toContain(
+      "| tests.test_strategies.TestValidate › test_must_end_with_action | services/api/tests/test_strategies.py:11 |",
+    );
+    expect(run.stdout).toContain(`Report written to ${join(workspace, ".launchpad/quality-gate-report.md")}`);
+    expect(run.stderr).toContain("▸ check: echo checked");
+  });
+
+  it("exits 2 with one line for a malformed budget", () => {
+    const run = launchpad(["--bundle", "dist/*.js", "--bundle-budget", "lots"], exampleWorkspace());
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split("\n").at(-1)).toMatch(
+      /^launchpad: Input 'bundle-budget' got "lots"; expected a gzip size such as 250KB/,
+    );
+  });
+});
+
+describe("gate preflight", () => {
+  it("gates the example repo: lint, vitest with coverage, build, and the api's pytest reports", async () => {
+    const root = exampleWorkspace();
+    const lines: string[] = [];
+    const outcome = await gatePreflight.run({
+      root,
+      logger: consoleLogger({ write: (line) => lines.push(line) }),
+      secrets: new Secrets(),
+      signal: new AbortController().signal,
+    });
+    expect(outcome.headline).toBe("All 6 gates passed");
+    expect(outcome.ok).toBe(true);
+    expect(outcome.markdown).toContain("| tests | 15/15 passed (100%), 2 skipped | 100% pass rate | ✅ pass |");
+    expect(lines).toContain("▸ test: cd apps/web && vitest run --reporter=junit --outputFile.junit=reports/junit.xml --coverage");
+  });
+});
+
+describe("action.yml", () => {
+  it("declares exactly the inputs and outputs the entry reads and writes, each described", () => {
+    const metadata = readActionMetadata("gate");
+    expect(Object.keys(metadata.inputs ?? {}).sort()).toEqual(Object.values(INPUTS).sort());
+    expect(Object.keys(metadata.outputs ?? {}).sort()).toEqual(Object.values(OUTPUTS).sort());
+    for (const input of Object.values(metadata.inputs ?? {})) {
+      expect(input.description).toBeTruthy();
+      expect(input.default).toBeDefined();
+    }
+    expect(metadata.runs).toEqual({ using: "node24", main: "../../dist/gate/index.js" });
+    expect(metadata.inputs?.["github-token"]?.default).toBe(["$", "{{ github.token }}"].join(""));
+  });
+});
