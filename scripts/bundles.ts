@@ -9,7 +9,7 @@ export interface Bundle {
 }
 
 /** Per-action extras, keyed by action name; anything not listed bundles everything. */
-const SHIPPED_PACKAGES: Record<string, string[]> = {};
+const SHIPPED_PACKAGES: Record<string, string[]> = { seed: ["@electric-sql/pglite"], cli: ["@electric-sql/pglite"] };
 
 /** One bundle per src/actions/<name>.ts, a post bundle per <name>.post.ts, and the CLI. */
 export function listBundles(root = "src"): Bundle[] {

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { registerEcs } from "../ecs/cli.js";
+import { registerGate } from "../gate/cli.js";
 import { LAUNCHPAD_VERSION } from "../lib/version.js";
+import { registerSeed } from "../seed/cli.js";
+import { registerVercel } from "../vercel/cli.js";
 import { registerVerify } from "../verify/cli.js";
 import { registerPreflight } from "./preflight.js";
 
@@ -10,6 +14,10 @@ const program = new Command("launchpad")
   .option("--verbose", "print debug output, including stack traces of internal errors");
 
 registerVerify(program);
+registerVercel(program);
+registerEcs(program);
+registerGate(program);
+registerSeed(program);
 registerPreflight(program);
 
 await program.parseAsync();

@@ -74,7 +74,9 @@ export class HttpFake {
   }
 
   requestsTo(method: string, path: string | RegExp): RecordedRequest[] {
-    return this.requests.filter((request) => request.method === method && (typeof path === "string" ? request.path === path : path.test(request.path)));
+    return this.requests.filter(
+      (request) => request.method === method && (typeof path === "string" ? request.path === path : path.test(request.path)),
+    );
   }
 
   async start(): Promise<this> {
@@ -100,7 +102,14 @@ export class HttpFake {
     for await (const chunk of raw) chunks.push(chunk as Buffer);
     const url = new URL(raw.url ?? "/", "http://fake");
     const body = Buffer.concat(chunks);
-    const request: RecordedRequest = { method: raw.method ?? "GET", path: url.pathname, query: url.searchParams, headers: raw.headers, body, at: Date.now() };
+    const request: RecordedRequest = {
+      method: raw.method ?? "GET",
+      path: url.pathname,
+      query: url.searchParams,
+      headers: raw.headers,
+      body,
+      at: Date.now(),
+    };
     if (body.length && /json/.test(String(raw.headers["content-type"] ?? ""))) {
       try {
         request.json = JSON.parse(body.toString());
@@ -117,7 +126,14 @@ export class HttpFake {
     }
     const reply = fault ?? (await this.dispatch(request));
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
-    const payload = reply.body === undefined ? "" : Buffer.isBuffer(reply.body) ? reply.body : typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
+    const payload =
+      reply.body === undefined
+        ? ""
+        : Buffer.isBuffer(reply.body)
+          ? reply.body
+          : typeof reply.body === "string"
+            ? reply.body
+            : JSON.stringify(reply.body);
     const headers = { "content-type": "application/json", ...reply.headers };
     if (!response.destroyed) {
       response.writeHead(reply.status ?? 200, headers);

@@ -40,7 +40,7 @@ describe("composed workflows", () => {
     mkdirSync(join(root, "workflows"));
     writeFileSync(
       join(root, "workflows/broken.yml"),
-      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n",
+      ["on: push", "jobs:", "  a:", "    runs-on: ubuntu-latest", "    steps:", `      - run: echo $\{{ github.nope }}`, ""].join("\n"),
     );
     const { findings } = await lintWorkflows(root);
     expect(findings.length).toBeGreaterThan(0);

@@ -68898,6 +68898,7 @@ function formatDuration(ms) {
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   j1: () => (/* binding */ ConfigurationError)
 /* harmony export */ });
+/* unused harmony export StepFailedError */
 /** A mistake in what the user gave us: shown as one line, never with a stack. */
 class ConfigurationError extends Error {
     name = "ConfigurationError";
@@ -68917,8 +68918,15 @@ class RemoteError extends Error {
 class CancelledError extends Error {
     name = "CancelledError";
 }
+/** The step did its work and the verdict is "fail" (checks failed, a gate was missed): an outcome, not a bug. */
+class StepFailedError extends Error {
+    name = "StepFailedError";
+}
 function isUserFacing(error) {
-    return error instanceof ConfigurationError || error instanceof RemoteError || error instanceof CancelledError;
+    return (error instanceof ConfigurationError ||
+        error instanceof RemoteError ||
+        error instanceof CancelledError ||
+        error instanceof StepFailedError);
 }
 /** One readable line for any thrown value. */
 function errorMessage(error) {

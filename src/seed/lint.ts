@@ -1,0 +1,191 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import formatsModule from "ajv-formats";
+import { parse } from "yaml";
+import { BUILT_IN_SCHEMAS, ENVELOPE_SCHEMA } from "./schemas.js";
+import { manifestColumns } from "./tables.js";
+import { type Diagnostic, isSecretRef, type Manifest, type ManifestValue } from "./types.js";
+
+const addFormats: (ajv: Ajv) => void = (formatsModule as any).default ?? formatsModule;
+
+/** Schema, secret-reference and cross-row checks over parsed manifests; nothing here touches a database. */
+export function lintManifests(manifests: readonly Manifest[], documents: Map<Manifest, unknown>, root: string): Diagnostic[] {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const envelope = ajv.compile(ENVELOPE_SCHEMA);
+  const found: Diagnostic[] = [];
+  const report = (manifest: Manifest, path: Array<string | number>, message: string, key = false) =>
+    found.push({ ...manifest.locate(path, { key }), message });
+
+  const valid: Manifest[] = [];
+  for (const manifest of manifests) {
+    if (!envelope(documents.get(manifest))) {
+      for (const error of envelope.errors ?? []) reportAjvError(manifest, [], error, report);
+      continue;
+    }
+    valid.push(manifest);
+    const rowSchema = loadRowSchema(manifest, ajv, root, report);
+    const columns = manifestColumns(manifest);
+    manifest.rows.forEach((row, index) => {
+      const absent = columns.filter((column) => !(column in row));
+      if (absent.length)
+        report(
+          manifest,
+          ["rows", index],
+          `row has no ${absent.join(", ")}; every row lists the same columns (write ${absent[0]}: null for NULL)`,
+        );
+      for (const column of manifest.key) {
+        if (row[column] === undefined || row[column] === null)
+          report(manifest, ["rows", index], `row has no value for key column '${column}'`);
+      }
+      checkSecrets(manifest, row, index, report);
+      if (rowSchema && !rowSchema(withoutSecrets(row))) {
+        for (const error of rowSchema.errors ?? []) reportAjvError(manifest, ["rows", index], error, report);
+      }
+    });
+  }
+  checkTables(valid, report);
+  checkDuplicateKeys(valid, report);
+  checkReferences(valid, report);
+  return found.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+}
+
+type Report = (manifest: Manifest, path: Array<string | number>, message: string, key?: boolean) => void;
+
+function loadRowSchema(manifest: Manifest, ajv: Ajv, root: string, report: Report): ValidateFunction | undefined {
+  if (!manifest.schema) return undefined;
+  const builtIn = BUILT_IN_SCHEMAS[manifest.schema];
+  if (builtIn) return ajv.compile(builtIn.row);
+  if (!/\.(json|ya?ml)$/i.test(manifest.schema)) {
+    report(
+      manifest,
+      ["schema"],
+      `unknown schema '${manifest.schema}'; use one of ${Object.keys(BUILT_IN_SCHEMAS).join(", ")} or a path to a JSON Schema file`,
+    );
+    return undefined;
+  }
+  const path = resolve(root, dirname(manifest.file), manifest.schema);
+  try {
+    return ajv.compile(parse(readFileSync(path, "utf8")));
+  } catch (error) {
+    report(manifest, ["schema"], `cannot use JSON Schema ${manifest.schema}: ${(error as Error).message.split("\n")[0]}`);
+    return undefined;
+  }
+}
+
+function reportAjvError(manifest: Manifest, base: Array<string | number>, error: ErrorObject, report: Report): void {
+  const path = [...base, ...pointerSegments(error.instancePath)];
+  const where = error.instancePath ? `${error.instancePath.slice(1).replace(/\//g, ".")} ` : "";
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === "additionalProperties") {
+    report(
+      manifest,
+      [...path, String(params.additionalProperty)],
+      `unknown field '${params.additionalProperty}'${where ? ` in ${where.trim()}` : ""}`,
+      true,
+    );
+  } else if (error.keyword === "enum") {
+    report(
+      manifest,
+      path,
+      `${where}must be one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(", ")}`,
+    );
+  } else {
+    report(manifest, path, `${where}${error.message}`);
+  }
+}
+
+function pointerSegments(pointer: string): Array<string | number> {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function checkSecrets(manifest: Manifest, row: Record<string, ManifestValue>, index: number, report: Report): void {
+  const mustHash = manifest.schema ? (BUILT_IN_SCHEMAS[manifest.schema]?.hashedSecrets ?? []) : [];
+  for (const [column, value] of Object.entries(row)) {
+    const path = ["rows", index, column];
+    if (typeof value === "object" && value !== null && !Array.isArray(value) && "secret" in value) {
+      const extra = Object.keys(value).filter((name) => name !== "secret" && name !== "hash");
+      if (!isSecretRef(value) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value.secret))
+        report(manifest, path, "secret must name an environment variable, e.g. { secret: DEMO_PASSWORD }");
+      else if (value.hash !== undefined && value.hash !== "scrypt") report(manifest, [...path, "hash"], "hash must be scrypt");
+      else if (extra.length)
+        report(manifest, [...path, extra[0]], `unknown field '${extra[0]}' in a secret reference; allowed are secret and hash`, true);
+    } else if (mustHash.includes(column)) {
+      report(manifest, path, `${column} must be a secret reference such as { secret: DEMO_PASSWORD, hash: scrypt }, never a literal`);
+    }
+    if (mustHash.includes(column) && isSecretRef(value) && value.hash === undefined)
+      report(manifest, path, `${column} must be stored hashed: add hash: scrypt`);
+  }
+}
+
+function withoutSecrets(row: Record<string, ManifestValue>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([column, value]) => [column, isSecretRef(value) ? "<secret>" : value]));
+}
+
+function checkTables(manifests: readonly Manifest[], report: Report): void {
+  const seen = new Map<string, Manifest>();
+  for (const manifest of manifests) {
+    const other = seen.get(manifest.table);
+    if (other) report(manifest, ["table"], `table ${manifest.table} is already seeded by ${other.file}; keep one manifest per table`);
+    else seen.set(manifest.table, manifest);
+  }
+}
+
+export function keyText(manifest: Manifest, row: Record<string, ManifestValue>): string {
+  return JSON.stringify(manifest.key.map((column) => scalarText(row[column])));
+}
+
+export function scalarText(value: ManifestValue | undefined): string | null {
+  if (value === undefined || value === null) return null;
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+function checkDuplicateKeys(manifests: readonly Manifest[], report: Report): void {
+  for (const manifest of manifests) {
+    const first = new Map<string, number>();
+    manifest.rows.forEach((row, index) => {
+      const key = keyText(manifest, row);
+      const earlier = first.get(key);
+      if (earlier === undefined) first.set(key, index);
+      else {
+        const at = manifest.locate(["rows", earlier]);
+        report(
+          manifest,
+          ["rows", index, manifest.key[0]],
+          `duplicate key ${manifest.key.map((column) => `${column}=${scalarText(row[column])}`).join(", ")} (first at line ${at.line})`,
+        );
+      }
+    });
+  }
+}
+
+/** Every reference from the built-in schema or the manifest, for lint and for foreign-key ordering without a database. */
+export function referencesOf(manifest: Manifest): Record<string, string> {
+  const builtIn = manifest.schema ? BUILT_IN_SCHEMAS[manifest.schema]?.references : undefined;
+  return { ...builtIn, ...manifest.references };
+}
+
+function checkReferences(manifests: readonly Manifest[], report: Report): void {
+  const byTable = new Map(manifests.map((manifest) => [manifest.table, manifest]));
+  for (const manifest of manifests) {
+    for (const [column, target] of Object.entries(referencesOf(manifest))) {
+      const at = target.lastIndexOf(".");
+      const [table, targetColumn] = [target.slice(0, at), target.slice(at + 1)];
+      const referenced = byTable.get(table);
+      if (!referenced) continue;
+      const known = new Set(referenced.rows.map((row) => scalarText(row[targetColumn])));
+      manifest.rows.forEach((row, index) => {
+        const value = scalarText(row[column]);
+        if (value !== null && !known.has(value)) {
+          report(manifest, ["rows", index, column], `${column}=${value} refers to no ${target} in ${referenced.file}`);
+        }
+      });
+    }
+  }
+}

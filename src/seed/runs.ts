@@ -1,0 +1,223 @@
+import { ConfigurationError, errorMessage } from "../lib/errors.js";
+import type { SeedDatabase } from "./database.js";
+import { applyMigrations, listMigrations } from "./migrations.js";
+import type { SeedReport } from "./report.js";
+import { resolveSecrets } from "./secret-values.js";
+import type { SeedDeps, SeedSettings } from "./seed.js";
+import { manifestEntries, readSnapshot, setDigest, toStored } from "./snapshot.js";
+import { beginLocked, finishRun, insertRun, type RunRecord, readRunSnapshot, recordFailedRun, runIdTaken } from "./store.js";
+import {
+  compareTable,
+  ownedExtras,
+  type PreparedTable,
+  prepareTable,
+  pruneAllSince,
+  pruneTable,
+  tablesOwnedSince,
+  upsertTable,
+} from "./table-ops.js";
+import { foreignKeyOrder } from "./tables.js";
+import type { Manifest, TableCounts } from "./types.js";
+
+function lockOptions(settings: SeedSettings, deps: SeedDeps) {
+  return { timeoutMs: settings.lockTimeoutMs, logger: deps.logger, signal: deps.signal };
+}
+
+/** Tables in foreign-key order, each matched to its table and encoded (secrets resolved, hashes reused). */
+async function prepareAll(db: SeedDatabase, manifests: readonly Manifest[], deps: SeedDeps): Promise<PreparedTable[]> {
+  // Already resolved (and checked) before the database was opened, except for a rollback's stored manifests.
+  const secretValues = resolveSecrets(manifests, deps.env, deps.secrets);
+  const prepared: PreparedTable[] = [];
+  for (const manifest of await foreignKeyOrder(db, manifests)) prepared.push(await prepareTable(db, manifest, secretValues));
+  return prepared;
+}
+
+/**
+ * plan and verify: inside a transaction that is always rolled back, run pending migrations (so new tables can be
+ * compared) and compare every row. plan lists what apply would do; verify lists drift.
+ */
+export async function comparisonRun(
+  db: SeedDatabase,
+  manifests: Manifest[],
+  settings: SeedSettings,
+  deps: SeedDeps,
+  report: SeedReport,
+): Promise<void> {
+  await beginLocked(db, lockOptions(settings, deps));
+  try {
+    report.migrations = await applyMigrations(db, listMigrations(settings.migrationsDir, settings.workspace), "plan", deps.logger);
+    for (const table of await prepareAll(db, manifests, deps)) {
+      const name = table.manifest.table;
+      const comparison = await compareTable(db, table);
+      const extras = await ownedExtras(db, table);
+      const deleting = settings.command === "plan" && table.manifest.prune ? extras : [];
+      report.tables.push({
+        table: name,
+        inserted: comparison.missing.length,
+        updated: comparison.changed.length,
+        deleted: deleting.length,
+        unchanged: comparison.unchanged,
+      });
+      if (settings.command === "plan") {
+        for (const key of comparison.missing) report.changes.push({ table: name, key, action: "insert" });
+        for (const { key, columns } of comparison.changed) report.changes.push({ table: name, key, action: "update", columns });
+        for (const key of deleting) report.changes.push({ table: name, key, action: "delete" });
+      } else {
+        for (const key of comparison.missing) report.drift.push({ table: name, key, kind: "missing" });
+        for (const { key, columns } of comparison.changed) report.drift.push({ table: name, key, kind: "changed", columns });
+        for (const key of extras) report.drift.push({ table: name, key, kind: "extra" });
+      }
+    }
+    if (settings.command === "verify") {
+      for (const migration of report.migrations) report.drift.push({ table: "(migrations)", key: [migration], kind: "missing" });
+    }
+  } finally {
+    await db.query("ROLLBACK");
+  }
+  logCounts(deps, report.tables, settings.command === "plan" ? "would be" : "");
+}
+
+function logCounts(deps: SeedDeps, tables: readonly TableCounts[], mode: string): void {
+  for (const counts of tables) deps.logger.info(countLine(counts, mode));
+}
+
+function countLine(counts: TableCounts, mode = ""): string {
+  const verb = (word: string) => (mode ? `${mode} ${word}` : word);
+  return `${counts.table}: ${counts.inserted} ${verb("inserted")}, ${counts.updated} ${verb("updated")}, ${counts.deleted} ${verb("deleted")}, ${counts.unchanged} unchanged`;
+}
+
+async function ownRunId(db: SeedDatabase, settings: SeedSettings, explicit: string | undefined): Promise<string> {
+  const [exists] = await db.query<{ present: boolean }>(`SELECT to_regclass('launchpad_seed.seed_runs') IS NOT NULL AS present`);
+  if (explicit) {
+    if (exists.present && (await runIdTaken(db, explicit)))
+      throw new ConfigurationError(`Input 'run-id': run ${explicit} is already recorded; choose another id.`);
+    return explicit;
+  }
+  let candidate = settings.defaultRunId;
+  for (let attempt = 2; exists.present && (await runIdTaken(db, candidate)); attempt++) candidate = `${settings.defaultRunId}.${attempt}`;
+  return candidate;
+}
+
+/** Runs `work` in one locked transaction recorded as a seed run; any failure rolls everything back and is recorded. */
+async function recordedTransaction(
+  db: SeedDatabase,
+  settings: SeedSettings,
+  deps: SeedDeps,
+  report: SeedReport,
+  run: Omit<RunRecord, "runId" | "startedAt">,
+  work: (seq: string) => Promise<{ manifests: Manifest[] }>,
+): Promise<void> {
+  const record: RunRecord = { ...run, runId: settings.defaultRunId, startedAt: new Date() };
+  await beginLocked(db, lockOptions(settings, deps));
+  try {
+    record.runId = await ownRunId(db, settings, run.command === "apply" ? settings.runId : undefined);
+    report.runId = record.runId;
+    const seq = await insertRun(db, record);
+    const { manifests } = await work(seq);
+    const entries = manifestEntries(manifests);
+    report.digest = setDigest(entries);
+    const counts = totals(report.tables);
+    await finishRun(db, seq, {
+      manifests: entries,
+      digest: report.digest,
+      counts: { ...counts, tables: report.tables },
+      snapshot: () => manifests.map(toStored),
+    });
+    await db.query("COMMIT");
+    deps.logger.info(`Committed seed run ${record.runId} on ${db.where}.`);
+  } catch (error) {
+    await db.query("ROLLBACK").catch(() => undefined);
+    const message = deps.secrets.redact(errorMessage(error));
+    await recordFailedRun(db, record, { digest: report.digest, error: message }, lockOptions(settings, deps)).catch((recordError) =>
+      deps.logger.warning(`Could not record the failed run: ${deps.secrets.redact(errorMessage(recordError))}`),
+    );
+    throw error;
+  }
+}
+
+export function totals(tables: readonly TableCounts[]): Omit<TableCounts, "table"> {
+  const sum = (field: keyof Omit<TableCounts, "table">) => tables.reduce((total, counts) => total + counts[field], 0);
+  return { inserted: sum("inserted"), updated: sum("updated"), deleted: sum("deleted"), unchanged: sum("unchanged") };
+}
+
+async function upsertAll(
+  db: SeedDatabase,
+  prepared: PreparedTable[],
+  seq: string,
+  deps: SeedDeps,
+  report: SeedReport,
+  pruneSince?: string,
+): Promise<void> {
+  const counts = new Map<string, TableCounts>();
+  for (const table of prepared) {
+    // A cancelled job stops between tables; the transaction is rolled back and nothing is half-applied.
+    deps.signal?.throwIfAborted();
+    const written = await upsertTable(db, table, seq);
+    const row = {
+      table: table.manifest.table,
+      ...written,
+      deleted: 0,
+      unchanged: table.manifest.rows.length - written.inserted - written.updated,
+    };
+    counts.set(row.table, row);
+    deps.logger.info(`${row.table}: ${row.inserted} inserted, ${row.updated} updated`);
+  }
+  // Children before parents, so a foreign key never blocks a prune.
+  for (const table of [...prepared].reverse()) {
+    if (!table.manifest.prune && pruneSince === undefined) continue;
+    const deleted = await pruneTable(db, table, table.manifest.prune ? undefined : pruneSince);
+    counts.get(table.manifest.table)!.deleted = deleted;
+  }
+  report.tables.push(...counts.values());
+}
+
+export async function applyRun(
+  db: SeedDatabase,
+  manifests: Manifest[],
+  settings: SeedSettings,
+  deps: SeedDeps,
+  report: SeedReport,
+): Promise<void> {
+  const { env, operator, gitSha, toolVersion } = settings;
+  await recordedTransaction(db, settings, deps, report, { command: "apply", env, operator, gitSha, toolVersion }, async (seq) => {
+    report.migrations = await applyMigrations(db, listMigrations(settings.migrationsDir, settings.workspace), report.runId!, deps.logger);
+    await upsertAll(db, await prepareAll(db, manifests, deps), seq, deps, report);
+    return { manifests };
+  });
+}
+
+/**
+ * Replays a past run's stored manifests in one transaction and prunes the seeder-owned rows created after it, in any
+ * table. Migrations are not undone: schema changes only move forward.
+ */
+export async function rollbackRun(db: SeedDatabase, settings: SeedSettings, deps: SeedDeps, report: SeedReport): Promise<void> {
+  const target = settings.runId;
+  if (!target) throw new ConfigurationError("rollback needs the run to roll back to: set input 'run-id' (CLI: --run <id>).");
+  const { env, operator, gitSha, toolVersion } = settings;
+  report.rolledBackTo = target;
+  await recordedTransaction(
+    db,
+    settings,
+    deps,
+    report,
+    { command: "rollback", env, operator, gitSha, toolVersion, rollbackOf: target },
+    async (seq) => {
+      const stored = await readRunSnapshot(db, target);
+      if (!stored)
+        throw new ConfigurationError(
+          `Input 'run-id': no succeeded seed run ${target} is recorded in ${db.where}; see the history command.`,
+        );
+      const manifests = readSnapshot(stored.snapshot, target);
+      const prepared = await prepareAll(db, manifests, deps);
+      await upsertAll(db, prepared, seq, deps, report, stored.seq);
+      const replayed = new Set(manifests.map((manifest) => manifest.table));
+      const others = (await tablesOwnedSince(db, stored.seq)).filter((owned) => !replayed.has(owned.table));
+      for (const owned of [...(await foreignKeyOrder(db, others))].reverse()) {
+        const deleted = await pruneAllSince(db, owned.table, owned.key, stored.seq);
+        report.tables.push({ table: owned.table, inserted: 0, updated: 0, deleted, unchanged: 0 });
+        deps.logger.info(`${owned.table}: ${deleted} deleted (seeded after run ${target})`);
+      }
+      return { manifests };
+    },
+  );
+}

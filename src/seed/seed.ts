@@ -1,0 +1,124 @@
+import { ConfigurationError, errorMessage } from "../lib/errors.js";
+import type { Logger } from "../lib/logger.js";
+import type { Secrets } from "../lib/secrets.js";
+import { type OpenOptions, openDatabase, type SeedDatabase } from "./database.js";
+import { lintManifests } from "./lint.js";
+import { loadManifests } from "./manifest.js";
+import { renderSummary, type SeedReport } from "./report.js";
+import { applyRun, comparisonRun, rollbackRun, totals } from "./runs.js";
+import { resolveSecrets } from "./secret-values.js";
+import { manifestEntries, setDigest } from "./snapshot.js";
+import { readHistory } from "./store.js";
+import { type Diagnostic, formatPlaceText, type Manifest, type TableCounts } from "./types.js";
+
+export const SEED_COMMANDS = ["lint", "plan", "apply", "verify", "rollback", "history"] as const;
+export type SeedCommand = (typeof SEED_COMMANDS)[number];
+
+export interface SeedSettings {
+  command: SeedCommand;
+  /** The checkout; reported file paths are relative to it. */
+  workspace: string;
+  manifestsDir: string;
+  /** The migrations folder; skipped when it does not exist. */
+  migrationsDir?: string;
+  /** postgres:// URL, or empty for the embedded PGlite data dir. */
+  databaseUrl: string;
+  pgliteDir: string;
+  env: string;
+  /** apply: this run's id; rollback: the run to roll back to. */
+  runId?: string;
+  /** The id to record when `runId` is not given (apply) or for the rollback run itself; made unique if taken. */
+  defaultRunId: string;
+  operator: string;
+  gitSha: string;
+  lockTimeoutMs: number;
+  toolVersion: string;
+}
+
+export interface SeedDeps {
+  logger: Logger;
+  secrets: Secrets;
+  /** Where `{ secret: NAME }` values are read from. */
+  env: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  /** For tests: open the database some other way. */
+  open?: (options: OpenOptions) => Promise<SeedDatabase>;
+}
+
+export interface SeedResult extends SeedReport {
+  /** false when lint found problems or verify found drift. */
+  ok: boolean;
+  totals: Omit<TableCounts, "table">;
+  summary: string;
+}
+
+/** Runs one seed command end to end and returns counts, drift and the summary markdown. */
+export async function runSeed(settings: SeedSettings, deps: SeedDeps): Promise<SeedResult> {
+  const report: SeedReport = { command: settings.command, tables: [], drift: [], diagnostics: [], changes: [], migrations: [] };
+  if (settings.command !== "history" && settings.command !== "rollback") {
+    const manifests = loadAndLint(settings, report, deps.logger);
+    if (settings.command !== "lint") {
+      if (report.diagnostics.length) throw lintFailure(report.diagnostics);
+      // A missing secret is found (and every value masked) before anything touches the database.
+      resolveSecrets(manifests, deps.env, deps.secrets);
+      await withDatabase(settings, deps, report, (db) =>
+        settings.command === "apply"
+          ? applyRun(db, manifests, settings, deps, report)
+          : comparisonRun(db, manifests, settings, deps, report),
+      );
+    }
+  } else {
+    await withDatabase(settings, deps, report, async (db) => {
+      if (settings.command === "history") report.history = await readHistory(db);
+      else await rollbackRun(db, settings, deps, report);
+    });
+  }
+  const ok = report.diagnostics.length === 0 && report.drift.length === 0;
+  return { ...report, ok, totals: totals(report.tables), summary: deps.secrets.redact(renderSummary(report)) };
+}
+
+function loadAndLint(settings: SeedSettings, report: SeedReport, logger: Logger): Manifest[] {
+  const loaded = loadManifests(settings.manifestsDir, settings.workspace);
+  const diagnostics = [...loaded.diagnostics, ...lintManifests(loaded.manifests, loaded.documents, settings.workspace)];
+  report.diagnostics = diagnostics;
+  for (const problem of diagnostics) {
+    logger.error(problem.message, { file: problem.file, startLine: problem.line, startColumn: problem.col, title: "seed lint" });
+  }
+  const entries = manifestEntries(loaded.manifests);
+  report.manifests = entries;
+  report.digest = setDigest(entries);
+  if (!diagnostics.length)
+    logger.info(`${loaded.manifests.length} manifests, ${entries.reduce((sum, entry) => sum + entry.rows, 0)} rows: lint clean.`);
+  return loaded.manifests;
+}
+
+function lintFailure(diagnostics: Diagnostic[]): ConfigurationError {
+  const [first] = diagnostics;
+  const more = diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more problems)` : "";
+  return new ConfigurationError(`${formatPlaceText(first)}: ${first.message}${more}`);
+}
+
+async function withDatabase(
+  settings: SeedSettings,
+  deps: SeedDeps,
+  report: SeedReport,
+  work: (db: SeedDatabase) => Promise<void>,
+): Promise<void> {
+  const open = deps.open ?? openDatabase;
+  const db = await open({
+    databaseUrl: settings.databaseUrl,
+    pgliteDir: settings.pgliteDir,
+    lockTimeoutMs: settings.lockTimeoutMs,
+    logger: deps.logger,
+    signal: deps.signal,
+  });
+  report.where = db.where;
+  try {
+    await work(db);
+  } catch (error) {
+    deps.logger.debug(`seed ${settings.command} failed on ${db.where}: ${errorMessage(error)}`);
+    throw error;
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,78 @@
+import { createHash } from "node:crypto";
+import { ConfigurationError } from "../lib/errors.js";
+import type { Manifest } from "./types.js";
+
+/** What a run stores of each manifest: enough to replay it without a checkout. Secrets stay references, never values. */
+export type StoredManifest = Omit<Manifest, "locate">;
+
+export function toStored(manifest: Manifest): StoredManifest {
+  const { file, table, key, rows, version, prune, schema, references } = manifest;
+  return { file, table, key, rows, version, prune, schema, references };
+}
+
+/** A replayed manifest has no source file; places name the run and the file it came from. */
+export function fromStored(stored: StoredManifest, runId: string): Manifest {
+  return { ...stored, locate: () => ({ file: `run ${runId}: ${stored.file}`, line: 1, col: 1 }) };
+}
+
+export function readSnapshot(snapshot: unknown, runId: string): Manifest[] {
+  if (!Array.isArray(snapshot)) throw new ConfigurationError(`Run ${runId} has no stored manifests to roll back to.`);
+  return (snapshot as StoredManifest[]).map((stored) => fromStored(stored, runId));
+}
+
+/** JSON with object keys sorted, so the digest depends on content only, not on key order in the YAML. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([name, item]) => `${JSON.stringify(name)}:${canonicalJson(item)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+const digests = new WeakMap<Manifest, string>();
+
+/** The digest of one manifest's content (table, key, rows, version, prune); the file name does not count. */
+export function manifestDigest(manifest: Manifest): string {
+  let digest = digests.get(manifest);
+  if (!digest) {
+    const { table, key, rows, version, prune } = manifest;
+    digest = sha256(canonicalJson({ table, key, rows, version, prune }));
+    digests.set(manifest, digest);
+  }
+  return digest;
+}
+
+export interface ManifestEntry {
+  file: string;
+  table: string;
+  version?: string;
+  digest: string;
+  rows: number;
+}
+
+export function manifestEntries(manifests: readonly Manifest[]): ManifestEntry[] {
+  return manifests.map((manifest) => ({
+    file: manifest.file,
+    table: manifest.table,
+    version: manifest.version,
+    digest: manifestDigest(manifest),
+    rows: manifest.rows.length,
+  }));
+}
+
+/** The digest of the whole set, independent of file order. */
+export function setDigest(entries: readonly ManifestEntry[]): string {
+  return sha256(
+    entries
+      .map((entry) => `${entry.table}:${entry.digest}`)
+      .sort()
+      .join("\n"),
+  );
+}

@@ -1,0 +1,64 @@
+/** A value as written in a manifest row: plain YAML data, or a reference to a secret in the environment. */
+export type ManifestValue = string | number | boolean | null | ManifestValue[] | { [key: string]: ManifestValue } | SecretRef;
+
+/** `{ secret: ENV_NAME }`, optionally `hash: scrypt`: the value comes from the environment and is never stored in clear. */
+export interface SecretRef {
+  secret: string;
+  hash?: "scrypt";
+}
+
+export type ManifestRow = Record<string, ManifestValue>;
+
+/** A position in a manifest file, for `file:line:col` messages and annotations. */
+export interface Place {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** One parsed manifest; `locate` maps a path inside the document (e.g. ["rows", 3, "code"]) to its place. */
+export interface Manifest {
+  /** Path relative to the workspace (or the snapshot name when replayed from a stored run). */
+  file: string;
+  table: string;
+  key: string[];
+  rows: ManifestRow[];
+  version?: string;
+  prune: boolean;
+  schema?: string;
+  /** column → "table.column" it refers to, for the offline dangling-reference check. */
+  references: Record<string, string>;
+  locate(path: ReadonlyArray<string | number>, options?: { key?: boolean }): Place;
+}
+
+/** What `lint` finds; each one becomes an annotation. */
+export interface Diagnostic extends Place {
+  message: string;
+}
+
+export interface TableCounts {
+  table: string;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+}
+
+export type DriftKind = "missing" | "extra" | "changed";
+
+export interface DriftItem {
+  table: string;
+  /** The row's key values, as text. */
+  key: string[];
+  kind: DriftKind;
+  /** For `changed`: the columns that differ. */
+  columns?: string[];
+}
+
+export function isSecretRef(value: unknown): value is SecretRef {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as SecretRef).secret === "string";
+}
+
+export function formatPlaceText(place: Place): string {
+  return `${place.file}:${place.line}:${place.col}`;
+}

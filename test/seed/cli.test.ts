@@ -1,0 +1,81 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consoleLogger } from "../../src/lib/logger.js";
+import { Secrets } from "../../src/lib/secrets.js";
+import { seedPreflight } from "../../src/seed/preflight.js";
+import { SEED_INPUTS, SEED_OUTPUTS } from "../../src/seed/settings.js";
+import { REPO_ROOT, readActionMetadata } from "../harness/run-bundle.js";
+import { copyExample, DEMO_SECRETS, postgresBackend, removeExampleCopies } from "./backends.js";
+import { editFile } from "./bundle-support.js";
+
+afterAll(removeExampleCopies);
+
+function launchpad(args: string[], env: Record<string, string | undefined> = DEMO_SECRETS) {
+  return spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/index.ts"), "seed", ...args], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env },
+  });
+}
+
+describe("seed action metadata", () => {
+  it("declares exactly the inputs and outputs the seed entry reads and writes", () => {
+    const metadata = readActionMetadata("seed");
+    expect(Object.keys(metadata.inputs ?? {}).sort()).toEqual(Object.values(SEED_INPUTS).sort());
+    expect(Object.keys(metadata.outputs ?? {}).sort()).toEqual(Object.values(SEED_OUTPUTS).sort());
+    expect(metadata.inputs?.["lock-timeout"].default).toBe("60s");
+    expect(metadata.inputs?.command.default).toBe("apply");
+  });
+});
+
+describe("seed preflight", () => {
+  it("runs lint, plan, apply and verify on the example into PGlite with throwaway demo secrets", async () => {
+    const root = copyExample();
+    const secrets = new Secrets();
+    const lines: string[] = [];
+    const outcome = await seedPreflight.run({
+      root,
+      logger: consoleLogger({ write: (line) => lines.push(line), redact: (text) => secrets.redact(text) }),
+      secrets,
+      signal: new AbortController().signal,
+    });
+    expect(outcome.ok).toBe(true);
+    expect(outcome.headline).toBe("16 inserted, 0 updated, 0 unchanged in 4 tables; verify clean");
+    expect(outcome.markdown).toContain("### Seed verify");
+    expect(outcome.markdown).toContain("were generated for this run");
+    expect(lines.join("\n")).toMatch(/throwaway demo secrets for SEED_DEMO_EDUCATOR_PASSWORD, SEED_DEMO_SUPPORT_PASSWORD/);
+  });
+});
+
+const postgres = postgresBackend();
+describe.skipIf(Boolean(postgres.skipReason))(
+  `launchpad seed on PostgreSQL${postgres.skipReason ? ` (skipped: ${postgres.skipReason})` : ""}`,
+  () => {
+    beforeAll(() => postgres.start());
+    afterAll(() => postgres.stop());
+
+    it("applies, rolls back with --run, lists history, and exits 1 on drift and 2 on a usage mistake", () => {
+      const workspace = copyExample();
+      const common = ["--workspace", workspace, "--database-url", postgres.databaseUrl];
+      const apply = launchpad(["apply", ...common, "--run-id", "cli-1", "--env", "staging"]);
+      expect(apply.status, apply.stderr).toBe(0);
+      expect(apply.stdout).toContain("| plans | 3 | 0 | 0 | 0 |");
+      editFile(join(workspace, "infrastructure/seed-data/plans.yaml"), "price_cents: 4900", "price_cents: 5900");
+      expect(launchpad(["apply", ...common, "--run-id", "cli-2"]).status).toBe(0);
+      const rollback = launchpad(["rollback", ...common, "--run", "cli-1"]);
+      expect(rollback.status, rollback.stderr).toBe(0);
+      expect(rollback.stdout).toContain("rolled back to run `cli-1`");
+      const drift = launchpad(["verify", ...common]);
+      expect(drift.status).toBe(1);
+      expect(drift.stdout).toContain("| plans | educator | changed | price_cents |");
+      const history = launchpad(["history", ...common]);
+      expect(history.stdout).toMatch(/\| cli-1 \| apply \| succeeded \| staging \|/);
+      expect(history.stdout).toMatch(/\| rollback → cli-1 \| succeeded \|/);
+      const usage = launchpad(["apply", ...common, "--lock-timeout", "soon"]);
+      expect(usage.status).toBe(2);
+      expect(usage.stderr.trim()).toBe(`launchpad: Input 'lock-timeout' got "soon"; expected a duration such as 500ms, 90s, 15m or 1h.`);
+    });
+  },
+);

@@ -1,0 +1,136 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "../../src/lib/logger.js";
+import { Secrets } from "../../src/lib/secrets.js";
+import { runSeed } from "../../src/seed/seed.js";
+import type { Diagnostic } from "../../src/seed/types.js";
+
+/** Writes the given manifests into a fresh workspace and lints them; returns `file:line:col message` lines. */
+async function lint(files: Record<string, string>): Promise<string[]> {
+  const root = mkdtempSync(join(tmpdir(), "launchpad-seed-lint-"));
+  mkdirSync(join(root, "seed"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(root, "seed", name), text);
+  const result = await runSeed(
+    {
+      command: "lint",
+      workspace: root,
+      manifestsDir: join(root, "seed"),
+      databaseUrl: "",
+      pgliteDir: join(root, ".launchpad/pglite"),
+      env: "test",
+      defaultRunId: "lint",
+      operator: "tester",
+      gitSha: "",
+      lockTimeoutMs: 1000,
+      toolVersion: "test",
+    },
+    { logger: silentLogger, secrets: new Secrets(), env: {} },
+  );
+  expect(result.ok).toBe(result.diagnostics.length === 0);
+  return result.diagnostics.map((item: Diagnostic) => `${item.file}:${item.line}:${item.col} ${item.message}`);
+}
+
+const PLANS = `table: plans
+key: code
+schema: plans
+rows:
+  - { code: free, name: Free, price_cents: 0, currency: usd }
+  - { code: premium, name: Premium, price_cents: 2900, currency: usd }
+`;
+
+describe("seed lint", () => {
+  it("passes clean manifests", async () => {
+    expect(await lint({ "plans.yaml": PLANS })).toEqual([]);
+  });
+
+  it("reports malformed YAML at its line and column", async () => {
+    const found = await lint({ "plans.yaml": "table: plans\nkey: code\nrows:\n  - code: free\n    name: [unclosed\n" });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^seed\/plans\.yaml:\d+:\d+ /);
+    expect(found[0]).not.toMatch(/^seed\/plans\.yaml:1:/);
+  });
+
+  it("reports schema errors at the offending value, field or row", async () => {
+    const text = `table: plans
+key: code
+schema: plans
+rows:
+  - code: free
+    name: Free
+    price_cents: -5
+    currency: usd
+  - code: premium
+    name: Premium
+    price_cents: 100
+    currency: usd
+    colour: blue
+  - code: educator
+    price_cents: 100
+    currency: usd
+`;
+    expect(await lint({ "plans.yaml": text })).toEqual([
+      "seed/plans.yaml:5:5 row has no colour; every row lists the same columns (write colour: null for NULL)",
+      "seed/plans.yaml:7:18 price_cents must be >= 0",
+      "seed/plans.yaml:13:5 unknown field 'colour'",
+      "seed/plans.yaml:14:5 row has no name, colour; every row lists the same columns (write name: null for NULL)",
+      "seed/plans.yaml:14:5 must have required property 'name'",
+    ]);
+  });
+
+  it("catches YAML coercion traps: 1.10, 012 and integers past 2^53", async () => {
+    const text = `table: things
+key: id
+rows:
+  - { id: "a", version: 1.10, code: 012, big: 9007199254740993, fine: 1.5, quoted: "1.10" }
+`;
+    expect(await lint({ "things.yaml": text })).toEqual([
+      `seed/things.yaml:4:25 1.10 is read as the number 1.1, dropping the trailing zero; quote it ("1.10") to keep it as written`,
+      `seed/things.yaml:4:37 012 is read as the number 12, dropping the leading zero; quote it ("012") to keep it as written`,
+      `seed/things.yaml:4:47 9007199254740993 is past 2^53 and cannot be read exactly as a number; quote it ("9007199254740993") to keep it as written`,
+    ]);
+  });
+
+  it("finds duplicate keys and dangling references across files", async () => {
+    const policies = `table: quota_policies
+key: [plan_code, resource]
+schema: quota-policies
+rows:
+  - { plan_code: free, resource: backtests, period: day, hard_limit: 1 }
+  - { plan_code: gold, resource: backtests, period: day, hard_limit: 1 }
+  - { plan_code: free, resource: backtests, period: day, hard_limit: 2 }
+`;
+    expect(await lint({ "plans.yaml": PLANS, "policies.yaml": policies })).toEqual([
+      "seed/policies.yaml:6:18 plan_code=gold refers to no plans.code in seed/plans.yaml",
+      "seed/policies.yaml:7:18 duplicate key plan_code=free, resource=backtests (first at line 5)",
+    ]);
+  });
+
+  it("checks the envelope, unknown schemas, secret references and custom JSON Schemas", async () => {
+    const schema = JSON.stringify({ type: "object", properties: { level: { type: "integer", maximum: 3 } } });
+    const users = `table: users
+key: email
+schema: demo-users
+rows:
+  - { email: a@example.com, display_name: A, role: support, password_hash: plain-text }
+  - { email: b@example.com, display_name: B, role: support, password_hash: { secret: B_PASSWORD } }
+  - { email: c@example.com, display_name: C, role: support, password_hash: { secret: C_PASSWORD, hash: md5 } }
+`;
+    const found = await lint({
+      "a.yaml": "table: a\nrows: []\n",
+      "b.yaml": "table: b\nkey: id\nschema: nonsense\nrows: []\n",
+      "c.yaml": "table: c\nkey: id\nschema: ./levels.json\nrows:\n  - { id: 1, level: 7 }\n",
+      "levels.json": schema,
+      "users.yaml": users,
+    });
+    expect(found).toEqual([
+      "seed/a.yaml:1:1 must have required property 'key'",
+      "seed/b.yaml:3:9 unknown schema 'nonsense'; use one of plans, quota-policies, templates, demo-users or a path to a JSON Schema file",
+      "seed/c.yaml:5:21 level must be <= 3",
+      "seed/users.yaml:5:76 password_hash must be a secret reference such as { secret: DEMO_PASSWORD, hash: scrypt }, never a literal",
+      "seed/users.yaml:6:76 password_hash must be stored hashed: add hash: scrypt",
+      "seed/users.yaml:7:104 hash must be scrypt",
+    ]);
+  });
+});
