@@ -68562,8 +68562,8 @@ async function checkTls(base, settings, deps) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/ecs/yaml-file.ts
-var yaml_file = __nccwpck_require__(4445);
+// EXTERNAL MODULE: ./src/ecs/yaml-file.ts + 1 modules
+var yaml_file = __nccwpck_require__(2257);
 ;// CONCATENATED MODULE: ./src/ecs/appspec.ts
 
 
@@ -69570,7 +69570,7 @@ function renderRunError(settings, message, started) {
 /* unused harmony export READ_ONLY_FIELDS */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8815);
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
-/* harmony import */ var _yaml_file_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4445);
+/* harmony import */ var _yaml_file_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2257);
 
 
 
@@ -69648,42 +69648,60 @@ function containerPortOf(definition, containerName, fromService) {
 
 /***/ }),
 
-/***/ 4445:
+/***/ 2257:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   k: () => (/* binding */ readYamlFile)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8815);
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7268);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  k: () => (/* binding */ readYamlFile)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/lib/yaml-source.ts
+
+function formatSourcePlace(place) {
+    return `${place.file}:${place.line}:${place.col}`;
+}
+/** Parses YAML (or JSON) keeping track of lines, so every later finding can name its `file:line:col`. */
+function parseYamlSource(text, file, options = {}) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const document = (0,dist/* parseDocument */.Tp)(text, { ...options, lineCounter, prettyErrors: false });
+    const placeAt = (offset = 0) => ({ file, ...lineCounter.linePos(offset) });
+    const errors = document.errors.map((error) => ({
+        ...placeAt(error.pos[0]),
+        message: error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, ""),
+    }));
+    return { document, placeAt, errors };
+}
+
+;// CONCATENATED MODULE: ./src/ecs/yaml-file.ts
 
 
 
 
 /** Reads a JSON or YAML file named by an input; unreadable or malformed files become `file:line:col: …` errors. */
 function readYamlFile(path, inputName, root) {
-    const shown = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, path) || path;
+    const shown = (0,external_node_path_.relative)(root, path) || path;
     let text;
     try {
-        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, "utf8");
+        text = (0,external_node_fs_.readFileSync)(path, "utf8");
     }
     catch {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigurationError */ .j1(`Input '${inputName}': cannot read ${shown}; the path is relative to the workspace.`);
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': cannot read ${shown}; the path is relative to the workspace.`);
     }
-    const lines = new yaml__WEBPACK_IMPORTED_MODULE_2__/* .LineCounter */ .HN();
-    const document = (0,yaml__WEBPACK_IMPORTED_MODULE_2__/* .parseDocument */ .Tp)(text, { lineCounter: lines, prettyErrors: false });
-    const at = (offset = 0) => {
-        const { line, col } = lines.linePos(offset);
-        return `${shown}:${line}:${col}`;
-    };
-    const error = document.errors[0];
+    const source = parseYamlSource(text, shown);
+    const [error] = source.errors;
     if (error)
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigurationError */ .j1(`${at(error.pos[0])}: ${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
-    return { document, at };
+        throw new errors/* ConfigurationError */.j1(`${formatSourcePlace(error)}: ${error.message}`);
+    return { document: source.document, at: (offset) => formatSourcePlace(source.placeAt(offset)) };
 }
 
 

@@ -41123,7 +41123,7 @@ function extend(target) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
 /* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2174);
-/* harmony import */ var _seed_seed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9371);
+/* harmony import */ var _seed_seed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6734);
 /* harmony import */ var _seed_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3527);
 
 
@@ -44590,7 +44590,7 @@ function chunk(items, size) {
 
 /***/ }),
 
-/***/ 9371:
+/***/ 6734:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44969,13 +44969,29 @@ const BUILT_IN_SCHEMAS = {
     },
 };
 
+;// CONCATENATED MODULE: ./src/lib/yaml-source.ts
+
+function formatSourcePlace(place) {
+    return `${place.file}:${place.line}:${place.col}`;
+}
+/** Parses YAML (or JSON) keeping track of lines, so every later finding can name its `file:line:col`. */
+function parseYamlSource(text, file, options = {}) {
+    const lineCounter = new yaml_dist/* LineCounter */.HN();
+    const document = (0,yaml_dist/* parseDocument */.Tp)(text, { ...options, lineCounter, prettyErrors: false });
+    const placeAt = (offset = 0) => ({ file, ...lineCounter.linePos(offset) });
+    const errors = document.errors.map((error) => ({
+        ...placeAt(error.pos[0]),
+        message: error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, ""),
+    }));
+    return { document, placeAt, errors };
+}
+
 ;// CONCATENATED MODULE: ./src/seed/types.ts
+
 function types_isSecretRef(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value) && typeof value.secret === "string";
 }
-function formatPlaceText(place) {
-    return `${place.file}:${place.line}:${place.col}`;
-}
+const formatPlaceText = formatSourcePlace;
 
 ;// CONCATENATED MODULE: ./src/seed/tables.ts
 
@@ -45251,6 +45267,7 @@ function checkReferences(manifests, report) {
 
 
 
+
 /** Lists `*.yaml`/`*.yml` under a folder, recursively, in name order so the load order never depends on the file system. */
 function listManifestFiles(dir) {
     let entries;
@@ -45277,15 +45294,9 @@ function loadManifests(dir, root) {
     return loaded;
 }
 function parseManifestText(text, file, into) {
-    const lineCounter = new yaml_dist/* LineCounter */.HN();
-    const doc = (0,yaml_dist/* parseDocument */.Tp)(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true });
-    const placeAt = (offset) => {
-        const { line, col } = lineCounter.linePos(offset);
-        return { file, line, col };
-    };
-    if (doc.errors.length) {
-        for (const error of doc.errors)
-            into.diagnostics.push({ ...placeAt(error.pos[0]), message: firstLine(error.message) });
+    const { document: doc, placeAt, errors } = parseYamlSource(text, file, { keepSourceTokens: true, uniqueKeys: true });
+    if (errors.length) {
+        into.diagnostics.push(...errors);
         return;
     }
     const traps = coercionTraps(doc, placeAt);
@@ -45351,9 +45362,6 @@ function coercionTraps(doc, placeAt) {
 }
 function isPlainObject(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function firstLine(text) {
-    return text.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }
 
 // EXTERNAL MODULE: ./src/lib/summary.ts
@@ -46236,8 +46244,8 @@ var errors = __nccwpck_require__(7268);
 /** The suite's version, recorded in audit rows and shown by `launchpad --version`; a test keeps it equal to package.json's. */
 const LAUNCHPAD_VERSION = "0.1.0";
 
-// EXTERNAL MODULE: ./src/seed/seed.ts + 16 modules
-var seed = __nccwpck_require__(9371);
+// EXTERNAL MODULE: ./src/seed/seed.ts + 17 modules
+var seed = __nccwpck_require__(6734);
 ;// CONCATENATED MODULE: ./src/seed/settings.ts
 
 

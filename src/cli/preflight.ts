@@ -15,6 +15,8 @@ export interface PreflightContext {
   logger: Logger;
   secrets: Secrets;
   signal: AbortSignal;
+  /** The environment the steps' commands and secrets come from. */
+  env: NodeJS.ProcessEnv;
 }
 
 export interface PreflightOutcome {
@@ -65,7 +67,7 @@ export function registerPreflight(program: Command): void {
     .action(
       cliAction(async (run, command) => {
         const root = resolve(command.args[0] ?? ".");
-        const report = await runPreflight({ root, logger: run.logger, secrets: run.secrets, signal: run.signal });
+        const report = await runPreflight({ root, logger: run.logger, secrets: run.secrets, signal: run.signal, env: run.env });
         const summaryPath = resolve(run.inputs.optional("summary", resolve(root, ".launchpad/preflight.md")));
         mkdirSync(dirname(summaryPath), { recursive: true });
         writeFileSync(summaryPath, report.markdown);

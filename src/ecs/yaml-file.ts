@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { type Document, LineCounter, parseDocument } from "yaml";
+import type { Document } from "yaml";
 import { ConfigurationError } from "../lib/errors.js";
+import { formatSourcePlace, parseYamlSource } from "../lib/yaml-source.js";
 
 export interface YamlFile {
   document: Document;
@@ -18,14 +19,8 @@ export function readYamlFile(path: string, inputName: string, root: string): Yam
   } catch {
     throw new ConfigurationError(`Input '${inputName}': cannot read ${shown}; the path is relative to the workspace.`);
   }
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const at = (offset = 0) => {
-    const { line, col } = lines.linePos(offset);
-    return `${shown}:${line}:${col}`;
-  };
-  const error = document.errors[0];
-  if (error)
-    throw new ConfigurationError(`${at(error.pos[0])}: ${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
-  return { document, at };
+  const source = parseYamlSource(text, shown);
+  const [error] = source.errors;
+  if (error) throw new ConfigurationError(`${formatSourcePlace(error)}: ${error.message}`);
+  return { document: source.document, at: (offset) => formatSourcePlace(source.placeAt(offset)) };
 }

@@ -20,13 +20,13 @@ const EXAMPLE_INPUTS = {
 
 export const gatePreflight: PreflightStep = {
   name: "gate",
-  async run({ root, logger, secrets, signal }) {
+  async run({ root, logger, secrets, signal, env: callerEnv }) {
     const settings = readGateSettings(new Inputs(mapInputSource(EXAMPLE_INPUTS)), { workspace: root });
     // No token: locally the verdict goes to the report only, never to a check run.
     const result = await runGate(settings, {
       logger,
       signal,
-      env: process.env,
+      env: callerEnv,
       reportDir: join(root, ".launchpad"),
       redact: (text) => secrets.redact(text),
     });

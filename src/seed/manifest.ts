@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { type Document, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, visit } from "yaml";
+import { type Document, isCollection, isMap, isPair, isScalar, visit } from "yaml";
 import { ConfigurationError } from "../lib/errors.js";
+import { parseYamlSource } from "../lib/yaml-source.js";
 import type { Diagnostic, Manifest, ManifestRow, Place } from "./types.js";
 
 /** What loading a folder of manifests gives: the ones that parsed, and every syntax or coercion problem found. */
@@ -38,14 +39,9 @@ export function loadManifests(dir: string, root: string): LoadedManifests {
 }
 
 export function parseManifestText(text: string, file: string, into: LoadedManifests): void {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true });
-  const placeAt = (offset: number): Place => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, col };
-  };
-  if (doc.errors.length) {
-    for (const error of doc.errors) into.diagnostics.push({ ...placeAt(error.pos[0]), message: firstLine(error.message) });
+  const { document: doc, placeAt, errors } = parseYamlSource(text, file, { keepSourceTokens: true, uniqueKeys: true });
+  if (errors.length) {
+    into.diagnostics.push(...errors);
     return;
   }
   const traps = coercionTraps(doc, placeAt);
@@ -108,8 +104,4 @@ function coercionTraps(doc: Document, placeAt: (offset: number) => Place): Diagn
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function firstLine(text: string): string {
-  return text.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }

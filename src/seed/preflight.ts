@@ -14,14 +14,14 @@ import { readSeedSettings } from "./settings.js";
  */
 export const seedPreflight: PreflightStep = {
   name: "seed",
-  async run({ root, logger, secrets, signal }) {
+  async run({ root, logger, secrets, signal, env: callerEnv }) {
     const settingsFor = (command: SeedCommand) =>
       readSeedSettings(new Inputs(mapInputSource({ command, env: "preflight", "lock-timeout": "10s" })), {
         workspace: root,
         actor: "preflight",
         sha: "",
       });
-    const env: Record<string, string | undefined> = { ...process.env };
+    const env: Record<string, string | undefined> = { ...callerEnv };
     const generated: string[] = [];
     for (const name of secretNames(loadManifests(settingsFor("lint").manifestsDir, root).manifests)) {
       if (env[name]) continue;

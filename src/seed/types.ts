@@ -1,3 +1,5 @@
+import { formatSourcePlace, type SourcePlace } from "../lib/yaml-source.js";
+
 /** A value as written in a manifest row: plain YAML data, or a reference to a secret in the environment. */
 export type ManifestValue = string | number | boolean | null | ManifestValue[] | { [key: string]: ManifestValue } | SecretRef;
 
@@ -10,11 +12,7 @@ export interface SecretRef {
 export type ManifestRow = Record<string, ManifestValue>;
 
 /** A position in a manifest file, for `file:line:col` messages and annotations. */
-export interface Place {
-  file: string;
-  line: number;
-  col: number;
-}
+export type Place = SourcePlace;
 
 /** One parsed manifest; `locate` maps a path inside the document (e.g. ["rows", 3, "code"]) to its place. */
 export interface Manifest {
@@ -59,6 +57,4 @@ export function isSecretRef(value: unknown): value is SecretRef {
   return typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as SecretRef).secret === "string";
 }
 
-export function formatPlaceText(place: Place): string {
-  return `${place.file}:${place.line}:${place.col}`;
-}
+export const formatPlaceText = formatSourcePlace;

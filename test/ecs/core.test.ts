@@ -183,6 +183,7 @@ describe("preflight", () => {
       logger: silentLogger,
       secrets: new Secrets(),
       signal: new AbortController().signal,
+      env: process.env,
     });
     expect(outcome.ok).toBe(true);
     expect(outcome.markdown).toContain(

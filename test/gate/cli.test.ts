@@ -64,6 +64,7 @@ describe("gate preflight", () => {
       logger: consoleLogger({ write: (line) => lines.push(line) }),
       secrets: new Secrets(),
       signal: new AbortController().signal,
+      env: process.env,
     });
     expect(outcome.headline).toBe("All 6 gates passed");
     expect(outcome.ok).toBe(true);

@@ -71,7 +71,13 @@ describe("deploy plan and the launchpad vercel-deploy command", () => {
 
   it("shows the example's deploy plan in preflight", async () => {
     const root = join(REPO_ROOT, "examples/blockbuilders");
-    const outcome = await vercelPreflight.run({ root, logger: silentLogger, secrets: new Secrets(), signal: new AbortController().signal });
+    const outcome = await vercelPreflight.run({
+      root,
+      logger: silentLogger,
+      secrets: new Secrets(),
+      signal: new AbortController().signal,
+      env: process.env,
+    });
     expect(outcome.ok).toBe(true);
     expect(outcome.headline).toMatch(/^deploy plan: \d+ files, .+ \(.+ unique\), \d+ functions?$/);
     expect(outcome.markdown).toContain("`.vercel/output/static/index.html`");
