@@ -41149,7 +41149,7 @@ await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(asy
     if (result.diagnostics.length)
         throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`seed ${settings.command}: ${result.diagnostics.length} lint problems; see the annotations.`);
     if (result.drift.length)
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`seed verify: ${result.drift.length} rows drifted from the manifests; see the job summary.`);
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailedError */ .mK(`seed verify: ${result.drift.length} rows drifted from the manifests; see the job summary.`);
 }, { secretInputs: [_seed_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SEED_INPUTS */ .Mj.databaseUrl] });
 
 __webpack_async_result__();
@@ -41165,9 +41165,9 @@ __webpack_async_result__();
 /* harmony export */   Qx: () => (/* binding */ isUserFacing),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   j1: () => (/* binding */ ConfigurationError)
+/* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   mK: () => (/* binding */ StepFailedError)
 /* harmony export */ });
-/* unused harmony export StepFailedError */
 /** A mistake in what the user gave us: shown as one line, never with a stack. */
 class ConfigurationError extends Error {
     name = "ConfigurationError";

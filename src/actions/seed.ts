@@ -1,4 +1,4 @@
-import { ConfigurationError, RemoteError } from "../lib/errors.js";
+import { ConfigurationError, StepFailedError } from "../lib/errors.js";
 import { runAction } from "../lib/run-action.js";
 import { runSeed } from "../seed/seed.js";
 import { readSeedSettings, SEED_INPUTS, SEED_OUTPUTS } from "../seed/settings.js";
@@ -24,7 +24,7 @@ await runAction(
     if (result.diagnostics.length)
       throw new ConfigurationError(`seed ${settings.command}: ${result.diagnostics.length} lint problems; see the annotations.`);
     if (result.drift.length)
-      throw new RemoteError(`seed verify: ${result.drift.length} rows drifted from the manifests; see the job summary.`);
+      throw new StepFailedError(`seed verify: ${result.drift.length} rows drifted from the manifests; see the job summary.`);
   },
   { secretInputs: [SEED_INPUTS.databaseUrl] },
 );
