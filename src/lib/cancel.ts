@@ -1,3 +1,4 @@
+import { formatDuration } from "./duration.js";
 import { CancelledError } from "./errors.js";
 
 export interface Cancellation {
@@ -24,7 +25,7 @@ export function onCancel(options: { timeoutMs?: number; processLike?: NodeJS.Eve
     options.timeoutMs === undefined
       ? undefined
       : setTimeout(() => {
-          controller.abort(new CancelledError(`Timed out after ${Math.round(options.timeoutMs! / 1000)}s.`));
+          controller.abort(new CancelledError(`Timed out after ${formatDuration(options.timeoutMs!)}.`));
         }, options.timeoutMs);
   timer?.unref();
   return {
@@ -40,7 +41,7 @@ export function onCancel(options: { timeoutMs?: number; processLike?: NodeJS.Eve
 /** Combines a job-level signal with a per-operation deadline. */
 export function withDeadline(signal: AbortSignal | undefined, ms: number, what: string): AbortSignal {
   const deadline = AbortSignal.timeout(ms);
-  const timeoutReason = new CancelledError(`${what} timed out after ${Math.round(ms / 1000)}s.`);
+  const timeoutReason = new CancelledError(`${what} timed out after ${formatDuration(ms)}.`);
   const controller = new AbortController();
   const forward = (source: AbortSignal, reason: () => unknown) => {
     if (source.aborted) controller.abort(reason());

@@ -9,7 +9,9 @@ import { REPO_ROOT } from "../harness/run-bundle.js";
 const CLI = join(REPO_ROOT, "dist/cli/index.js");
 
 function launchpad(args: string[], cwd = REPO_ROOT) {
-  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", timeout: 240_000, env: { ...process.env, NO_COLOR: "1" } });
+  // Only PATH (for node_modules/.bin) and a fresh HOME: no token or API URL of the developer's can reach the run.
+  const env = { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), "preflight-home-")), NO_COLOR: "1" };
+  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", timeout: 240_000, env });
 }
 
 describe("the launchpad CLI bundle", () => {

@@ -58,6 +58,8 @@ export class GitHubFake extends HttpFake {
     );
     this.route("POST", `${repo}/issues/:number/comments`, (request, { number }) =>
       this.write(() => {
+        const invalid = invalidCommentBody(request.json?.body);
+        if (invalid) return invalid;
         const comment = {
           id: this.nextId++,
           issue_number: Number(number),
@@ -72,6 +74,8 @@ export class GitHubFake extends HttpFake {
       this.write(() => {
         const comment = this.comments.find((candidate) => candidate.id === Number(id));
         if (!comment) return { status: 404, body: { message: "Not Found" } };
+        const invalid = invalidCommentBody(request.json?.body);
+        if (invalid) return invalid;
         comment.body = request.json.body;
         return { body: comment };
       }),
@@ -98,7 +102,8 @@ export class GitHubFake extends HttpFake {
       }),
     );
     this.route("GET", `${repo}/deployments/:id/statuses`, (request, { id }) =>
-      paginate(request, this.deployments.find((candidate) => candidate.id === Number(id))?.statuses ?? []),
+      // Newest first, as GitHub lists them.
+      paginate(request, [...(this.deployments.find((candidate) => candidate.id === Number(id))?.statuses ?? [])].reverse()),
     );
     this.route("GET", `${repo}/pulls/:number`, (_request, { number }) => {
       const pull = this.pulls.get(Number(number));
@@ -120,6 +125,9 @@ export class GitHubFake extends HttpFake {
 
   private createCheckRun(request: RecordedRequest): Reply {
     const body = request.json;
+    if (!body?.name || !body?.head_sha) return unprocessable("name and head_sha are required");
+    const invalidState = checkRunState(body);
+    if (invalidState) return invalidState;
     const run: FakeCheckRun = {
       id: this.nextId++,
       name: body.name,
@@ -139,6 +147,8 @@ export class GitHubFake extends HttpFake {
     const run = this.checkRuns.find((candidate) => candidate.id === id);
     if (!run) return { status: 404, body: { message: "Not Found" } };
     const body = request.json;
+    const invalidState = checkRunState(body);
+    if (invalidState) return invalidState;
     const invalid = this.appendAnnotations(run, body.output);
     if (invalid) return invalid;
     Object.assign(run, {
@@ -152,12 +162,45 @@ export class GitHubFake extends HttpFake {
   /** Enforces the Checks API limits the real service enforces. */
   private appendAnnotations(run: FakeCheckRun, output?: FakeCheckRun["output"]): Reply | undefined {
     if (!output) return undefined;
+    if (!output.title || !output.summary) return unprocessable("output.title and output.summary are required");
     if ((output.annotations?.length ?? 0) > 50) return unprocessable("Only 50 annotations are allowed per request");
+    const badAnnotation = (output.annotations ?? []).find((annotation) => !isValidAnnotation(annotation));
+    if (badAnnotation) return unprocessable(`invalid annotation ${JSON.stringify(badAnnotation).slice(0, 200)}`);
     if ((output.summary?.length ?? 0) > 65_535 || (output.text?.length ?? 0) > 65_535)
       return unprocessable("output is too long (maximum is 65535 characters)");
     run.annotations.push(...(output.annotations ?? []));
     return undefined;
   }
+}
+
+const ANNOTATION_LEVELS = ["notice", "warning", "failure"];
+
+/** What the Checks API requires of each annotation. */
+function isValidAnnotation(annotation: any): boolean {
+  return (
+    typeof annotation?.path === "string" &&
+    annotation.path.length > 0 &&
+    Number.isInteger(annotation.start_line) &&
+    Number.isInteger(annotation.end_line) &&
+    annotation.end_line >= annotation.start_line &&
+    ANNOTATION_LEVELS.includes(annotation.annotation_level) &&
+    typeof annotation.message === "string" &&
+    annotation.message.length > 0
+  );
+}
+
+/** A completed check run needs a conclusion, and a conclusion means completed. */
+function checkRunState(body: { status?: string; conclusion?: string }): Reply | undefined {
+  if (body.status === "completed" && !body.conclusion) return unprocessable("conclusion is required when status is completed");
+  if (body.conclusion && body.status && body.status !== "completed") return unprocessable("a conclusion requires status completed");
+  return undefined;
+}
+
+/** Issue comment bodies: required, at most 65,536 characters. */
+function invalidCommentBody(body: unknown): Reply | undefined {
+  if (typeof body !== "string" || body.length === 0) return unprocessable("body is required");
+  if (body.length > 65_536) return unprocessable("body is too long (maximum is 65536 characters)");
+  return undefined;
 }
 
 function unprocessable(message: string): Reply {

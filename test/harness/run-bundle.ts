@@ -94,9 +94,15 @@ export function startStep(action: string, phase: "main" | "post", options: RunOp
   mkdirSync(runnerTemp);
   const workspace = options.workspace ?? makeTempDir("launchpad-workspace-");
 
+  const pullRequest = (options.event as { pull_request?: { number: number; head?: { ref?: string }; base?: { ref?: string } } } | undefined)
+    ?.pull_request;
+  const ref = options.ref ?? (pullRequest ? `refs/pull/${pullRequest.number}/merge` : "refs/heads/main");
+  const home = join(temp, "home");
+  mkdirSync(home);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? temp,
+    // A fresh HOME, so nothing of the developer's (~/.aws, ~/.npmrc, ~/.gitconfig) reaches the step.
+    HOME: home,
     LANG: "C.UTF-8",
     CI: "true",
     GITHUB_ACTIONS: "true",
@@ -104,7 +110,12 @@ export function startStep(action: string, phase: "main" | "post", options: RunOp
     RUNNER_TEMP: runnerTemp,
     GITHUB_WORKSPACE: workspace,
     GITHUB_EVENT_NAME: options.eventName ?? "push",
-    GITHUB_REF: options.ref ?? "refs/heads/main",
+    GITHUB_REF: ref,
+    GITHUB_REF_NAME: pullRequest ? `${pullRequest.number}/merge` : ref.replace(/^refs\/(heads|tags)\//, ""),
+    GITHUB_REF_TYPE: ref.startsWith("refs/tags/") ? "tag" : "branch",
+    // Set on pull_request events only, as the runner does.
+    GITHUB_HEAD_REF: pullRequest?.head?.ref ?? "",
+    GITHUB_BASE_REF: pullRequest?.base?.ref ?? "",
     GITHUB_SHA: options.sha ?? "0123456789abcdef0123456789abcdef01234567",
     GITHUB_REPOSITORY: options.repository ?? "blockbuilders/platform",
     GITHUB_ACTOR: options.actor ?? "octo-operator",
@@ -159,6 +170,7 @@ export function startStep(action: string, phase: "main" | "post", options: RunOp
       clearTimeout(timer);
       const read = (path: string) => readFileSync(path, "utf8");
       const outputs = parseCommandFile(read(files.GITHUB_OUTPUT));
+      const exportedEnv = parseCommandFile(read(files.GITHUB_ENV));
       const summary = read(files.GITHUB_STEP_SUMMARY);
       const parsed = parseStdout(stdout);
       resolvePromise({
@@ -168,10 +180,12 @@ export function startStep(action: string, phase: "main" | "post", options: RunOp
         stderr,
         outputs,
         state: parseCommandFile(read(files.GITHUB_STATE)),
-        exportedEnv: parseCommandFile(read(files.GITHUB_ENV)),
+        exportedEnv,
         summary,
         ...parsed,
-        visible: [stdout.replace(/^::add-mask::.*$/gm, ""), stderr, JSON.stringify(outputs), summary].join("\n"),
+        visible: [stdout.replace(/^::add-mask::.*$/gm, ""), stderr, ...Object.values(outputs), ...Object.values(exportedEnv), summary].join(
+          "\n",
+        ),
       });
     });
   });

@@ -23,7 +23,7 @@ describe("cancellation", () => {
     const signal = withDeadline(undefined, 20, "Deployment");
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(signal.aborted).toBe(true);
-    expect((signal.reason as Error).message).toBe("Deployment timed out after 0s.");
+    expect((signal.reason as Error).message).toBe("Deployment timed out after 20ms.");
   });
 
   it("passes the job's cancellation through a deadline", () => {

@@ -38,6 +38,20 @@ describe("GitHub client factory", () => {
     expect(github.requestsTo("GET", "/repos/o/r/pulls/5")).toHaveLength(2);
   });
 
+  it("is answered 422 by the fake, as by GitHub, for an annotation without a path or level", async () => {
+    const client = createGitHubClient({ token: "ghs_test", baseUrl: github.url });
+    const failure = await client.rest.checks
+      .create({
+        owner: "o",
+        repo: "r",
+        name: "quality-gate",
+        head_sha: "abc",
+        output: { title: "t", summary: "s", annotations: [{ start_line: 1, end_line: 1, message: "m" } as never] },
+      })
+      .catch((error: { status?: number }) => error);
+    expect((failure as { status?: number }).status).toBe(422);
+  });
+
   it("recognises the 403 a read-only token gets on writes", async () => {
     github.readOnly = true;
     const client = createGitHubClient({ token: "ghs_test", baseUrl: github.url });

@@ -37,9 +37,10 @@ describe("verify action bundle over plain HTTP", () => {
   });
 
   it("uses the default check GET /health 200 when checks is not given", async () => {
+    const before = app.requestsTo("GET", "/health").length;
     const result = await runStep("verify", { inputs: { url: app.url } });
     expect(result.code).toBe(0);
-    expect(app.requestsTo("GET", "/health").length).toBeGreaterThan(0);
+    expect(app.requestsTo("GET", "/health").length).toBe(before + 1);
     expect(result.summary).toMatch(/\| GET \| \/health \| 200 \|/);
   });
 
@@ -71,12 +72,12 @@ describe("verify action bundle over plain HTTP", () => {
 
   it("stops promptly and says so when the job is cancelled mid-request", async () => {
     app.route("GET", "/hang", () => ({ body: "never in time", delayMs: 20_000 }));
-    const step = startStep("verify", "main", { inputs: { url: app.url, checks: "GET /hang 200", timeout: "60s" } });
+    // The harness kills a step still running after 10 s; the app would answer only after 20 s.
+    const step = startStep("verify", "main", { inputs: { url: app.url, checks: "GET /hang 200", timeout: "60s" }, timeoutMs: 10_000 });
     await until(() => app.requestsTo("GET", "/hang").length > 0, "the request to reach the app");
-    const cancelledAt = Date.now();
     step.child.kill("SIGINT");
     const result = await step.result;
-    expect(Date.now() - cancelledAt).toBeLessThan(5_000);
+    expect(result.signal).toBeNull();
     expect(result.code).toBe(1);
     expect(result.annotations.at(-1)?.message).toBe("The job was cancelled (SIGINT).");
   });
