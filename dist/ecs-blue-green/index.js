@@ -68172,60 +68172,23 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _ecs_aws_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(296);
-/* harmony import */ var _ecs_deploy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1583);
-/* harmony import */ var _ecs_image_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9704);
-/* harmony import */ var _ecs_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5632);
-/* harmony import */ var _ecs_summary_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9069);
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7268);
-/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9712);
+/* harmony import */ var _ecs_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(159);
+/* harmony import */ var _ecs_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5632);
+/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9712);
 
 
 
 
-
-
-
-
-await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_7__/* .runAction */ .C)(async (run) => {
+await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .C)(async (run) => {
     const workspace = run.context.workspace;
-    const settings = (0,_ecs_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .readEcsSettings */ .RH)(run.inputs, (path) => (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(workspace, path));
-    const clients = (0,_ecs_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .createEcsClients */ .GP)({ ecrRegion: settings.image ? (0,_ecs_image_js__WEBPACK_IMPORTED_MODULE_3__/* .parseImage */ .z)(settings.image)?.ecr?.region : undefined });
-    let started;
-    try {
-        // A run that throws (a config or remote error) still leaves its message in the job summary.
-        const result = await (0,_ecs_deploy_js__WEBPACK_IMPORTED_MODULE_2__/* .deployEcs */ .H)(settings, {
-            clients,
-            logger: run.logger,
-            signal: run.signal,
-            root: workspace,
-            onStarted: ({ deploymentId, serviceDeploymentArn }) => {
-                started = deploymentId ?? serviceDeploymentArn;
-                if (deploymentId)
-                    run.saveState(_ecs_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_STATE */ .um.deploymentId, deploymentId);
-                if (serviceDeploymentArn)
-                    run.saveState(_ecs_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_STATE */ .um.serviceDeployment, serviceDeploymentArn);
-            },
-        }).catch(async (error) => {
-            await run.writeSummary((0,_ecs_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .renderRunError */ .qk)(settings, (0,_lib_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .errorMessage */ .gJ)(error), started));
-            throw error;
-        });
-        run.setOutput(_ecs_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_OUTPUTS */ .RF.taskDefinitionArn, result.taskDefinitionArn);
-        run.setOutput(_ecs_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_OUTPUTS */ .RF.deploymentId, result.deploymentId ?? "");
-        run.setOutput(_ecs_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_OUTPUTS */ .RF.imageDigest, result.imageDigest ?? "");
-        run.setOutput(_ecs_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_OUTPUTS */ .RF.status, result.status);
-        run.setOutput(_ecs_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_OUTPUTS */ .RF.rolledBack, result.rolledBack);
-        // The post step's backstop stays armed only when a stop could not be confirmed.
-        if (!/^unknown$/i.test(result.status))
-            run.saveState(_ecs_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_STATE */ .um.finished, "true");
-        await run.writeSummary(result.summary);
-        if (result.failure)
-            throw result.cancelled ? new _lib_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .CancelledError */ .cc(result.failure) : new _lib_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(result.failure);
-    }
-    finally {
-        (0,_ecs_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .destroyClients */ .Fj)(clients);
-    }
-}, { secretEnv: ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] });
+    const settings = (0,_ecs_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .readEcsSettings */ .RH)(run.inputs, (path) => (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(workspace, path));
+    const outcome = await (0,_ecs_run_js__WEBPACK_IMPORTED_MODULE_1__/* .withEcsClients */ .e)(settings, (clients) => (0,_ecs_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runEcs */ .v)(settings, { clients, logger: run.logger, signal: run.signal, root: workspace, saveState: run.saveState }));
+    for (const [name, value] of Object.entries(outcome.outputs))
+        run.setOutput(name, value);
+    await run.writeSummary(outcome.summary);
+    if (!outcome.ok)
+        throw outcome.error;
+}, { secretEnv: _ecs_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .ECS_SECRET_ENV */ .Tk });
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -68314,19 +68277,125 @@ function serviceOf(client) {
 
 /***/ }),
 
-/***/ 1583:
+/***/ 9704:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   c: () => (/* binding */ checkImage),
+/* harmony export */   z: () => (/* binding */ parseImage)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8249);
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
+/* harmony import */ var _aws_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(296);
+
+
+
+const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+/** Splits `host/repo:tag` or `host/repo@sha256:…`; undefined when it has neither a valid tag nor a digest. */
+function parseImage(uri) {
+    const [withTag, digest, extra] = uri.split("@");
+    if (extra !== undefined || (digest !== undefined && !DIGEST.test(digest)))
+        return undefined;
+    const slash = withTag.lastIndexOf("/");
+    const colon = withTag.lastIndexOf(":");
+    const tag = colon > slash ? withTag.slice(colon + 1) : undefined;
+    const name = tag === undefined ? withTag : withTag.slice(0, colon);
+    if ((tag === undefined && digest === undefined) || (tag !== undefined && !TAG.test(tag)) || !name || /\s/.test(name))
+        return undefined;
+    const [host, ...path] = name.split("/");
+    const ecr = ECR_HOST.exec(host);
+    return {
+        name,
+        repository: ecr ? path.join("/") : name,
+        tag,
+        digest,
+        ecr: ecr ? { registryId: ecr[1], region: ecr[2] } : undefined,
+    };
+}
+/**
+ * Proves the image exists in ECR, pins its digest, and gates on the scan's critical findings
+ * (`maxCritical` < 0 turns the gate off).
+ */
+async function checkImage(ecr, uri, maxCritical, deps) {
+    const image = parseImage(uri);
+    if (!image?.ecr) {
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'image' (${uri}) is not an ECR image URI, so it cannot be verified; use an ECR URI or set verify-image: false.`);
+    }
+    const imageId = image.digest ? { imageDigest: image.digest } : { imageTag: image.tag };
+    const target = { registryId: image.ecr.registryId, repositoryName: image.repository };
+    let digest;
+    try {
+        const described = await (0,_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .call */ .T1)(ecr, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({ ...target, imageIds: [imageId] }), deps.signal);
+        digest = described.imageDetails?.[0]?.imageDigest;
+    }
+    catch (error) {
+        const code = (0,_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorCode */ .J6)(error);
+        const where = `${image.repository} in ECR registry ${image.ecr.registryId} (${image.ecr.region})`;
+        if (code === "ImageNotFoundException")
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`Image ${image.tag ? `tag '${image.tag}'` : image.digest} does not exist in ${where}; push it before deploying.`, 400, code);
+        if (code === "RepositoryNotFoundException")
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`Repository ${where} does not exist.`, 400, code);
+        throw error;
+    }
+    if (!digest)
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`ECR DescribeImages returned no digest for ${uri}.`);
+    deps.logger.info(`Image ${uri} → ${digest}`);
+    const findings = maxCritical < 0 ? undefined : await gateFindings(ecr, { ...target, imageId: { imageDigest: digest } }, uri, maxCritical, deps);
+    return { pinned: `${image.name}@${digest}`, digest, findings };
+}
+async function gateFindings(ecr, target, uri, maxCritical, deps) {
+    let scan;
+    try {
+        scan = await (0,_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .call */ .T1)(ecr, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImageScanFindingsCommand */ .TQ0({ ...target, maxResults: 20 }), deps.signal);
+    }
+    catch (error) {
+        if ((0,_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorCode */ .J6)(error) !== "ScanNotFoundException")
+            throw error;
+        deps.logger.warning(`ECR has no scan for ${uri}; the findings gate (max-critical-findings) could not be applied.`);
+        return undefined;
+    }
+    const status = scan.imageScanStatus?.status;
+    if (status && status !== "COMPLETE") {
+        deps.logger.warning(`The ECR scan of ${uri} is ${status}${scan.imageScanStatus?.description ? ` (${scan.imageScanStatus.description})` : ""}; findings not gated.`);
+        return undefined;
+    }
+    const counts = scan.imageScanFindings?.findingSeverityCounts ?? {};
+    const critical = counts.CRITICAL ?? 0;
+    const summary = Object.entries(counts)
+        .map(([severity, count]) => `${count} ${severity.toLowerCase()}`)
+        .join(", ");
+    deps.logger.info(`Scan findings: ${summary || "none"}`);
+    if (critical > maxCritical) {
+        const names = (scan.imageScanFindings?.findings ?? [])
+            .filter((finding) => finding.severity === "CRITICAL")
+            .slice(0, 5)
+            .map((finding) => finding.name);
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`Image ${uri} has ${critical} critical scan finding(s) (${names.join(", ")}${critical > names.length ? ", …" : ""}), over max-critical-findings=${maxCritical}.`);
+    }
+    return counts;
+}
+
+
+/***/ }),
+
+/***/ 159:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  H: () => (/* binding */ deployEcs)
+  v: () => (/* binding */ runEcs),
+  e: () => (/* binding */ withEcsClients)
 });
 
-// EXTERNAL MODULE: ./src/lib/cancel.ts
-var cancel = __nccwpck_require__(5321);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/ecs/aws.ts
+var aws = __nccwpck_require__(296);
+// EXTERNAL MODULE: ./src/lib/cancel.ts
+var cancel = __nccwpck_require__(5321);
 ;// CONCATENATED MODULE: ./src/lib/retry.ts
 /** setTimeout as a promise that rejects early when the signal aborts. */
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
@@ -68562,8 +68631,51 @@ async function checkTls(base, settings, deps) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/ecs/yaml-file.ts + 1 modules
-var yaml_file = __nccwpck_require__(2257);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/lib/yaml-source.ts
+
+function formatSourcePlace(place) {
+    return `${place.file}:${place.line}:${place.col}`;
+}
+/** Parses YAML (or JSON) keeping track of lines, so every later finding can name its `file:line:col`. */
+function parseYamlSource(text, file, options = {}) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const document = (0,dist/* parseDocument */.Tp)(text, { ...options, lineCounter, prettyErrors: false });
+    const placeAt = (offset = 0) => ({ file, ...lineCounter.linePos(offset) });
+    const errors = document.errors.map((error) => ({
+        ...placeAt(error.pos[0]),
+        message: error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, ""),
+    }));
+    return { document, placeAt, errors };
+}
+
+;// CONCATENATED MODULE: ./src/ecs/yaml-file.ts
+
+
+
+
+/** Reads a JSON or YAML file named by an input; unreadable or malformed files become `file:line:col: …` errors. */
+function readYamlFile(path, inputName, root) {
+    const shown = (0,external_node_path_.relative)(root, path) || path;
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(path, "utf8");
+    }
+    catch {
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': cannot read ${shown}; the path is relative to the workspace.`);
+    }
+    const source = parseYamlSource(text, shown);
+    const [error] = source.errors;
+    if (error)
+        throw new errors/* ConfigurationError */.j1(`${formatSourcePlace(error)}: ${error.message}`);
+    return { document: source.document, at: (offset) => formatSourcePlace(source.placeAt(offset)) };
+}
+
 ;// CONCATENATED MODULE: ./src/ecs/appspec.ts
 
 
@@ -68602,7 +68714,7 @@ function generateAppSpec(input) {
  * name and port, and any hooks from the input (which replace hooks for the same event).
  */
 function loadAppSpec(path, input, root = process.cwd()) {
-    const { document, at } = (0,yaml_file/* readYamlFile */.k)(path, "appspec", root);
+    const { document, at } = readYamlFile(path, "appspec", root);
     const spec = document.toJS();
     const resources = document.getIn(["Resources"], true);
     const target = Array.isArray(spec?.Resources)
@@ -68636,8 +68748,6 @@ function appSpecRevision(spec) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-codedeploy/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(7507);
-// EXTERNAL MODULE: ./src/ecs/aws.ts
-var aws = __nccwpck_require__(296);
 // EXTERNAL MODULE: ./src/lib/duration.ts
 var duration = __nccwpck_require__(2543);
 ;// CONCATENATED MODULE: ./src/ecs/progress.ts
@@ -69024,8 +69134,81 @@ async function waitForEnd(arn, progress, deps, intervalMs) {
     }
 }
 
-// EXTERNAL MODULE: ./src/ecs/task-definition.ts
-var task_definition = __nccwpck_require__(7652);
+;// CONCATENATED MODULE: ./src/ecs/task-definition.ts
+
+
+
+/** Fields ECS returns but refuses on RegisterTaskDefinition. Only these go: empty values the user wrote stay. */
+const READ_ONLY_FIELDS = [
+    "taskDefinitionArn",
+    "revision",
+    "status",
+    "requiresAttributes",
+    "compatibilities",
+    "registeredAt",
+    "registeredBy",
+    "deregisteredAt",
+];
+/**
+ * Reads a task definition from JSON or YAML, including `aws ecs describe-task-definition` output
+ * (`{taskDefinition: …}`). Mistakes are reported as `file:line:col: what is wrong`.
+ */
+function loadTaskDefinitionFile(path, containerName, root = process.cwd()) {
+    const { document, at } = readYamlFile(path, "task-definition", root);
+    const wrapped = (0,dist/* isMap */.jh)(document.contents) && document.has("taskDefinition");
+    const path0 = wrapped ? ["taskDefinition"] : [];
+    const node = document.getIn(path0, true);
+    if (!(0,dist/* isMap */.jh)(node))
+        throw new errors/* ConfigurationError */.j1(`${at(0)}: a task definition must be an object with family and containerDefinitions.`);
+    const value = (wrapped ? document.toJS().taskDefinition : document.toJS());
+    if (typeof value.family !== "string" || !value.family)
+        throw new errors/* ConfigurationError */.j1(`${at(node.range?.[0])}: the task definition has no 'family'.`);
+    const containers = document.getIn([...path0, "containerDefinitions"], true);
+    if (!(0,dist/* isSeq */.oP)(containers))
+        throw new errors/* ConfigurationError */.j1(`${at(node.range?.[0])}: 'containerDefinitions' must be a list of containers.`);
+    if (!value.containerDefinitions.some((container) => container?.name === containerName)) {
+        const names = value.containerDefinitions.map((container) => container?.name).join(", ");
+        throw new errors/* ConfigurationError */.j1(`${at(containers.range?.[0])}: no container named '${containerName}' (input 'container-name'); containers here: ${names || "none"}.`);
+    }
+    return value;
+}
+/** A copy ready for RegisterTaskDefinition: read-only fields stripped, the image set, environment upserted. */
+function renderTaskDefinition(base, options) {
+    const rendered = structuredClone(base);
+    for (const field of READ_ONLY_FIELDS)
+        delete rendered[field];
+    const container = rendered.containerDefinitions.find((item) => item.name === options.containerName);
+    if (!container) {
+        const names = rendered.containerDefinitions.map((item) => item.name).join(", ");
+        throw new errors/* ConfigurationError */.j1(`Input 'container-name': the task definition ${base.family} has no container '${options.containerName}' (it has ${names}).`);
+    }
+    if (options.image)
+        container.image = options.image;
+    if (options.environment.size) {
+        const environment = Array.isArray(container.environment) ? container.environment : [];
+        for (const [name, value] of options.environment) {
+            const existing = environment.find((item) => item.name === name);
+            if (existing)
+                existing.value = value;
+            else
+                environment.push({ name, value });
+        }
+        container.environment = environment;
+    }
+    return rendered;
+}
+/** `family:revision` from a task definition ARN. */
+function revisionName(arn) {
+    return arn.split("task-definition/").pop() ?? arn;
+}
+/** The container port: the input, else the service's load balancer entry, else the container's first mapping. */
+function containerPortOf(definition, containerName, fromService) {
+    if (fromService)
+        return fromService;
+    const container = definition.containerDefinitions.find((item) => item.name === containerName);
+    return container?.portMappings?.[0]?.containerPort;
+}
+
 ;// CONCATENATED MODULE: ./src/ecs/service.ts
 
 
@@ -69083,10 +69266,10 @@ async function registerTaskDefinition(clients, definition, signal) {
 }
 /** The newest ACTIVE revision of the same family below the one running now: what `command: rollback` redeploys. */
 async function previousRevision(clients, currentArn, signal) {
-    const [family, revision] = (0,task_definition/* revisionName */.pd)(currentArn).split(":");
+    const [family, revision] = revisionName(currentArn).split(":");
     const listed = await (0,aws/* call */.T1)(clients.ecs, new client_ecs_dist_cjs/* ListTaskDefinitionsCommand */.Pse({ familyPrefix: family, status: "ACTIVE", sort: "DESC" }), signal);
     const previous = (listed.taskDefinitionArns ?? []).find((arn) => {
-        const [otherFamily, other] = (0,task_definition/* revisionName */.pd)(arn).split(":");
+        const [otherFamily, other] = revisionName(arn).split(":");
         return otherFamily === family && Number(other) < Number(revision);
     });
     if (!previous)
@@ -69116,8 +69299,67 @@ async function readDeploymentGroup(clients, application, group, signal) {
     }
 }
 
-// EXTERNAL MODULE: ./src/ecs/summary.ts
-var ecs_summary = __nccwpck_require__(9069);
+;// CONCATENATED MODULE: ./src/ecs/summary.ts
+
+
+
+function consoleLink(facts, settings) {
+    if (!facts.region || !facts.deploymentId)
+        return undefined;
+    const host = `https://${facts.region}.console.aws.amazon.com`;
+    if (facts.controller === "codedeploy")
+        return `${host}/codesuite/codedeploy/deployments/${facts.deploymentId}?region=${facts.region}`;
+    return `${host}/ecs/v2/clusters/${settings.cluster}/services/${settings.service}/deployments?region=${facts.region}`;
+}
+/** The job summary: what was deployed, where to look, how traffic moved, and how it ended. */
+function renderEcsSummary(settings, facts) {
+    const outcome = facts.ok ? `✅ ${facts.status}` : facts.cancelled ? `⏹️ cancelled: ${facts.status}` : `❌ ${facts.status}`;
+    const link = consoleLink(facts, settings);
+    const shortId = facts.deploymentId?.split("/").pop();
+    const findings = facts.findings
+        ? Object.entries(facts.findings)
+            .map(([severity, count]) => `${count} ${severity.toLowerCase()}`)
+            .join(", ") || "none"
+        : undefined;
+    const rows = [
+        ["service", `${settings.cluster}/${settings.service}`],
+        ["command", facts.command],
+        ["image", facts.image],
+        ["digest", facts.imageDigest],
+        ...(findings ? [["scan findings", findings]] : []),
+        ["task definition", revisionName(facts.taskDefinitionArn)],
+        ["deployment", shortId ? (link ? `[${shortId}](${link})` : shortId) : undefined],
+        ["outcome", outcome],
+        ...(facts.rollbackId || facts.rolledBack
+            ? [["rollback", `${facts.rollbackId ?? "requested"}${facts.rollbackStatus ? ` (${facts.rollbackStatus})` : ""}`]]
+            : []),
+    ];
+    const lines = [`## ECS blue/green: ${settings.service} ${facts.ok ? "✅" : "❌"}\n`, (0,summary/* table */.tp)(["field", "value"], rows)];
+    if (facts.failure)
+        lines.push(`\n> ${facts.failure}\n`);
+    const progress = facts.outcome?.progress ?? facts.progress;
+    if (progress?.timeline.length) {
+        lines.push("\n### Traffic shift\n");
+        lines.push((0,summary/* table */.tp)(["at", "status", "traffic", "event"], progress.timeline.map((entry) => [
+            `+${(0,duration/* formatDuration */.a)(entry.atMs)}`,
+            entry.status,
+            entry.traffic,
+            [entry.event, entry.note].filter(Boolean).join("; "),
+        ])));
+    }
+    const checks = facts.outcome?.checksMarkdown ?? facts.checksMarkdown;
+    if (checks)
+        lines.push(`\n### Test checks at Ready\n\n${checks}`);
+    return lines.join("");
+}
+/** The summary of a run that threw: before any deployment (nothing changed), or after one started. */
+function renderRunError(settings, message, started) {
+    const what = started
+        ? `Deployment ${started} was started; the post step stops it with rollback if it is still running.`
+        : `No deployment was started for ${settings.cluster}/${settings.service}${settings.image ? ` (image ${settings.image})` : ""}.`;
+    return `## ECS blue/green: ${settings.service} ❌\n\n${what}\n\n> ${message}\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/ecs/deploy.ts
 
 
@@ -69150,7 +69392,7 @@ async function deployEcs(settings, deps) {
     const makeAppSpec = (arn, definition) => {
         const fallbackPort = settings.containerPort ?? serviceContainerPort(service, settings.containerName);
         // Without the definition yet (validation), a placeholder port stands in for the one it will name.
-        const port = definition ? (0,task_definition/* containerPortOf */.Yy)(definition, settings.containerName, fallbackPort) : (fallbackPort ?? 1);
+        const port = definition ? containerPortOf(definition, settings.containerName, fallbackPort) : (fallbackPort ?? 1);
         const input = { taskDefinitionArn: arn, containerName: settings.containerName, containerPort: port, hooks: settings.hooks, service };
         if (settings.appspecFile)
             return loadAppSpec(settings.appspecFile, input, deps.root);
@@ -69166,19 +69408,19 @@ async function deployEcs(settings, deps) {
                 logger.warning("command: rollback redeploys the previous revision as it was; image, task-definition and environment are ignored.");
             }
             const arn = await previousRevision(clients, currentTaskDefinitionArn(service), signal);
-            logger.info(`Rolling back ${settings.service} from ${(0,task_definition/* revisionName */.pd)(currentTaskDefinitionArn(service))} to ${(0,task_definition/* revisionName */.pd)(arn)}`);
+            logger.info(`Rolling back ${settings.service} from ${revisionName(currentTaskDefinitionArn(service))} to ${revisionName(arn)}`);
             return { arn, definition: await describeTaskDefinition(clients, arn, signal) };
         }
         const base = settings.taskDefinitionFile
-            ? (0,task_definition/* loadTaskDefinitionFile */.bs)(settings.taskDefinitionFile, settings.containerName, deps.root)
+            ? loadTaskDefinitionFile(settings.taskDefinitionFile, settings.containerName, deps.root)
             : await describeTaskDefinition(clients, currentTaskDefinitionArn(service), signal);
-        const rendered = (0,task_definition/* renderTaskDefinition */.P9)(base, {
+        const rendered = renderTaskDefinition(base, {
             containerName: settings.containerName,
             image: image?.pinned ?? settings.image,
             environment: settings.environment,
         });
         const arn = await registerTaskDefinition(clients, rendered, signal);
-        logger.info(`Registered ${(0,task_definition/* revisionName */.pd)(arn)}`);
+        logger.info(`Registered ${revisionName(arn)}`);
         return { arn, definition: rendered };
     });
     const deployedImage = definition.containerDefinitions.find((container) => container.name === settings.containerName)?.image;
@@ -69203,7 +69445,7 @@ async function deployEcs(settings, deps) {
             gate: checksGate(settings, deps, signal),
         });
         const result = { ...base, ...native, ok: !native.failure, summary: "" };
-        return { ...result, summary: (0,ecs_summary/* renderEcsSummary */.wi)(settings, result) };
+        return { ...result, summary: renderEcsSummary(settings, result) };
     }
     const appSpec = makeAppSpec(taskDefinitionArn, definition);
     // Not abortable: a cancel mid-request could leave a deployment we never learn the id of. Once it returns,
@@ -69213,13 +69455,13 @@ async function deployEcs(settings, deps) {
         deploymentGroupName: settings.deploymentGroup,
         revision: appSpecRevision(appSpec),
         deploymentConfigName: settings.deploymentConfig,
-        description: `launchpad ecs-blue-green ${settings.command}: ${(0,task_definition/* revisionName */.pd)(taskDefinitionArn)}`,
+        description: `launchpad ecs-blue-green ${settings.command}: ${revisionName(taskDefinitionArn)}`,
     });
     deps.onStarted?.({ deploymentId });
     logger.info(`Created CodeDeploy deployment ${deploymentId} (${settings.deploymentConfig ?? group?.deploymentConfigName ?? "group default"})`);
     if (!settings.wait) {
         const result = { ...base, deploymentId, status: "Created", rolledBack: false, cancelled: false, ok: true, summary: "" };
-        return { ...result, summary: (0,ecs_summary/* renderEcsSummary */.wi)(settings, result) };
+        return { ...result, summary: renderEcsSummary(settings, result) };
     }
     const gate = group?.readyWait ? checksGate(settings, deps, signal) : undefined;
     const outcome = await watchDeployment(deploymentId, gate, {
@@ -69244,7 +69486,7 @@ async function deployEcs(settings, deps) {
         ok: !outcome.failure,
         summary: "",
     };
-    return { ...result, summary: (0,ecs_summary/* renderEcsSummary */.wi)(settings, result) };
+    return { ...result, summary: renderEcsSummary(settings, result) };
 }
 function serviceContainerPort(service, containerName) {
     return (service.loadBalancers ?? []).find((balancer) => balancer.containerName === containerName)?.containerPort;
@@ -69271,107 +69513,60 @@ function checksGate(settings, deps, signal) {
     };
 }
 
-
-/***/ }),
-
-/***/ 9704:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   c: () => (/* binding */ checkImage),
-/* harmony export */   z: () => (/* binding */ parseImage)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8249);
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _aws_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(296);
+// EXTERNAL MODULE: ./src/ecs/settings.ts
+var ecs_settings = __nccwpck_require__(5632);
+;// CONCATENATED MODULE: ./src/ecs/run.ts
 
 
 
-const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-/** Splits `host/repo:tag` or `host/repo@sha256:…`; undefined when it has neither a valid tag nor a digest. */
-function parseImage(uri) {
-    const [withTag, digest, extra] = uri.split("@");
-    if (extra !== undefined || (digest !== undefined && !DIGEST.test(digest)))
-        return undefined;
-    const slash = withTag.lastIndexOf("/");
-    const colon = withTag.lastIndexOf(":");
-    const tag = colon > slash ? withTag.slice(colon + 1) : undefined;
-    const name = tag === undefined ? withTag : withTag.slice(0, colon);
-    if ((tag === undefined && digest === undefined) || (tag !== undefined && !TAG.test(tag)) || !name || /\s/.test(name))
-        return undefined;
-    const [host, ...path] = name.split("/");
-    const ecr = ECR_HOST.exec(host);
-    return {
-        name,
-        repository: ecr ? path.join("/") : name,
-        tag,
-        digest,
-        ecr: ecr ? { registryId: ecr[1], region: ecr[2] } : undefined,
-    };
+
+
+
+/** The SDK clients for these settings (ECR in the image's own region), destroyed once `work` ends. */
+async function withEcsClients(settings, work) {
+    const clients = (0,aws/* createEcsClients */.GP)({ ecrRegion: settings.image ? (0,ecs_image/* parseImage */.z)(settings.image)?.ecr?.region : undefined });
+    try {
+        return await work(clients);
+    }
+    finally {
+        (0,aws/* destroyClients */.Fj)(clients);
+    }
 }
 /**
- * Proves the image exists in ECR, pins its digest, and gates on the scan's critical findings
- * (`maxCritical` < 0 turns the gate off).
+ * Runs a deployment and turns every ending into outputs, a summary and the error to fail with. A run that
+ * throws (a config or remote error) still gets a summary saying whether a deployment was started.
  */
-async function checkImage(ecr, uri, maxCritical, deps) {
-    const image = parseImage(uri);
-    if (!image?.ecr) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'image' (${uri}) is not an ECR image URI, so it cannot be verified; use an ECR URI or set verify-image: false.`);
-    }
-    const imageId = image.digest ? { imageDigest: image.digest } : { imageTag: image.tag };
-    const target = { registryId: image.ecr.registryId, repositoryName: image.repository };
-    let digest;
+async function runEcs(settings, deps) {
+    const { saveState, ...rest } = deps;
+    let started;
+    let result;
     try {
-        const described = await (0,_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .call */ .T1)(ecr, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({ ...target, imageIds: [imageId] }), deps.signal);
-        digest = described.imageDetails?.[0]?.imageDigest;
+        result = await deployEcs(settings, {
+            ...rest,
+            onStarted: ({ deploymentId, serviceDeploymentArn }) => {
+                started = deploymentId ?? serviceDeploymentArn;
+                if (deploymentId)
+                    saveState?.(ecs_settings/* ECS_STATE */.um.deploymentId, deploymentId);
+                if (serviceDeploymentArn)
+                    saveState?.(ecs_settings/* ECS_STATE */.um.serviceDeployment, serviceDeploymentArn);
+            },
+        });
     }
     catch (error) {
-        const code = (0,_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorCode */ .J6)(error);
-        const where = `${image.repository} in ECR registry ${image.ecr.registryId} (${image.ecr.region})`;
-        if (code === "ImageNotFoundException")
-            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`Image ${image.tag ? `tag '${image.tag}'` : image.digest} does not exist in ${where}; push it before deploying.`, 400, code);
-        if (code === "RepositoryNotFoundException")
-            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`Repository ${where} does not exist.`, 400, code);
-        throw error;
+        return { ok: false, outputs: {}, summary: renderRunError(settings, (0,errors/* errorMessage */.gJ)(error), started), error };
     }
-    if (!digest)
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`ECR DescribeImages returned no digest for ${uri}.`);
-    deps.logger.info(`Image ${uri} → ${digest}`);
-    const findings = maxCritical < 0 ? undefined : await gateFindings(ecr, { ...target, imageId: { imageDigest: digest } }, uri, maxCritical, deps);
-    return { pinned: `${image.name}@${digest}`, digest, findings };
-}
-async function gateFindings(ecr, target, uri, maxCritical, deps) {
-    let scan;
-    try {
-        scan = await (0,_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .call */ .T1)(ecr, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImageScanFindingsCommand */ .TQ0({ ...target, maxResults: 20 }), deps.signal);
-    }
-    catch (error) {
-        if ((0,_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorCode */ .J6)(error) !== "ScanNotFoundException")
-            throw error;
-        deps.logger.warning(`ECR has no scan for ${uri}; the findings gate (max-critical-findings) could not be applied.`);
-        return undefined;
-    }
-    const status = scan.imageScanStatus?.status;
-    if (status && status !== "COMPLETE") {
-        deps.logger.warning(`The ECR scan of ${uri} is ${status}${scan.imageScanStatus?.description ? ` (${scan.imageScanStatus.description})` : ""}; findings not gated.`);
-        return undefined;
-    }
-    const counts = scan.imageScanFindings?.findingSeverityCounts ?? {};
-    const critical = counts.CRITICAL ?? 0;
-    const summary = Object.entries(counts)
-        .map(([severity, count]) => `${count} ${severity.toLowerCase()}`)
-        .join(", ");
-    deps.logger.info(`Scan findings: ${summary || "none"}`);
-    if (critical > maxCritical) {
-        const names = (scan.imageScanFindings?.findings ?? [])
-            .filter((finding) => finding.severity === "CRITICAL")
-            .slice(0, 5)
-            .map((finding) => finding.name);
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`Image ${uri} has ${critical} critical scan finding(s) (${names.join(", ")}${critical > names.length ? ", …" : ""}), over max-critical-findings=${maxCritical}.`);
-    }
-    return counts;
+    // The post step's backstop stays armed only when a stop could not be confirmed.
+    if (!/^unknown$/i.test(result.status))
+        saveState?.(ecs_settings/* ECS_STATE */.um.finished, "true");
+    const outputs = {
+        [ecs_settings/* ECS_OUTPUTS */.RF.taskDefinitionArn]: result.taskDefinitionArn,
+        [ecs_settings/* ECS_OUTPUTS */.RF.deploymentId]: result.deploymentId ?? "",
+        [ecs_settings/* ECS_OUTPUTS */.RF.imageDigest]: result.imageDigest ?? "",
+        [ecs_settings/* ECS_OUTPUTS */.RF.status]: result.status,
+        [ecs_settings/* ECS_OUTPUTS */.RF.rolledBack]: String(result.rolledBack),
+    };
+    const error = result.failure ? (result.cancelled ? new errors/* CancelledError */.cc(result.failure) : new errors/* RemoteError */.Hi(result.failure)) : undefined;
+    return { ok: !result.failure, outputs, summary: result.summary, error, result };
 }
 
 
@@ -69383,6 +69578,7 @@ async function gateFindings(ecr, target, uri, maxCritical, deps) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   RF: () => (/* binding */ ECS_OUTPUTS),
 /* harmony export */   RH: () => (/* binding */ readEcsSettings),
+/* harmony export */   Tk: () => (/* binding */ ECS_SECRET_ENV),
 /* harmony export */   um: () => (/* binding */ ECS_STATE)
 /* harmony export */ });
 /* unused harmony exports ECS_INPUTS, HOOK_EVENTS */
@@ -69424,6 +69620,8 @@ const ECS_OUTPUTS = {
 };
 /** What the main step leaves for the post step's backstop. */
 const ECS_STATE = { deploymentId: "deployment-id", serviceDeployment: "service-deployment-arn", finished: "finished" };
+/** Environment variables holding AWS secrets (from configure-aws-credentials): masked before anything runs. */
+const ECS_SECRET_ENV = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
 const HOOK_EVENTS = ["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"];
 /** Reads and checks every input; relative file paths resolve against `workspace`. */
 function readEcsSettings(inputs, resolvePath = (path) => path) {
@@ -69484,229 +69682,6 @@ function readHooks(inputs) {
 
 /***/ }),
 
-/***/ 9069:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   qk: () => (/* binding */ renderRunError),
-/* harmony export */   wi: () => (/* binding */ renderEcsSummary)
-/* harmony export */ });
-/* unused harmony export consoleLink */
-/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
-/* harmony import */ var _lib_summary_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1119);
-/* harmony import */ var _task_definition_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7652);
-
-
-
-function consoleLink(facts, settings) {
-    if (!facts.region || !facts.deploymentId)
-        return undefined;
-    const host = `https://${facts.region}.console.aws.amazon.com`;
-    if (facts.controller === "codedeploy")
-        return `${host}/codesuite/codedeploy/deployments/${facts.deploymentId}?region=${facts.region}`;
-    return `${host}/ecs/v2/clusters/${settings.cluster}/services/${settings.service}/deployments?region=${facts.region}`;
-}
-/** The job summary: what was deployed, where to look, how traffic moved, and how it ended. */
-function renderEcsSummary(settings, facts) {
-    const outcome = facts.ok ? `✅ ${facts.status}` : facts.cancelled ? `⏹️ cancelled: ${facts.status}` : `❌ ${facts.status}`;
-    const link = consoleLink(facts, settings);
-    const shortId = facts.deploymentId?.split("/").pop();
-    const findings = facts.findings
-        ? Object.entries(facts.findings)
-            .map(([severity, count]) => `${count} ${severity.toLowerCase()}`)
-            .join(", ") || "none"
-        : undefined;
-    const rows = [
-        ["service", `${settings.cluster}/${settings.service}`],
-        ["command", facts.command],
-        ["image", facts.image],
-        ["digest", facts.imageDigest],
-        ...(findings ? [["scan findings", findings]] : []),
-        ["task definition", (0,_task_definition_js__WEBPACK_IMPORTED_MODULE_2__/* .revisionName */ .pd)(facts.taskDefinitionArn)],
-        ["deployment", shortId ? (link ? `[${shortId}](${link})` : shortId) : undefined],
-        ["outcome", outcome],
-        ...(facts.rollbackId || facts.rolledBack
-            ? [["rollback", `${facts.rollbackId ?? "requested"}${facts.rollbackStatus ? ` (${facts.rollbackStatus})` : ""}`]]
-            : []),
-    ];
-    const lines = [`## ECS blue/green: ${settings.service} ${facts.ok ? "✅" : "❌"}\n`, (0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .table */ .tp)(["field", "value"], rows)];
-    if (facts.failure)
-        lines.push(`\n> ${facts.failure}\n`);
-    const progress = facts.outcome?.progress ?? facts.progress;
-    if (progress?.timeline.length) {
-        lines.push("\n### Traffic shift\n");
-        lines.push((0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .table */ .tp)(["at", "status", "traffic", "event"], progress.timeline.map((entry) => [
-            `+${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(entry.atMs)}`,
-            entry.status,
-            entry.traffic,
-            [entry.event, entry.note].filter(Boolean).join("; "),
-        ])));
-    }
-    const checks = facts.outcome?.checksMarkdown ?? facts.checksMarkdown;
-    if (checks)
-        lines.push(`\n### Test checks at Ready\n\n${checks}`);
-    return lines.join("");
-}
-/** The summary of a run that threw: before any deployment (nothing changed), or after one started. */
-function renderRunError(settings, message, started) {
-    const what = started
-        ? `Deployment ${started} was started; the post step stops it with rollback if it is still running.`
-        : `No deployment was started for ${settings.cluster}/${settings.service}${settings.image ? ` (image ${settings.image})` : ""}.`;
-    return `## ECS blue/green: ${settings.service} ❌\n\n${what}\n\n> ${message}\n`;
-}
-
-
-/***/ }),
-
-/***/ 7652:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P9: () => (/* binding */ renderTaskDefinition),
-/* harmony export */   Yy: () => (/* binding */ containerPortOf),
-/* harmony export */   bs: () => (/* binding */ loadTaskDefinitionFile),
-/* harmony export */   pd: () => (/* binding */ revisionName)
-/* harmony export */ });
-/* unused harmony export READ_ONLY_FIELDS */
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8815);
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
-/* harmony import */ var _yaml_file_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2257);
-
-
-
-/** Fields ECS returns but refuses on RegisterTaskDefinition. Only these go: empty values the user wrote stay. */
-const READ_ONLY_FIELDS = [
-    "taskDefinitionArn",
-    "revision",
-    "status",
-    "requiresAttributes",
-    "compatibilities",
-    "registeredAt",
-    "registeredBy",
-    "deregisteredAt",
-];
-/**
- * Reads a task definition from JSON or YAML, including `aws ecs describe-task-definition` output
- * (`{taskDefinition: …}`). Mistakes are reported as `file:line:col: what is wrong`.
- */
-function loadTaskDefinitionFile(path, containerName, root = process.cwd()) {
-    const { document, at } = (0,_yaml_file_js__WEBPACK_IMPORTED_MODULE_2__/* .readYamlFile */ .k)(path, "task-definition", root);
-    const wrapped = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(document.contents) && document.has("taskDefinition");
-    const path0 = wrapped ? ["taskDefinition"] : [];
-    const node = document.getIn(path0, true);
-    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(node))
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${at(0)}: a task definition must be an object with family and containerDefinitions.`);
-    const value = (wrapped ? document.toJS().taskDefinition : document.toJS());
-    if (typeof value.family !== "string" || !value.family)
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${at(node.range?.[0])}: the task definition has no 'family'.`);
-    const containers = document.getIn([...path0, "containerDefinitions"], true);
-    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(containers))
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${at(node.range?.[0])}: 'containerDefinitions' must be a list of containers.`);
-    if (!value.containerDefinitions.some((container) => container?.name === containerName)) {
-        const names = value.containerDefinitions.map((container) => container?.name).join(", ");
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${at(containers.range?.[0])}: no container named '${containerName}' (input 'container-name'); containers here: ${names || "none"}.`);
-    }
-    return value;
-}
-/** A copy ready for RegisterTaskDefinition: read-only fields stripped, the image set, environment upserted. */
-function renderTaskDefinition(base, options) {
-    const rendered = structuredClone(base);
-    for (const field of READ_ONLY_FIELDS)
-        delete rendered[field];
-    const container = rendered.containerDefinitions.find((item) => item.name === options.containerName);
-    if (!container) {
-        const names = rendered.containerDefinitions.map((item) => item.name).join(", ");
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input 'container-name': the task definition ${base.family} has no container '${options.containerName}' (it has ${names}).`);
-    }
-    if (options.image)
-        container.image = options.image;
-    if (options.environment.size) {
-        const environment = Array.isArray(container.environment) ? container.environment : [];
-        for (const [name, value] of options.environment) {
-            const existing = environment.find((item) => item.name === name);
-            if (existing)
-                existing.value = value;
-            else
-                environment.push({ name, value });
-        }
-        container.environment = environment;
-    }
-    return rendered;
-}
-/** `family:revision` from a task definition ARN. */
-function revisionName(arn) {
-    return arn.split("task-definition/").pop() ?? arn;
-}
-/** The container port: the input, else the service's load balancer entry, else the container's first mapping. */
-function containerPortOf(definition, containerName, fromService) {
-    if (fromService)
-        return fromService;
-    const container = definition.containerDefinitions.find((item) => item.name === containerName);
-    return container?.portMappings?.[0]?.containerPort;
-}
-
-
-/***/ }),
-
-/***/ 2257:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  k: () => (/* binding */ readYamlFile)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/lib/errors.ts
-var errors = __nccwpck_require__(7268);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/lib/yaml-source.ts
-
-function formatSourcePlace(place) {
-    return `${place.file}:${place.line}:${place.col}`;
-}
-/** Parses YAML (or JSON) keeping track of lines, so every later finding can name its `file:line:col`. */
-function parseYamlSource(text, file, options = {}) {
-    const lineCounter = new dist/* LineCounter */.HN();
-    const document = (0,dist/* parseDocument */.Tp)(text, { ...options, lineCounter, prettyErrors: false });
-    const placeAt = (offset = 0) => ({ file, ...lineCounter.linePos(offset) });
-    const errors = document.errors.map((error) => ({
-        ...placeAt(error.pos[0]),
-        message: error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, ""),
-    }));
-    return { document, placeAt, errors };
-}
-
-;// CONCATENATED MODULE: ./src/ecs/yaml-file.ts
-
-
-
-
-/** Reads a JSON or YAML file named by an input; unreadable or malformed files become `file:line:col: …` errors. */
-function readYamlFile(path, inputName, root) {
-    const shown = (0,external_node_path_.relative)(root, path) || path;
-    let text;
-    try {
-        text = (0,external_node_fs_.readFileSync)(path, "utf8");
-    }
-    catch {
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': cannot read ${shown}; the path is relative to the workspace.`);
-    }
-    const source = parseYamlSource(text, shown);
-    const [error] = source.errors;
-    if (error)
-        throw new errors/* ConfigurationError */.j1(`${formatSourcePlace(error)}: ${error.message}`);
-    return { document: source.document, at: (offset) => formatSourcePlace(source.placeAt(offset)) };
-}
-
-
-/***/ }),
-
 /***/ 5321:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -69714,7 +69689,9 @@ function readYamlFile(path, inputName, root) {
 /* harmony export */   A: () => (/* binding */ onCancel),
 /* harmony export */   N: () => (/* binding */ withDeadline)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
 
 /**
  * An AbortSignal fired on SIGINT/SIGTERM, as the runner sends them when a job is cancelled
@@ -69725,7 +69702,7 @@ function onCancel(options = {}) {
     const controller = new AbortController();
     const handler = (signalName) => () => {
         if (!controller.signal.aborted)
-            controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(`The job was cancelled (${signalName}).`));
+            controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc(`The job was cancelled (${signalName}).`));
     };
     const onInt = handler("SIGINT");
     const onTerm = handler("SIGTERM");
@@ -69734,7 +69711,7 @@ function onCancel(options = {}) {
     const timer = options.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
-            controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(`Timed out after ${Math.round(options.timeoutMs / 1000)}s.`));
+            controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc(`Timed out after ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(options.timeoutMs)}.`));
         }, options.timeoutMs);
     timer?.unref();
     return {
@@ -69750,7 +69727,7 @@ function onCancel(options = {}) {
 /** Combines a job-level signal with a per-operation deadline. */
 function withDeadline(signal, ms, what) {
     const deadline = AbortSignal.timeout(ms);
-    const timeoutReason = new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(`${what} timed out after ${Math.round(ms / 1000)}s.`);
+    const timeoutReason = new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc(`${what} timed out after ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(ms)}.`);
     const controller = new AbortController();
     const forward = (source, reason) => {
         if (source.aborted)

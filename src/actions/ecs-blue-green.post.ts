@@ -1,6 +1,6 @@
-import { createEcsClients, destroyClients } from "../ecs/aws.js";
 import { stopLeftover } from "../ecs/backstop.js";
-import { ECS_STATE } from "../ecs/settings.js";
+import { withEcsClients } from "../ecs/run.js";
+import { ECS_SECRET_ENV, ECS_STATE } from "../ecs/settings.js";
 import { runAction } from "../lib/run-action.js";
 
 await runAction(
@@ -11,12 +11,7 @@ await runAction(
       serviceDeploymentArn: run.getState(ECS_STATE.serviceDeployment) || undefined,
     };
     if (!started.deploymentId && !started.serviceDeploymentArn) return;
-    const clients = createEcsClients();
-    try {
-      run.logger.info(await stopLeftover(started, { clients, logger: run.logger }));
-    } finally {
-      destroyClients(clients);
-    }
+    run.logger.info(await withEcsClients({}, (clients) => stopLeftover(started, { clients, logger: run.logger })));
   },
-  { secretEnv: ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] },
+  { secretEnv: ECS_SECRET_ENV },
 );

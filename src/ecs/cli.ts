@@ -2,10 +2,8 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { cliAction } from "../cli/program.js";
-import { createEcsClients, destroyClients } from "./aws.js";
-import { deployEcs } from "./deploy.js";
-import { parseImage } from "./image.js";
-import { readEcsSettings } from "./settings.js";
+import { runEcs, withEcsClients } from "./run.js";
+import { ECS_SECRET_ENV, readEcsSettings } from "./settings.js";
 
 /** `launchpad ecs-blue-green`: the action's core from a terminal, with AWS credentials from the standard chain. */
 export function registerEcs(program: Command): void {
@@ -35,18 +33,15 @@ export function registerEcs(program: Command): void {
     .option("--summary <file>", "also write the markdown summary to this file")
     .action(
       cliAction(async (run) => {
+        for (const name of ECS_SECRET_ENV) run.secrets.add(run.env[name]);
         const settings = readEcsSettings(run.inputs, (path) => resolve(path));
-        const clients = createEcsClients({ ecrRegion: settings.image ? parseImage(settings.image)?.ecr?.region : undefined });
-        try {
-          const result = await deployEcs(settings, { clients, logger: run.logger, signal: run.signal, root: process.cwd() });
-          const summaryFile = run.inputs.optional("summary");
-          if (summaryFile) writeFileSync(summaryFile, run.secrets.redact(result.summary));
-          run.print(result.summary);
-          if (result.failure) run.logger.error(result.failure);
-          return result.ok ? 0 : 1;
-        } finally {
-          destroyClients(clients);
-        }
+        const outcome = await withEcsClients(settings, (clients) =>
+          runEcs(settings, { clients, logger: run.logger, signal: run.signal, root: process.cwd() }),
+        );
+        const summaryFile = run.inputs.optional("summary");
+        if (summaryFile) writeFileSync(summaryFile, run.secrets.redact(outcome.summary));
+        run.print(outcome.summary);
+        if (!outcome.ok) throw outcome.error;
       }),
     );
 }

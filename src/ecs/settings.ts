@@ -38,6 +38,9 @@ export const ECS_OUTPUTS = {
 /** What the main step leaves for the post step's backstop. */
 export const ECS_STATE = { deploymentId: "deployment-id", serviceDeployment: "service-deployment-arn", finished: "finished" } as const;
 
+/** Environment variables holding AWS secrets (from configure-aws-credentials): masked before anything runs. */
+export const ECS_SECRET_ENV = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] as const;
+
 export const HOOK_EVENTS = ["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"] as const;
 export type HookEvent = (typeof HOOK_EVENTS)[number];
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type AwsFake, awsEnv, canaryScript, ECS_READ_ONLY_FIELDS } from "../fakes/aws.js";
-import { runStep, runWithPost, startStep } from "../harness/run-bundle.js";
+import { type AwsFake, awsEnv, canaryScript, ECS_READ_ONLY_FIELDS, PLANTED_AWS_SECRETS } from "../fakes/aws.js";
+import { runStep, runWithPost, type StepResult, startStep } from "../harness/run-bundle.js";
 import { APP, DIGEST, EXAMPLE, GROUP, REGISTRY, startTestListener, startWorld } from "./world.js";
 
 const ACTION = "ecs-blue-green";
@@ -16,6 +16,14 @@ afterEach(async () => {
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
   return { cluster: "prod", service: "api", "container-name": "api", image: IMAGE, "poll-interval": "50ms", ...extra };
+}
+
+/** The planted AWS secret key and session token were masked first and appear nowhere a person or a later step could read. */
+function expectNoAwsSecrets(result: StepResult): void {
+  for (const secret of Object.values(PLANTED_AWS_SECRETS)) {
+    expect(result.masks).toContain(secret);
+    expect(result.visible).not.toContain(secret);
+  }
 }
 
 function appSpecOf(fake: AwsFake): any {
@@ -74,7 +82,7 @@ describe("ecs-blue-green bundle", () => {
     );
     expect(result.summary).toMatch(/\| \+[\d.]+m?s\d*s? \| InProgress \| blue 90% \/ green 10% \|/);
     expect(result.summary).toContain("✅ Succeeded");
-    expect(result.visible).not.toContain("fake-secret-access-key-for-tests-only");
+    expectNoAwsSecrets(result);
   });
 
   it("runs the test checks at Ready and continues the deployment when they pass", async () => {
@@ -113,6 +121,7 @@ describe("ecs-blue-green bundle", () => {
       `Test checks failed at Ready (1 of 1 failed against ${listener.url}); stopped ${result.outputs["deployment-id"]}; rolled back by ${rollbackId} (Succeeded)`,
     );
     expect(result.outputs["rolled-back"]).toBe("true");
+    expectNoAwsSecrets(result);
   });
 
   it("reports a failed deployment from errorInformation and follows the rollback to its end", async () => {
@@ -138,6 +147,7 @@ describe("ecs-blue-green bundle", () => {
     expect(failure).not.toMatch(/[{}]/);
     expect(fake.calls("GetDeployment").filter((call) => call.body.deploymentId === rollbackId).length).toBeGreaterThanOrEqual(2);
     expect(result.outputs).toMatchObject({ status: "Failed", "rolled-back": "true" });
+    expectNoAwsSecrets(result);
   });
 
   it("says no rollback was made when the group has automatic rollback off", async () => {
@@ -158,6 +168,7 @@ describe("ecs-blue-green bundle", () => {
       `CodeDeploy deployment ${result.outputs["deployment-id"]} failed: ECS_UPDATE_ERROR: The ECS service cannot be updated due to an error; no rollback was made (enable automatic rollback on the deployment group)`,
     );
     expect(result.outputs).toMatchObject({ status: "Failed", "rolled-back": "false" });
+    expectNoAwsSecrets(result);
   });
 
   it("rolls back when the job is cancelled during traffic shift, sending StopDeployment within 2 s", async () => {
@@ -181,6 +192,7 @@ describe("ecs-blue-green bundle", () => {
     );
     expect(result.outputs["rolled-back"]).toBe("true");
     expect(result.state.finished).toBe("true");
+    expectNoAwsSecrets(result);
   });
 
   it("stops the deployment with rollback when the timeout passes", async () => {
@@ -190,8 +202,9 @@ describe("ecs-blue-green bundle", () => {
     expect(result.code).toBe(1);
     expect(fake.calls("StopDeployment")[0].body.autoRollbackEnabled).toBe(true);
     expect(result.annotations.find((a) => a.level === "error")!.message).toMatch(
-      /^The deployment timed out after 3s\. Stopped CodeDeploy deployment d-\w+ with automatic rollback/,
+      /^The deployment timed out after 3\.0s\. Stopped CodeDeploy deployment d-\w+ with automatic rollback/,
     );
+    expectNoAwsSecrets(result);
   });
 
   it("names the deployment already in flight when the group is busy", async () => {
@@ -202,6 +215,7 @@ describe("ecs-blue-green bundle", () => {
     expect(result.annotations.find((a) => a.level === "error")!.message).toBe(
       `Deployment group ${GROUP} already has deployment ${active.id} in progress; wait for it to finish or stop it, then re-run.`,
     );
+    expectNoAwsSecrets(result);
   });
 
   it("refuses a service that does not use CodeDeploy or ECS blue/green, saying what it uses", async () => {
@@ -222,6 +236,7 @@ describe("ecs-blue-green bundle", () => {
       "Image tag '9.9.9' does not exist in blockbuilders-api in ECR registry 123456789012 (us-east-1); push it before deploying.",
     );
     expect(result.summary).toContain("No deployment was started for prod/api");
+    expectNoAwsSecrets(result);
     expect(fake.calls("RegisterTaskDefinition")).toHaveLength(0);
   });
 
@@ -304,6 +319,7 @@ describe("ecs-blue-green bundle", () => {
       /^The job was cancelled \(SIGTERM\)\. Stopped ECS service deployment sd\d+ with a rollback\.$/,
     );
     expect(result.outputs["rolled-back"]).toBe("true");
+    expectNoAwsSecrets(result);
   });
 
   it("rolls back to the previous task definition revision through CodeDeploy", async () => {
@@ -323,6 +339,7 @@ describe("ecs-blue-green bundle", () => {
     expect(left.code).toBe(0);
     expect(fake.calls("StopDeployment").map((call) => call.body)).toEqual([{ deploymentId: running.id, autoRollbackEnabled: true }]);
     expect(left.annotations.some((a) => a.level === "warning" && a.message.includes(running.id))).toBe(true);
+    expectNoAwsSecrets(left);
 
     await fake.stop();
     fake = await startWorld();

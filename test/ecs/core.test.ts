@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -149,7 +150,9 @@ describe("AppSpec", () => {
     expect(spec.Hooks).toEqual([{ AfterAllowTestTraffic: "smoke" }]);
     const revision = appSpecRevision(spec);
     expect(revision.appSpecContent.content.startsWith('{"version":0.0,')).toBe(true);
-    expect(revision.appSpecContent.sha256).toMatch(/^[a-f0-9]{64}$/);
+    expect(revision.revisionType).toBe("AppSpecContent");
+    expect(revision.appSpecContent.sha256).toBe(createHash("sha256").update(revision.appSpecContent.content).digest("hex"));
+    expect(JSON.parse(revision.appSpecContent.content)).toEqual(spec);
   });
 
   it("substitutes the task definition, container and hooks into a loaded AppSpec", () => {

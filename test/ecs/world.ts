@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createEcsClients, destroyClients } from "../../src/ecs/aws.js";
 import { deployEcs, type EcsResult } from "../../src/ecs/deploy.js";
-import { readEcsSettings } from "../../src/ecs/settings.js";
+import { type EcsSettings, readEcsSettings } from "../../src/ecs/settings.js";
 import { Inputs, mapInputSource } from "../../src/lib/inputs.js";
 import { silentLogger } from "../../src/lib/logger.js";
 import { AwsFake, awsEnv, type ScriptStep } from "../fakes/aws.js";
@@ -113,6 +113,15 @@ export async function startTestListener(
   };
 }
 
+/** Settings for deploying image 1.5.0 to the world's prod/api, read from inputs like the action's. */
+export function worldSettings(values: Record<string, string> = {}): EcsSettings {
+  return readEcsSettings(
+    new Inputs(
+      mapInputSource({ cluster: "prod", service: "api", "container-name": "api", image: `${REGISTRY}/blockbuilders-api:1.5.0`, ...values }),
+    ),
+  );
+}
+
 /**
  * Runs the core in-process against a fresh world whose deployment follows `script` on a virtual clock: the
  * fake's clock and the core's `now` read it, and the core's `sleep` advances it instead of waiting, so simulated
@@ -129,17 +138,7 @@ export async function runOnScriptedClock(
   Object.assign(process.env, awsEnv(fake));
   const clients = createEcsClients();
   try {
-    const settings = readEcsSettings(
-      new Inputs(
-        mapInputSource({
-          cluster: "prod",
-          service: "api",
-          "container-name": "api",
-          image: `${REGISTRY}/blockbuilders-api:1.5.0`,
-          "poll-interval": pollInterval,
-        }),
-      ),
-    );
+    const settings = worldSettings({ "poll-interval": pollInterval });
     const result = await deployEcs(settings, {
       clients,
       logger: silentLogger,

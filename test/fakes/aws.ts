@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { parse as parseYaml } from "yaml";
 import { HttpFake, type RecordedRequest, type Reply } from "./http-fake.js";
 
 /**
@@ -91,6 +93,9 @@ export const ROLLBACK_SCRIPT: ScriptStep[] = [
   { status: "InProgress", event: "AllowTraffic", green: 0 },
   { status: "Succeeded", green: 0 },
 ];
+
+/** The awsJson1.1 content type: the services answer anything else with a SerializationException. */
+const AWS_JSON = "application/x-amz-json-1.1";
 
 const TARGETS: Record<string, string> = {
   AmazonEC2ContainerServiceV20141113: "ecs",
@@ -234,11 +239,18 @@ export class AwsFake extends HttpFake {
   // ── dispatch ─────────────────────────────────────────────────────────────
 
   private async dispatchAws(request: RecordedRequest): Promise<Reply> {
+    const contentType = String(request.headers["content-type"] ?? "");
+    if (contentType !== AWS_JSON) {
+      return {
+        status: 400,
+        body: { __type: "SerializationException", message: `Expected Content-Type ${AWS_JSON}, got '${contentType}'.` },
+      };
+    }
     const [prefix, op] = String(request.headers["x-amz-target"] ?? "").split(".");
     const handler = this.ops.get(`${TARGETS[prefix] ?? "?"}.${op}`);
     if (!handler) return { status: 400, body: { __type: "UnknownOperationException", message: `fake does not serve ${prefix}.${op}` } };
     try {
-      return { body: handler(request.json ?? {}) ?? {}, headers: { "content-type": "application/x-amz-json-1.1" } };
+      return { body: handler(request.json ?? {}) ?? {}, headers: { "content-type": AWS_JSON } };
     } catch (error) {
       if (error instanceof AwsError) return { status: error.status, body: { __type: error.type, message: error.message } };
       throw error;
@@ -479,6 +491,7 @@ export class AwsFake extends HttpFake {
     this.op("codedeploy", "GetDeploymentGroup", (body) => ({ deploymentGroupInfo: this.group(body) }));
     this.op("codedeploy", "CreateDeployment", (body) => {
       this.group(body);
+      checkAppSpecRevision(body.revision);
       const active = [...this.deployments.values()].find(
         (item) =>
           item.application === body.applicationName && item.group === body.deploymentGroupName && !isTerminal(this.current(item).status),
@@ -646,9 +659,49 @@ export class AwsFake extends HttpFake {
   }
 }
 
+/**
+ * What CodeDeploy checks of an ECS revision before it starts anything: AppSpecContent whose sha256 is the hex
+ * digest of the content, and an AppSpec (JSON or YAML) whose first resource is the ECS TargetService.
+ */
+function checkAppSpecRevision(revision: any): void {
+  const invalid = (message: string) => new AwsError("InvalidRevisionException", message);
+  if (revision?.revisionType !== "AppSpecContent") {
+    throw invalid(`Revision type ${revision?.revisionType ?? "(none)"} is not supported for the ECS compute platform; use AppSpecContent.`);
+  }
+  const content = revision.appSpecContent?.content;
+  if (typeof content !== "string" || !content) throw invalid("The AppSpec content is missing.");
+  const sha256 = createHash("sha256").update(content).digest("hex");
+  if (revision.appSpecContent.sha256 !== sha256) {
+    throw invalid(`The sha256 of the AppSpec content is ${sha256}, not ${revision.appSpecContent.sha256 ?? "(none)"}.`);
+  }
+  const spec = parseAppSpec(content);
+  if (spec === undefined) throw invalid("The AppSpec content is neither JSON nor YAML.");
+  if (spec?.Resources?.[0]?.TargetService?.Type !== "AWS::ECS::Service") {
+    throw invalid("The AppSpec must name the ECS service as Resources[0].TargetService with Type AWS::ECS::Service.");
+  }
+}
+
+function parseAppSpec(content: string): any {
+  try {
+    return JSON.parse(content);
+  } catch {
+    try {
+      return parseYaml(content);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
 export function isTerminal(status: string): boolean {
   return status === "Succeeded" || status === "Failed" || status === "Stopped";
 }
+
+/** The dummy credentials awsEnv plants: tests check they are masked and never shown. */
+export const PLANTED_AWS_SECRETS = {
+  secretAccessKey: "fake-secret-access-key-for-tests-only",
+  sessionToken: "FwoGZXIvYXdzEPlantedSessionTokenForTestsOnly0000",
+} as const;
 
 /** Environment for a bundle or SDK client that should talk to the fake. */
 export function awsEnv(fake: AwsFake): Record<string, string> {
@@ -657,7 +710,8 @@ export function awsEnv(fake: AwsFake): Record<string, string> {
     AWS_ENDPOINT_URL_CODEDEPLOY: fake.url,
     AWS_ENDPOINT_URL_ECR: fake.url,
     AWS_ACCESS_KEY_ID: "AKIAFAKEFAKEFAKE0000",
-    AWS_SECRET_ACCESS_KEY: "fake-secret-access-key-for-tests-only",
+    AWS_SECRET_ACCESS_KEY: PLANTED_AWS_SECRETS.secretAccessKey,
+    AWS_SESSION_TOKEN: PLANTED_AWS_SECRETS.sessionToken,
     AWS_REGION: fake.region,
     AWS_EC2_METADATA_DISABLED: "true",
   };
