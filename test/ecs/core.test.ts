@@ -175,7 +175,17 @@ describe("AppSpec", () => {
     const file = temp("appspec.yaml", "version: 0.0\nResources:\n  - Lambda:\n      Type: AWS::Lambda::Function\n");
     expect(() =>
       loadAppSpec(file, { taskDefinitionArn: "x", containerName: "api", containerPort: 1, hooks: [], service: {} }, join(file, "..")),
-    ).toThrow("appspec.yaml:3:3: the AppSpec needs a Resources entry of Type AWS::ECS::Service.");
+    ).toThrow("appspec.yaml:3:3: the AppSpec's first Resources entry must be TargetService with Type AWS::ECS::Service.");
+  });
+
+  it("refuses, before registering anything, an ECS service that is not the first resource under TargetService", () => {
+    const file = temp(
+      "appspec-second.yaml",
+      "version: 0.0\nResources:\n  - Lambda:\n      Type: AWS::Lambda::Function\n  - Api:\n      Type: AWS::ECS::Service\n",
+    );
+    expect(() =>
+      loadAppSpec(file, { taskDefinitionArn: "x", containerName: "api", containerPort: 1, hooks: [], service: {} }, join(file, "..")),
+    ).toThrow("appspec-second.yaml:3:3: the AppSpec's first Resources entry must be TargetService with Type AWS::ECS::Service.");
   });
 });
 

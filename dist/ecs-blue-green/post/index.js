@@ -69021,11 +69021,11 @@ function appspec_loadAppSpec(path, input, root = process.cwd()) {
     const { document, at } = readYamlFile(path, "appspec", root);
     const spec = document.toJS();
     const resources = document.getIn(["Resources"], true);
-    const target = Array.isArray(spec?.Resources)
-        ? spec.Resources.map((resource) => Object.values(resource ?? {})[0]).find((item) => item?.Type === "AWS::ECS::Service")
-        : undefined;
-    if (!target)
-        throw new ConfigurationError(`${at(resources?.range?.[0])}: the AppSpec needs a Resources entry of Type AWS::ECS::Service.`);
+    // CodeDeploy reads the service from the first resource, under the key TargetService, and refuses anything else.
+    const target = Array.isArray(spec?.Resources) ? spec.Resources[0]?.TargetService : undefined;
+    if (target?.Type !== "AWS::ECS::Service") {
+        throw new ConfigurationError(`${at(resources?.range?.[0])}: the AppSpec's first Resources entry must be TargetService with Type AWS::ECS::Service.`);
+    }
     target.Properties ??= {};
     target.Properties.TaskDefinition = input.taskDefinitionArn;
     target.Properties.LoadBalancerInfo ??= {};
