@@ -46726,9 +46726,12 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
 ;// CONCATENATED MODULE: ./src/lib/cancel.ts
+
 
 /**
  * An AbortSignal fired on SIGINT/SIGTERM, as the runner sends them when a job is cancelled
@@ -46748,7 +46751,7 @@ function onCancel(options = {}) {
     const timer = options.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
-            controller.abort(new errors/* CancelledError */.cc(`Timed out after ${Math.round(options.timeoutMs / 1000)}s.`));
+            controller.abort(new errors/* CancelledError */.cc(`Timed out after ${(0,duration/* formatDuration */.a)(options.timeoutMs)}.`));
         }, options.timeoutMs);
     timer?.unref();
     return {
@@ -46764,7 +46767,7 @@ function onCancel(options = {}) {
 /** Combines a job-level signal with a per-operation deadline. */
 function withDeadline(signal, ms, what) {
     const deadline = AbortSignal.timeout(ms);
-    const timeoutReason = new CancelledError(`${what} timed out after ${Math.round(ms / 1000)}s.`);
+    const timeoutReason = new CancelledError(`${what} timed out after ${formatDuration(ms)}.`);
     const controller = new AbortController();
     const forward = (source, reason) => {
         if (source.aborted)
@@ -46826,8 +46829,6 @@ function runUrl(context) {
     return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
 }
 
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __nccwpck_require__(2543);
 ;// CONCATENATED MODULE: ./src/lib/inputs.ts
 
 

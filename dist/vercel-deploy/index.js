@@ -46009,7 +46009,9 @@ __webpack_async_result__();
 /* harmony export */   A: () => (/* binding */ onCancel),
 /* harmony export */   N: () => (/* binding */ withDeadline)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
 
 /**
  * An AbortSignal fired on SIGINT/SIGTERM, as the runner sends them when a job is cancelled
@@ -46020,7 +46022,7 @@ function onCancel(options = {}) {
     const controller = new AbortController();
     const handler = (signalName) => () => {
         if (!controller.signal.aborted)
-            controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(`The job was cancelled (${signalName}).`));
+            controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc(`The job was cancelled (${signalName}).`));
     };
     const onInt = handler("SIGINT");
     const onTerm = handler("SIGTERM");
@@ -46029,7 +46031,7 @@ function onCancel(options = {}) {
     const timer = options.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
-            controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(`Timed out after ${Math.round(options.timeoutMs / 1000)}s.`));
+            controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc(`Timed out after ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(options.timeoutMs)}.`));
         }, options.timeoutMs);
     timer?.unref();
     return {
@@ -46045,7 +46047,7 @@ function onCancel(options = {}) {
 /** Combines a job-level signal with a per-operation deadline. */
 function withDeadline(signal, ms, what) {
     const deadline = AbortSignal.timeout(ms);
-    const timeoutReason = new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(`${what} timed out after ${Math.round(ms / 1000)}s.`);
+    const timeoutReason = new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc(`${what} timed out after ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(ms)}.`);
     const controller = new AbortController();
     const forward = (source, reason) => {
         if (source.aborted)

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GitHubFake } from "../fakes/github.js";
@@ -42,7 +43,7 @@ function env(extra: Record<string, string> = {}) {
 }
 
 describe("gate action on the example web app (real vitest runs)", () => {
-  it("passes every gate and publishes a successful check run on the PR head commit", async () => {
+  it("passes every gate and publishes a successful check run on the PR head commit", { timeout: 150_000 }, async () => {
     const workspace = exampleWorkspace();
     const result = await runStep("gate", {
       workspace,
@@ -84,7 +85,7 @@ describe("gate action on the example web app (real vitest runs)", () => {
     expect(result.visible).not.toContain(TOKEN);
   });
 
-  it("fails on a failing test and low coverage, annotating the test's file and line first", async () => {
+  it("fails on a failing test and low coverage, annotating the test's file and line first", { timeout: 150_000 }, async () => {
     const workspace = exampleWorkspace();
     const { bundle: _bundle, "bundle-budget": _budget, ...web } = WEB;
     const inputs = {
@@ -131,7 +132,7 @@ describe("gate action on the example web app (real vitest runs)", () => {
 });
 
 describe("gate action on reports", () => {
-  it("merges pytest and vitest results, and cobertura and lcov coverage, across web and api", async () => {
+  it("merges pytest and vitest results, and cobertura and lcov coverage, across web and api", { timeout: 150_000 }, async () => {
     const workspace = exampleWorkspace();
     copyFileSync(join(FIXTURES, "pytest-xunit2-failing.xml"), join(workspace, "services/api/reports/pytest.xml"));
     const inputs = {
@@ -342,44 +343,86 @@ describe("gate action: mistakes and cancellation", () => {
     expect(result.summary).toContain("### `test` failed (exit 2)\n\n```text\nvitest: cannot find module\n```");
   });
 
-  it("hides the token wherever a report repeats it: summary, report file, check run", async () => {
+  it("hides the token wherever a report or a command's output repeats it: log, summary, report file, check run", async () => {
     const workspace = exampleWorkspace();
     const junit = `<testsuites><testsuite name="t"><testcase classname="services/api/tests/test_prices.py" name="leaks"><failure message="bad token ${TOKEN}">Authorization: token ${TOKEN}\nservices/api/tests/test_prices.py:11: AssertionError</failure></testcase></testsuite></testsuites>`;
     writeFileSync(join(workspace, "leaky.xml"), junit);
+    // A command that prints the token (say, a debug dump) and then fails, so its output lands in the report too.
+    writeFileSync(join(workspace, "leak.txt"), `leaked ${TOKEN}\n`);
     const result = await runStep("gate", {
       workspace,
-      inputs: { junit: "leaky.xml", commands: "leak: echo leaked $INPUT_GITHUB_TOKEN", "github-token": TOKEN },
+      inputs: { junit: "leaky.xml", commands: "leak: cat leak.txt && exit 3", "github-token": TOKEN },
       env: env(),
+      sha: HEAD_SHA,
     });
 
     expect(result.code).toBe(1);
+    expect(result.stdout).toContain("::group::leak: cat leak.txt && exit 3\nleaked ***\n::endgroup::");
+    expect(result.summary).toContain("### `leak` failed (exit 3)\n\n```text\nleaked ***\n```");
     expect(result.summary).toContain("bad token ***");
-    const published = JSON.stringify(github.checkRuns);
-    expect(published).toContain("Authorization: token ***");
-    expect(published).not.toContain(TOKEN);
-    expect(readFileSync(result.outputs.report, "utf8")).not.toContain(TOKEN);
     expect(result.visible).not.toContain(TOKEN);
+    const report = readFileSync(result.outputs.report, "utf8");
+    expect(report).toContain("leaked ***");
+    expect(report).not.toContain(TOKEN);
+    const payloads = github.requestsTo("POST", "/repos/blockbuilders/platform/check-runs").map((request) => JSON.stringify(request.json));
+    expect(payloads).toHaveLength(1);
+    expect(payloads[0]).toContain("Authorization: token ***");
+    expect(payloads[0]).toContain("leaked ***");
+    expect(payloads[0]).not.toContain(TOKEN);
   });
 
   it("does not hand the token to commands", async () => {
-    const result = await runStep("gate", { inputs: { commands: "env: env", "github-token": TOKEN }, env: env() });
-    expect(result.code).toBe(0);
-    expect(result.stdout).not.toMatch(/INPUT_GITHUB-TOKEN/);
-    expect(result.visible).not.toContain(TOKEN);
-  });
-
-  it("stops the running command and exits when the job is cancelled", async () => {
-    const step = startStep("gate", "main", {
-      inputs: { commands: "slow: echo started; sleep 30; echo never", "github-token": "" },
+    const workspace = mkdtempSync(join(tmpdir(), "launchpad-gate-env-"));
+    const result = await runStep("gate", {
+      workspace,
+      inputs: { commands: 'env: env > "$GITHUB_WORKSPACE/cmd-env.txt"', "github-token": TOKEN },
       env: env(),
     });
-    await step.waitForOutput("started");
-    const sent = Date.now();
+    expect(result.code).toBe(0);
+    const seen = readFileSync(join(workspace, "cmd-env.txt"), "utf8");
+    // The dump is the command's real environment (the runner's variables reach it) ...
+    expect(seen).toContain(`GITHUB_API_URL=${github.url}\n`);
+    expect(seen).toContain("GITHUB_REPOSITORY=blockbuilders/platform\n");
+    // ... and neither the token nor the input variable that carries it does.
+    expect(seen).not.toMatch(/^INPUT_/m);
+    expect(seen).not.toContain(TOKEN);
+  });
+
+  it("stops the running command's process group and exits on its own when the job is cancelled", async () => {
+    const step = startStep("gate", "main", {
+      // $$ is the command's shell, the leader of the process group the gate starts it in.
+      inputs: { commands: "slow: echo started $$; sleep 120; echo never", "github-token": "" },
+      env: env(),
+      // Far shorter than the command: a step still running then is SIGKILLed by the harness (signal set).
+      timeoutMs: 30_000,
+    });
+    await step.waitForOutput(/started \d+/);
     step.child.kill("SIGINT");
     const result = await step.result;
-    expect(Date.now() - sent).toBeLessThan(5_000);
+    expect(result.signal).toBeNull();
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("::error::The job was cancelled (SIGINT).");
-    expect(result.stdout).not.toMatch(/^never$/m);
+    // The command's shell and its `sleep` are gone too, not left running after the step.
+    const group = Number(/started (\d+)/.exec(result.stdout)?.[1]);
+    expect(group).toBeGreaterThan(1);
+    await expect.poll(() => liveMembers(group), { timeout: 10_000 }).toEqual([]);
   });
 });
+
+/** Processes still running (zombies aside) in the given process group, from /proc. */
+function liveMembers(group: number): number[] {
+  const live: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    // Fields after the parenthesised command name: state, ppid, pgrp, …
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(pgrp) === group && state !== "Z" && state !== "X") live.push(Number(entry));
+  }
+  return live;
+}

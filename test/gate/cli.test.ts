@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { gatePreflight } from "../../src/gate/preflight.js";
@@ -9,8 +10,11 @@ import { Secrets } from "../../src/lib/secrets.js";
 import { REPO_ROOT, readActionMetadata } from "../harness/run-bundle.js";
 import { exampleWorkspace, FIXTURES, pathWith } from "./workspace.js";
 
+const scratchHome = mkdtempSync(join(tmpdir(), "launchpad-gate-home-"));
+
 function launchpad(args: string[], cwd: string) {
-  const env = { ...process.env, PATH: pathWith(), GITHUB_TOKEN: "", GITHUB_REPOSITORY: "", GITHUB_WORKSPACE: "" };
+  // Only what the command needs: a developer's GITHUB_API_URL, GITHUB_TOKEN or GITHUB_WORKSPACE must not reach it.
+  const env = { PATH: pathWith(), HOME: scratchHome };
   // The loader by absolute URL: the command runs in a temp copy with no node_modules of its own.
   return spawnSync(process.execPath, ["--import", import.meta.resolve("tsx"), join(REPO_ROOT, "src/cli/index.ts"), "gate", ...args], {
     cwd,
@@ -64,7 +68,8 @@ describe("gate preflight", () => {
       logger: consoleLogger({ write: (line) => lines.push(line) }),
       secrets: new Secrets(),
       signal: new AbortController().signal,
-      env: process.env,
+      // The tools (tsc, vitest, esbuild) from PATH, and nothing else from this shell.
+      env: { PATH: pathWith(), HOME: scratchHome },
     });
     expect(outcome.headline).toBe("All 6 gates passed");
     expect(outcome.ok).toBe(true);

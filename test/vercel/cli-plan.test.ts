@@ -76,7 +76,8 @@ describe("deploy plan and the launchpad vercel-deploy command", () => {
       logger: silentLogger,
       secrets: new Secrets(),
       signal: new AbortController().signal,
-      env: process.env,
+      // Nothing from this shell: the plan needs no credentials.
+      env: {},
     });
     expect(outcome.ok).toBe(true);
     expect(outcome.headline).toMatch(/^deploy plan: \d+ files, .+ \(.+ unique\), \d+ functions?$/);

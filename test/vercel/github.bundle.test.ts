@@ -123,13 +123,15 @@ describe("vercel-deploy bundle: aliases, GitHub deployments and the PR comment",
     fakes.github.readOnly = true;
     const result = await deployStep(fakes, workspace, {}, PR_RUN);
     expect(result.code).toBe(0);
-    expect(fakes.github.deployments).toHaveLength(0);
-    expect(fakes.github.comments).toHaveLength(0);
+    // One attempt to create the deployment, refused with 403; after that no write is even tried (no statuses, no comment).
+    const writes = fakes.github.requests.filter((request) => request.method !== "GET");
+    expect(writes.map((request) => `${request.method} ${request.path}`)).toEqual(["POST /repos/blockbuilders/platform/deployments"]);
     const warnings = result.annotations.filter((annotation) => annotation.level === "warning");
     expect(warnings).toHaveLength(1);
     expect(warnings[0].message).toMatch(/may not create a GitHub deployment \(403: .*forks/);
     expect(result.summary).toContain(result.outputs.url);
     expect(result.summary).toContain("⚠️ The GitHub token may not");
+    expectNoLeak(result);
   });
 
   it("on job cancel (SIGINT) stops, reports the last known state and marks the GitHub deployment failed", async () => {
@@ -149,5 +151,6 @@ describe("vercel-deploy bundle: aliases, GitHub deployments and the PR comment",
       /^The job was cancelled \(SIGINT\)\. Last known state of deployment dpl_\w+: BUILDING\.$/,
     );
     expect(fakes.github.deployments[0].statuses.at(-1)?.state).toBe("failure");
+    expectNoLeak(result);
   });
 });
