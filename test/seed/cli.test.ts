@@ -40,7 +40,7 @@ describe("seed preflight", () => {
       logger: consoleLogger({ write: (line) => lines.push(line), redact: (text) => secrets.redact(text) }),
       secrets,
       signal: new AbortController().signal,
-      env: process.env,
+      env: {},
     });
     expect(outcome.ok).toBe(true);
     expect(outcome.headline).toBe("16 inserted, 0 updated, 0 unchanged in 4 tables; verify clean");

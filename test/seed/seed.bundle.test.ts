@@ -62,6 +62,7 @@ describe("seed bundle, without a database", () => {
     );
     expect(existsSync(join(workspace, ".launchpad"))).toBe(false);
     const unknown = await seedStep(workspace, { command: "destroy" });
+    expect(unknown.code).toBe(1);
     expect(unknown.annotations.at(-1)?.message).toBe(
       `Input 'command' got "destroy"; expected one of lint, plan, apply, verify, rollback, history.`,
     );
@@ -320,6 +321,12 @@ describe.skipIf(Boolean(postgres.skipReason))(
         await blocker.query("COMMIT");
         await blocker.end();
       }
+      const [educator] = await postgres.query<{ price_cents: number }>("SELECT price_cents FROM plans WHERE code = 'educator'");
+      expect(educator.price_cents).toBe(4900);
+      const recorded = await postgres.query<{ run_id: string }>(
+        "SELECT run_id FROM launchpad_seed.seed_runs WHERE run_id IN ('holder', 'impatient') AND status = 'succeeded'",
+      );
+      expect(recorded).toEqual([]);
     });
   },
 );
