@@ -2,10 +2,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parse } from "yaml";
 import { type Annotation, parseCommandFile, parseStdout } from "./workflow-commands.js";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
+
+/** The Node option that preloads the loopback-only guard into a step and everything it starts. */
+export const LOOPBACK_GUARD_OPTION = `--import=${pathToFileURL(join(REPO_ROOT, "test/harness/loopback-only.mjs")).href}`;
 
 /** Every temp dir the harness makes lives under this one; the suite's global teardown removes it (tests may read report files until then). */
 export const HARNESS_TEMP_PREFIX = "launchpad-harness-";
@@ -101,6 +105,8 @@ export function startStep(action: string, phase: "main" | "post", options: RunOp
   mkdirSync(home);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
+    // Nothing a step (or a command it runs) does may reach past loopback.
+    NODE_OPTIONS: LOOPBACK_GUARD_OPTION,
     // A fresh HOME, so nothing of the developer's (~/.aws, ~/.npmrc, ~/.gitconfig) reaches the step.
     HOME: home,
     LANG: "C.UTF-8",
