@@ -44163,9 +44163,34 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/lib/duration.ts
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+/** Parses `500ms`, `90s`, `15m`, `1h` (or a combination like `1m30s`) into milliseconds; undefined when malformed. */
+function parseDuration(text) {
+    const parts = text.trim().match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g);
+    if (!parts || parts.join("") !== text.trim())
+        return undefined;
+    let total = 0;
+    for (const part of parts) {
+        const [, amount, unit] = DURATION.exec(part) ?? [];
+        total += Number(amount) * (UNIT_MS[unit] ?? Number.NaN);
+    }
+    return Number.isFinite(total) ? Math.round(total) : undefined;
+}
+function duration_formatDuration(ms) {
+    if (ms < 1_000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1_000).toFixed(1)}s`;
+    const minutes = Math.floor(ms / 60_000);
+    return `${minutes}m${Math.round((ms % 60_000) / 1_000)}s`;
+}
+
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
 ;// CONCATENATED MODULE: ./src/lib/cancel.ts
+
 
 /**
  * An AbortSignal fired on SIGINT/SIGTERM, as the runner sends them when a job is cancelled
@@ -44185,7 +44210,7 @@ function onCancel(options = {}) {
     const timer = options.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
-            controller.abort(new errors/* CancelledError */.cc(`Timed out after ${Math.round(options.timeoutMs / 1000)}s.`));
+            controller.abort(new errors/* CancelledError */.cc(`Timed out after ${duration_formatDuration(options.timeoutMs)}.`));
         }, options.timeoutMs);
     timer?.unref();
     return {
@@ -44201,7 +44226,7 @@ function onCancel(options = {}) {
 /** Combines a job-level signal with a per-operation deadline. */
 function withDeadline(signal, ms, what) {
     const deadline = AbortSignal.timeout(ms);
-    const timeoutReason = new CancelledError(`${what} timed out after ${Math.round(ms / 1000)}s.`);
+    const timeoutReason = new CancelledError(`${what} timed out after ${formatDuration(ms)}.`);
     const controller = new AbortController();
     const forward = (source, reason) => {
         if (source.aborted)
@@ -44261,30 +44286,6 @@ function runUrl(context) {
     if (!context.repository || !context.runId)
         return undefined;
     return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
-}
-
-;// CONCATENATED MODULE: ./src/lib/duration.ts
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-/** Parses `500ms`, `90s`, `15m`, `1h` (or a combination like `1m30s`) into milliseconds; undefined when malformed. */
-function parseDuration(text) {
-    const parts = text.trim().match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g);
-    if (!parts || parts.join("") !== text.trim())
-        return undefined;
-    let total = 0;
-    for (const part of parts) {
-        const [, amount, unit] = DURATION.exec(part) ?? [];
-        total += Number(amount) * (UNIT_MS[unit] ?? Number.NaN);
-    }
-    return Number.isFinite(total) ? Math.round(total) : undefined;
-}
-function formatDuration(ms) {
-    if (ms < 1_000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1_000).toFixed(1)}s`;
-    const minutes = Math.floor(ms / 60_000);
-    return `${minutes}m${Math.round((ms % 60_000) / 1_000)}s`;
 }
 
 ;// CONCATENATED MODULE: ./src/lib/inputs.ts
