@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { LAUNCHPAD_VERSION } from "../../src/lib/version.js";
 import { REPO_ROOT } from "../harness/run-bundle.js";
+import { copyExample, removeExampleCopies } from "../support/example.js";
 
 const CLI = join(REPO_ROOT, "dist/cli/index.js");
 
@@ -15,6 +16,8 @@ function launchpad(args: string[], cwd = REPO_ROOT) {
 }
 
 describe("the launchpad CLI bundle", () => {
+  afterAll(removeExampleCopies);
+
   it("reports the package version", () => {
     const packageVersion = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")).version;
     expect(LAUNCHPAD_VERSION).toBe(packageVersion);
@@ -22,8 +25,7 @@ describe("the launchpad CLI bundle", () => {
   });
 
   it("runs the preflight on a copy of the example repo and writes the same markdown it prints", { timeout: 300_000 }, () => {
-    const root = mkdtempSync(join(tmpdir(), "preflight-"));
-    cpSync(join(REPO_ROOT, "examples/blockbuilders"), root, { recursive: true, filter: (source) => !source.includes(".launchpad") });
+    const root = copyExample();
     const result = launchpad(["preflight", root]);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.status).toBe(0);

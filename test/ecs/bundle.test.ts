@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type AwsFake, awsEnv, canaryScript, ECS_READ_ONLY_FIELDS, PLANTED_AWS_SECRETS } from "../fakes/aws.js";
 import { runStep, runWithPost, type StepResult, startStep } from "../harness/run-bundle.js";
+import { expectSecretsHidden } from "../harness/secrets.js";
 import { APP, DIGEST, EXAMPLE, GROUP, REGISTRY, startTestListener, startWorld } from "./world.js";
 
 const ACTION = "ecs-blue-green";
@@ -20,10 +21,7 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
 
 /** The planted AWS secret key and session token were masked first and appear nowhere a person or a later step could read. */
 function expectNoAwsSecrets(result: StepResult): void {
-  for (const secret of Object.values(PLANTED_AWS_SECRETS)) {
-    expect(result.masks).toContain(secret);
-    expect(result.visible).not.toContain(secret);
-  }
+  expectSecretsHidden(result, Object.values(PLANTED_AWS_SECRETS));
 }
 
 function appSpecOf(fake: AwsFake): any {

@@ -1,10 +1,6 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { SeedDatabase } from "../../src/seed/database.js";
-import { REPO_ROOT } from "../harness/run-bundle.js";
 import { createTestDatabase, postgresAvailability, type TestDatabase } from "../support/postgres.js";
 
 /** One database backend the seed suite runs against: embedded PGlite or a real PostgreSQL server. */
@@ -90,25 +86,7 @@ export function postgresBackend(): Backend {
 
 export const BACKENDS = [pgliteBackend, postgresBackend];
 
-const copies: string[] = [];
-
-/** A private copy of the example consumer repo, so tests can edit its manifests; removed by removeExampleCopies. */
-export function copyExample(): string {
-  const dir = mkdtempSync(join(tmpdir(), "launchpad-seed-example-"));
-  copies.push(dir);
-  cpSync(join(REPO_ROOT, "examples/blockbuilders"), dir, {
-    recursive: true,
-    filter: (source) => !source.includes(`${join("blockbuilders", ".launchpad")}`),
-  });
-  return dir;
-}
-
 export const DEMO_SECRETS = {
   SEED_DEMO_EDUCATOR_PASSWORD: "planted-educator-secret-7Qx",
   SEED_DEMO_SUPPORT_PASSWORD: "planted-support-secret-9Kz",
 };
-
-/** For afterAll: each copy can hold a PGlite data dir of tens of megabytes. */
-export function removeExampleCopies(): void {
-  for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true });
-}

@@ -6,7 +6,8 @@ import { Secrets } from "../../src/lib/secrets.js";
 import { seedPreflight } from "../../src/seed/preflight.js";
 import { SEED_INPUTS, SEED_OUTPUTS } from "../../src/seed/settings.js";
 import { REPO_ROOT, readActionMetadata } from "../harness/run-bundle.js";
-import { copyExample, DEMO_SECRETS, postgresBackend, removeExampleCopies } from "./backends.js";
+import { copyExample, removeExampleCopies } from "../support/example.js";
+import { DEMO_SECRETS, postgresBackend } from "./backends.js";
 import { editFile } from "./bundle-support.js";
 
 afterAll(removeExampleCopies);

@@ -4,7 +4,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/lib/logger.js";
 import { lockDataDir } from "../../src/seed/data-dir-lock.js";
-import { copyExample, postgresBackend, removeExampleCopies } from "./backends.js";
+import { copyExample, removeExampleCopies } from "../support/example.js";
+import { postgresBackend } from "./backends.js";
 import { addBulkManifest, DEMO_SECRETS, editFile, expectSuccess, seedStep, startSeedStep, withPglite } from "./bundle-support.js";
 
 afterAll(removeExampleCopies);

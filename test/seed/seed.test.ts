@@ -5,7 +5,8 @@ import { ConfigurationError } from "../../src/lib/errors.js";
 import { consoleLogger } from "../../src/lib/logger.js";
 import { Secrets } from "../../src/lib/secrets.js";
 import { runSeed, type SeedCommand, type SeedSettings } from "../../src/seed/seed.js";
-import { BACKENDS, copyExample, DEMO_SECRETS, removeExampleCopies } from "./backends.js";
+import { copyExample, removeExampleCopies } from "../support/example.js";
+import { BACKENDS, DEMO_SECRETS } from "./backends.js";
 
 afterAll(removeExampleCopies);
 

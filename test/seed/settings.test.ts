@@ -5,8 +5,9 @@ import { silentLogger } from "../../src/lib/logger.js";
 import { Secrets } from "../../src/lib/secrets.js";
 import { runSeed } from "../../src/seed/seed.js";
 import { readSeedSettings } from "../../src/seed/settings.js";
+import { copyExample, removeExampleCopies } from "../support/example.js";
 import { freePort, postgresAvailability } from "../support/postgres.js";
-import { copyExample, DEMO_SECRETS, removeExampleCopies } from "./backends.js";
+import { DEMO_SECRETS } from "./backends.js";
 
 afterAll(removeExampleCopies);
 

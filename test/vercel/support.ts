@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { expect } from "vitest";
 import { GitHubFake } from "../fakes/github.js";
 import { VercelFake } from "../fakes/vercel.js";
 import { type RunOptions, runStep, type StepResult } from "../harness/run-bundle.js";
+import { expectSecretsHidden } from "../harness/secrets.js";
 
 /** A token no real account has; every test checks it never reaches the log, outputs or summary. */
 export const PLANTED_TOKEN = "vct_planted_Secret_4f9a2b7c1d";
@@ -60,8 +60,5 @@ export function deployStep(
 
 /** The planted tokens were registered as masks and appear nowhere a person or a later step could read them. */
 export function expectNoLeak(result: StepResult, secrets: string[] = [PLANTED_TOKEN, GITHUB_TOKEN]): void {
-  for (const secret of secrets) {
-    expect(result.masks).toContain(secret);
-    expect(result.visible).not.toContain(secret);
-  }
+  expectSecretsHidden(result, secrets);
 }
