@@ -45637,6 +45637,7 @@ function setDigest(entries) {
 
 ;// CONCATENATED MODULE: ./src/seed/store.ts
 
+
 /** The seeder's own bookkeeping, in its own schema so it never collides with the application's tables. */
 const SCHEMA_SQL = `
 CREATE SCHEMA IF NOT EXISTS launchpad_seed;
@@ -45700,7 +45701,7 @@ async function beginLocked(db, options) {
         if (!announced)
             options.logger.info(`Waiting for another seed run on ${db.where} to finish…`);
         announced = true;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollMs ?? 250, Math.max(1, deadline - Date.now()))));
+        await sleep(Math.min(options.pollMs ?? 250, Math.max(1, deadline - Date.now())));
     }
     await db.exec(SCHEMA_SQL);
 }

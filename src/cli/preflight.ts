@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { formatDuration } from "../lib/duration.js";
 import { errorMessage } from "../lib/errors.js";
@@ -69,8 +68,7 @@ export function registerPreflight(program: Command): void {
         const root = resolve(command.args[0] ?? ".");
         const report = await runPreflight({ root, logger: run.logger, secrets: run.secrets, signal: run.signal, env: run.env });
         const summaryPath = resolve(run.inputs.optional("summary", resolve(root, ".launchpad/preflight.md")));
-        mkdirSync(dirname(summaryPath), { recursive: true });
-        writeFileSync(summaryPath, report.markdown);
+        run.saveReport(summaryPath, report.markdown);
         run.print(report.markdown);
         run.print(`Report written to ${summaryPath}`);
         return report.ok ? 0 : 1;

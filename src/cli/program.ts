@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Command, Option } from "commander";
 import { onCancel } from "../lib/cancel.js";
 import { ConfigurationError, errorMessage, isUserFacing } from "../lib/errors.js";
@@ -14,6 +16,8 @@ export interface CliRun {
   env: NodeJS.ProcessEnv;
   /** Prints a result line on stdout, secrets redacted. */
   print(text: string): void;
+  /** Writes a report to the file a flag named, when it named one; secrets redacted, as in the job summary. */
+  saveReport(path: string, markdown: string): void;
 }
 
 /** Flags are named like the action's inputs (`--tls-min-days`), so one settings reader serves both. */
@@ -49,6 +53,11 @@ export function cliAction(work: (run: CliRun, command: Command) => Promise<numbe
           signal: cancellation.signal,
           env: process.env,
           print: (text) => process.stdout.write(`${redact(text)}\n`),
+          saveReport: (path, markdown) => {
+            if (!path) return;
+            mkdirSync(dirname(path), { recursive: true });
+            writeFileSync(path, redact(markdown));
+          },
         },
         command,
       );

@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { cliAction } from "../cli/program.js";
@@ -38,8 +37,7 @@ export function registerEcs(program: Command): void {
         const outcome = await withEcsClients(settings, (clients) =>
           runEcs(settings, { clients, logger: run.logger, signal: run.signal, root: process.cwd() }),
         );
-        const summaryFile = run.inputs.optional("summary");
-        if (summaryFile) writeFileSync(summaryFile, run.secrets.redact(outcome.summary));
+        run.saveReport(run.inputs.optional("summary"), outcome.summary);
         run.print(outcome.summary);
         if (!outcome.ok) throw outcome.error;
       }),

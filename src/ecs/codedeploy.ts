@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-codedeploy";
 import { errorMessage, RemoteError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
-import type { Sleep } from "../lib/retry.js";
+import { type Sleep, sleep } from "../lib/retry.js";
 import { awsErrorCode, call } from "./aws.js";
 import { Progress, type TargetView } from "./progress.js";
 
@@ -210,7 +210,8 @@ async function cancel(deploymentId: string, progress: Progress, deps: WatchDeps)
     for (let attempt = 0; attempt < 4 && !rollbackId; attempt++) {
       const info = await getDeployment(deploymentId, deps, grace);
       rollbackId = info.rollbackInfo?.rollbackDeploymentId;
-      if (!rollbackId) await new Promise((resolve) => setTimeout(resolve, 500));
+      // Real time, not deps.sleep: the job signal has already fired, and this wait belongs to the grace period.
+      if (!rollbackId) await sleep(500);
     }
     if (rollbackId) rollbackStatus = (await getDeployment(rollbackId, deps, grace)).status;
   } catch {

@@ -1,5 +1,4 @@
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { cliAction } from "../cli/program.js";
@@ -35,8 +34,7 @@ export function registerSeed(program: Command): void {
         const workspace = resolve(flags.optional("workspace", "."));
         const settings = readSeedSettings(inputs, { workspace, actor: run.env.USER ?? "", sha: gitSha(workspace, run.env) });
         const result = await runSeed(settings, { logger: run.logger, secrets: run.secrets, env: run.env, signal: run.signal });
-        const summary = flags.optional("summary");
-        if (summary) writeFileSync(summary, result.summary);
+        run.saveReport(flags.optional("summary"), result.summary);
         run.print(result.summary);
         return result.ok ? 0 : 1;
       }),

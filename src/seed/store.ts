@@ -1,5 +1,6 @@
 import { CancelledError, RemoteError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
+import { sleep } from "../lib/retry.js";
 import type { SeedDatabase } from "./database.js";
 
 /** The seeder's own bookkeeping, in its own schema so it never collides with the application's tables. */
@@ -69,7 +70,7 @@ export async function beginLocked(
     }
     if (!announced) options.logger.info(`Waiting for another seed run on ${db.where} to finish…`);
     announced = true;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollMs ?? 250, Math.max(1, deadline - Date.now()))));
+    await sleep(Math.min(options.pollMs ?? 250, Math.max(1, deadline - Date.now())));
   }
   await db.exec(SCHEMA_SQL);
 }

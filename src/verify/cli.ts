@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { cliAction } from "../cli/program.js";
 import { DEFAULT_CHECKS, readVerifySettings } from "./settings.js";
@@ -19,8 +18,7 @@ export function registerVerify(program: Command): void {
       cliAction(async (run) => {
         const settings = readVerifySettings(run.inputs);
         const result = await runVerify(settings, { logger: run.logger, signal: run.signal });
-        const report = run.inputs.optional("report");
-        if (report) writeFileSync(report, run.secrets.redact(result.markdown));
+        run.saveReport(run.inputs.optional("report"), result.markdown);
         run.print(result.markdown);
         return result.passed ? 0 : 1;
       }),

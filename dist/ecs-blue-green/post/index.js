@@ -68352,6 +68352,7 @@ async function stopLeftover(started, deps) {
 
 
 
+
 const TERMINAL = new Set(["Succeeded", "Failed", "Stopped"]);
 /** CreateDeployment, naming the deployment in flight when the group is busy. */
 async function createDeployment(codedeploy, input, signal) {
@@ -68498,8 +68499,9 @@ async function cancel(deploymentId, progress, deps) {
         for (let attempt = 0; attempt < 4 && !rollbackId; attempt++) {
             const info = await getDeployment(deploymentId, deps, grace);
             rollbackId = info.rollbackInfo?.rollbackDeploymentId;
+            // Real time, not deps.sleep: the job signal has already fired, and this wait belongs to the grace period.
             if (!rollbackId)
-                await new Promise((resolve) => setTimeout(resolve, 500));
+                await sleep(500);
         }
         if (rollbackId)
             rollbackStatus = (await getDeployment(rollbackId, deps, grace)).status;
