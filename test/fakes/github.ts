@@ -18,6 +18,28 @@ export interface FakeCheckRun {
   annotations: unknown[];
 }
 
+/** A pull request review, as GET /pulls/{n}/reviews lists it (oldest first). */
+export interface FakeReview {
+  id: number;
+  user: { login: string; type?: string };
+  state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
+  commit_id: string;
+  submitted_at: string;
+  body?: string;
+}
+
+/** A changed file of a pull request, as GET /pulls/{n}/files lists it. */
+export interface FakePullFile {
+  filename: string;
+  status: "added" | "modified" | "removed" | "renamed" | "copied" | "changed" | "unchanged";
+  additions?: number;
+  deletions?: number;
+  changes?: number;
+  /** The unified diff hunk text; GitHub leaves it out for binary and very large diffs. */
+  patch?: string;
+  previous_filename?: string;
+}
+
 export interface FakeDeployment {
   id: number;
   ref: string;
@@ -38,6 +60,14 @@ export class GitHubFake extends HttpFake {
   readonly comments: FakeComment[] = [];
   readonly deployments: FakeDeployment[] = [];
   readonly pulls = new Map<number, Record<string, unknown>>();
+  /** Reviews per pull request number, oldest first. */
+  readonly reviews = new Map<number, FakeReview[]>();
+  /** Changed files per pull request number. */
+  readonly pullFiles = new Map<number, FakePullFile[]>();
+  /** Pull requests associated with a commit (GET /commits/{sha}/pulls), by SHA. */
+  readonly commitPulls = new Map<string, Array<Record<string, unknown>>>();
+  /** Team members by "org/slug"; a team missing here answers 404, as an unknown team does. */
+  readonly teams = new Map<string, string[]>();
   private nextId = 1000;
   /** Answers GraphQL queries; tests replace it with the shapes they need. */
   graphql: (query: string, variables: Record<string, unknown>) => unknown = (query) =>
@@ -109,8 +139,39 @@ export class GitHubFake extends HttpFake {
       const pull = this.pulls.get(Number(number));
       return pull ? { body: pull } : { status: 404, body: { message: "Not Found" } };
     });
+    this.registerPullRequestRoutes();
     this.route("GET", "/user", () => ({ body: { login: this.botLogin } }));
     this.route("POST", "/graphql", (request) => ({ body: this.graphql(request.json?.query ?? "", request.json?.variables ?? {}) }));
+  }
+
+  /** Reviews, changed files, associated pulls, team members and check runs of a commit: what compliance and approval read. */
+  private registerPullRequestRoutes(): void {
+    const repo = "/repos/:owner/:repo";
+    this.route("GET", `${repo}/pulls/:number/reviews`, (request, { number }) => paginate(request, this.reviews.get(Number(number)) ?? []));
+    // GitHub lists at most 3,000 files of a pull request.
+    this.route("GET", `${repo}/pulls/:number/files`, (request, { number }) =>
+      paginate(request, (this.pullFiles.get(Number(number)) ?? []).slice(0, 3000)),
+    );
+    this.route("GET", `${repo}/commits/:sha/pulls`, (request, { sha }) => paginate(request, this.commitPulls.get(sha) ?? []));
+    this.route("GET", `${repo}/commits/:ref/check-runs`, (request, { ref }) => {
+      const name = request.query.get("check_name");
+      const runs = this.checkRuns.filter((run) => run.head_sha === ref && (!name || run.name === name));
+      const page = paginate(request, runs);
+      return { ...page, body: { total_count: runs.length, check_runs: page.body } };
+    });
+    this.route("GET", "/orgs/:org/teams/:slug/members", (request, { org, slug }) => {
+      const members = this.teams.get(`${org}/${slug}`);
+      if (!members) return { status: 404, body: { message: "Not Found" } };
+      return paginate(
+        request,
+        members.map((login) => ({ login, type: "User" })),
+      );
+    });
+    this.route("GET", "/orgs/:org/teams/:slug/memberships/:user", (_request, { org, slug, user }) => {
+      const members = this.teams.get(`${org}/${slug}`);
+      if (!members?.includes(user)) return { status: 404, body: { message: "Not Found" } };
+      return { body: { state: "active", role: "member", url: `https://api.github.com/orgs/${org}/teams/${slug}/memberships/${user}` } };
+    });
   }
 
   /** Writes fail with 403 on a read-only token, as on fork PRs. */
