@@ -1,4 +1,8 @@
-import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { exec } from "@actions/exec";
 import { CancelledError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import type { CommandResult, GateCommand } from "./model.js";
@@ -35,42 +39,67 @@ export async function runCommands(commands: readonly GateCommand[], cwd: string,
   return results;
 }
 
-function runOne(command: GateCommand, cwd: string, env: NodeJS.ProcessEnv, deps: CommandDeps): Promise<CommandResult> {
+/**
+ * A tiny launcher @actions/exec runs: it starts the command with /bin/sh in its own process group (detached) and writes
+ * the group's id to a file, so cancelling can stop the command's children (vitest workers) too. @actions/exec itself
+ * has no way to do that; exit code, output lines and the missing-directory check stay with it.
+ */
+const LAUNCHER = [
+  'const { spawn } = require("node:child_process");',
+  'const { writeFileSync } = require("node:fs");',
+  'const { constants } = require("node:os");',
+  'const child = spawn(process.argv[1], { shell: "/bin/sh", detached: true, stdio: ["ignore", "inherit", "inherit"] });',
+  'child.on("spawn", () => writeFileSync(process.argv[2], String(child.pid)));',
+  'child.on("error", (error) => { process.stderr.write(`could not start /bin/sh: ${error.message}\\n`); process.exit(127); });',
+  'child.on("exit", (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 1)));',
+].join("\n");
+
+async function runOne(command: GateCommand, cwd: string, env: NodeJS.ProcessEnv, deps: CommandDeps): Promise<CommandResult> {
   const clock = deps.clock ?? Date.now;
   const started = clock();
   const tail: string[] = [];
-  return new Promise((resolve) => {
-    // detached: the command gets its own process group, so cancelling stops its children (vitest workers) too.
-    const child = spawn(command.command, { cwd, env, shell: true, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    const onLine = (line: string) => {
-      deps.logger.info(line);
-      tail.push(line.replace(ANSI, ""));
-      if (tail.length > TAIL_LINES) tail.shift();
-    };
-    const stdout = lineSplitter(onLine);
-    const stderr = lineSplitter(onLine);
-    child.stdout.on("data", stdout.push);
-    child.stderr.on("data", stderr.push);
-    let killTimer: NodeJS.Timeout | undefined;
-    const stop = () => {
-      killGroup(child.pid, "SIGTERM");
-      killTimer = setTimeout(() => killGroup(child.pid, "SIGKILL"), KILL_GRACE_MS);
-      killTimer.unref();
-    };
-    deps.signal?.addEventListener("abort", stop, { once: true });
-    const finish = (exitCode: number | null) => {
-      deps.signal?.removeEventListener("abort", stop);
-      if (killTimer) clearTimeout(killTimer);
-      stdout.flush();
-      stderr.flush();
-      resolve({ name: command.name, command: command.command, exitCode, durationMs: clock() - started, tail });
-    };
-    child.on("error", (error) => {
-      onLine(`could not start: ${error.message}`);
-      finish(null);
+  const onLine = (line: string) => {
+    deps.logger.info(line);
+    tail.push(line.replace(ANSI, ""));
+    if (tail.length > TAIL_LINES) tail.shift();
+  };
+  const scratch = await mkdtemp(join(tmpdir(), "launchpad-gate-"));
+  const groupFile = join(scratch, "pgid");
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    const group = readGroup(groupFile);
+    killGroup(group, "SIGTERM");
+    killTimer = setTimeout(() => killGroup(group, "SIGKILL"), KILL_GRACE_MS);
+    killTimer.unref();
+  };
+  deps.signal?.addEventListener("abort", stop, { once: true });
+  try {
+    const exitCode = await exec(process.execPath, ["-e", LAUNCHER, command.command, groupFile], {
+      cwd,
+      env: env as Record<string, string>,
+      silent: true,
+      ignoreReturnCode: true,
+      listeners: { stdline: onLine, errline: onLine },
     });
-    child.on("close", (code) => finish(code));
-  });
+    // The launcher reports a signal as 128 + n, as shells do; a killed command has no exit code in our model.
+    const killed = deps.signal?.aborted && exitCode > 128;
+    return { name: command.name, command: command.command, exitCode: killed ? null : exitCode, durationMs: clock() - started, tail };
+  } catch (error) {
+    onLine(`${command.name} could not start in ${cwd}: ${(error as Error).message}`);
+    return { name: command.name, command: command.command, exitCode: null, durationMs: clock() - started, tail };
+  } finally {
+    deps.signal?.removeEventListener("abort", stop);
+    if (killTimer) clearTimeout(killTimer);
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+function readGroup(file: string): number | undefined {
+  try {
+    return Number(readFileSync(file, "utf8")) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The environment without the action's INPUT_ variables, so commands never see the token input. */
@@ -85,22 +114,6 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   } catch {
     // Already gone.
   }
-}
-
-function lineSplitter(onLine: (line: string) => void): { push: (data: Buffer) => void; flush: () => void } {
-  let pending = "";
-  return {
-    push(data) {
-      pending += data.toString();
-      const lines = pending.split(/\r?\n/);
-      pending = lines.pop() ?? "";
-      for (const line of lines) onLine(line);
-    },
-    flush() {
-      if (pending) onLine(pending);
-      pending = "";
-    },
-  };
 }
 
 function cancelled(signal: AbortSignal): CancelledError {

@@ -1,3 +1,4 @@
+import { isAbsolute } from "node:path";
 import { formatDuration } from "../lib/duration.js";
 import type {
   AuditResults,
@@ -11,6 +12,7 @@ import type {
   TestResults,
 } from "./model.js";
 import { SEVERITIES } from "./model.js";
+import { WorkspacePaths } from "./paths.js";
 import { type GateSettings, isEnforced } from "./settings.js";
 import { formatSize } from "./size.js";
 
@@ -36,26 +38,19 @@ export function evaluate(settings: GateSettings, measured: Measurements): GateCh
     enforced: enforced("command", command.name),
   }));
   const { tests, coverage, audit, bundle } = measured;
-  if (tests) {
-    const passed = tests.total - tests.failed - tests.skipped;
-    const ran = tests.total - tests.skipped;
-    const rate = ran === 0 ? 100 : (passed / ran) * 100;
-    checks.push({
-      kind: "tests",
-      name: "tests",
-      measured: `${passed}/${ran} passed (${formatPercent(rate)})${tests.failed ? `, ${tests.failed} failed` : ""}${tests.skipped ? `, ${tests.skipped} skipped` : ""}`,
-      threshold: "100% pass rate",
-      ok: tests.failed === 0 && tests.total > 0,
-      enforced: enforced("tests", "tests"),
-    });
-  }
+  if (tests) checks.push({ ...testsRow(tests, settings.allowNoTests), enforced: enforced("tests", "tests") });
   if (coverage) {
+    const where = coverage.reports.map((report) => report.path).join(", ");
     checks.push({
       kind: "coverage",
       name: "coverage",
-      measured: `${formatPercent(coverage.percent)} of ${coverage.lines} lines`,
+      // Nothing measured is not 100%: the row says so and fails.
+      measured:
+        coverage.percent === undefined
+          ? `no coverage data in ${where}`
+          : `${formatPercent(coverage.percent)} of ${coverage.lines} lines`,
       threshold: `≥ ${settings.minCoverage}%`,
-      ok: coverage.percent >= settings.minCoverage,
+      ok: coverage.percent !== undefined && coverage.percent >= settings.minCoverage,
       enforced: enforced("coverage", "coverage"),
     });
   }
@@ -97,6 +92,31 @@ export function evaluate(settings: GateSettings, measured: Measurements): GateCh
   return checks;
 }
 
+/** The tests row; a pass rate is only shown when a test ran, so the row never says 100% for nothing. */
+function testsRow(tests: TestResults, allowNoTests: boolean): Omit<GateCheck, "enforced"> {
+  const row = { kind: "tests", name: "tests", threshold: "100% pass rate" } as const;
+  const ran = tests.total - tests.skipped;
+  if (ran === 0) {
+    const why = tests.total === 0 ? "no tests found" : `no test ran (${tests.skipped} skipped)`;
+    return {
+      ...row,
+      measured: `${why} in ${tests.reports.join(", ")}${allowNoTests ? " (allowed by allow-no-tests)" : ""}`,
+      ok: allowNoTests,
+    };
+  }
+  const passed = ran - tests.failed;
+  const extras = [
+    tests.failed ? `${tests.failed} failed` : "",
+    tests.skipped ? `${tests.skipped} skipped` : "",
+    tests.flaky.length ? `${tests.flaky.length} flaky` : "",
+  ].filter(Boolean);
+  return {
+    ...row,
+    measured: `${passed}/${ran} passed (${formatPercent((passed / ran) * 100)})${extras.map((extra) => `, ${extra}`).join("")}`,
+    ok: tests.failed === 0,
+  };
+}
+
 export function gatePassed(checks: readonly GateCheck[]): boolean {
   return checks.every((check) => check.ok || !check.enforced);
 }
@@ -105,7 +125,7 @@ export function gatePassed(checks: readonly GateCheck[]): boolean {
 export function annotationsFor(settings: GateSettings, measured: Measurements): GateAnnotation[] {
   const annotations: GateAnnotation[] = [];
   for (const failure of measured.tests?.failures ?? []) {
-    if (!failure.file) continue;
+    if (!failure.file || !isPlaced(failure.file)) continue;
     annotations.push({
       path: failure.file,
       startLine: failure.line ?? 1,
@@ -116,8 +136,10 @@ export function annotationsFor(settings: GateSettings, measured: Measurements): 
     });
   }
   const coverage = measured.coverage;
-  if (coverage && coverage.percent < settings.minCoverage) {
-    const low = coverage.files.filter((file) => file.lines > 0 && (file.covered / file.lines) * 100 < settings.minCoverage);
+  if (coverage?.percent !== undefined && coverage.percent < settings.minCoverage) {
+    const low = coverage.files.filter(
+      (file) => !file.aggregate && isPlaced(file.path) && file.lines > 0 && (file.covered / file.lines) * 100 < settings.minCoverage,
+    );
     low.sort((a, b) => a.covered / a.lines - b.covered / b.lines);
     for (const file of low) {
       annotations.push({
@@ -137,6 +159,11 @@ export function testTitle(failure: FailedTest): string {
   const { suite, name } = failure;
   if (!suite || name.includes(suite) || suite === failure.file || /[/\\]/.test(suite)) return name;
   return `${suite} › ${name}`;
+}
+
+/** Only workspace-relative paths can carry an annotation; a path no tracked file matched is shown, not annotated. */
+function isPlaced(path: string): boolean {
+  return !isAbsolute(path) && !WorkspacePaths.isForeign(path) && !path.startsWith("../");
 }
 
 export function formatPercent(value: number): string {

@@ -6,9 +6,11 @@ import { LIMITS, truncateBytes } from "../lib/summary.js";
 import { collectAudit } from "./audit.js";
 import { measureBundle } from "./bundle.js";
 import { type CheckRunTarget, type PublishResult, publishCheckRun } from "./check-run.js";
+import { checkBeforeRunning } from "./checks.js";
 import { runCommands } from "./commands.js";
 import { annotationsFor, evaluate, formatPercent, gatePassed, type Measurements } from "./evaluate.js";
 import type { GateAnnotation, GateCheck } from "./model.js";
+import { WorkspacePaths } from "./paths.js";
 import { collectCoverage, collectTests } from "./reports.js";
 import { type GateSettings, OUTPUTS } from "./settings.js";
 import { headline, renderDetails, renderTable } from "./summary.js";
@@ -47,10 +49,15 @@ export interface GateResult {
 export async function runGate(settings: GateSettings, deps: GateDeps): Promise<GateResult> {
   const { logger } = deps;
   const redact = deps.redact ?? ((text: string) => text);
+  await checkBeforeRunning(settings);
   const commands = await runCommands(settings.commands, settings.workingDirectory, deps);
   // When a command failed, its report may be missing: that is a failed gate, not a configuration mistake.
   const commandFailed = commands.some((command) => command.exitCode !== 0);
-  const places = { workingDirectory: settings.workingDirectory, workspace: settings.workspace };
+  const places = {
+    workingDirectory: settings.workingDirectory,
+    workspace: settings.workspace,
+    paths: new WorkspacePaths(settings.workspace),
+  };
   const tests = await collectTests(settings.junit, places, commandFailed);
   const coverage = await collectCoverage(settings.coverage, places, commandFailed);
   const audit = await collectAudit(settings.audit, settings.workingDirectory, deps);
@@ -130,7 +137,7 @@ function outputsOf(passed: boolean, measured: Measurements, reportPath: string):
     [OUTPUTS.testsTotal]: tests ? String(tests.total) : "",
     [OUTPUTS.testsFailed]: tests ? String(tests.failed) : "",
     [OUTPUTS.testsSkipped]: tests ? String(tests.skipped) : "",
-    [OUTPUTS.coverage]: coverage ? formatPercent(coverage.percent).replace("%", "") : "",
+    [OUTPUTS.coverage]: coverage?.percent !== undefined ? formatPercent(coverage.percent).replace("%", "") : "",
     [OUTPUTS.vulnerabilities]: audit ? String(audit.total) : "",
     [OUTPUTS.bundleSize]: bundle ? String(bundle.gzipBytes) : "",
     [OUTPUTS.report]: reportPath,

@@ -38,24 +38,32 @@ export interface TestResults {
   /** Reports that were read, repository-relative. */
   reports: string[];
   failures: FailedTest[];
+  /** Tests that failed, then passed on a rerun: counted as passed, listed in the summary. */
+  flaky: Array<{ name: string; suite: string }>;
 }
 
 export interface CoverageFile {
   path: string;
   lines: number;
   covered: number;
+  /** Line → covered, when the format has line data (lcov DA, cobertura `<line>`, coverage-final.json): merged per line. */
+  byLine?: Map<number, boolean>;
+  /** A report's totals standing in for files it does not list: no place to annotate. */
+  aggregate?: boolean;
 }
 
 export interface CoverageResults {
   lines: number;
   covered: number;
-  /** Percent of lines covered, 0–100; 100 when there are no lines at all. */
-  percent: number;
+  /** Percent of lines covered, 0–100; undefined when no report measured any line ("no coverage data"). */
+  percent?: number;
   reports: Array<{ path: string; format: CoverageFormat }>;
   files: CoverageFile[];
+  /** What the merge could not do exactly, e.g. summary-only reports of the same file. */
+  notes: string[];
 }
 
-export type CoverageFormat = "istanbul-summary" | "lcov" | "cobertura";
+export type CoverageFormat = "istanbul-summary" | "istanbul-final" | "lcov" | "cobertura";
 
 export const SEVERITIES = ["info", "low", "moderate", "high", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];

@@ -5,10 +5,14 @@ import { parseCoverage } from "./coverage.js";
 import { findReports, repoPath } from "./files.js";
 import { parseJUnit } from "./junit.js";
 import type { CoverageFile, CoverageResults, TestResults } from "./model.js";
+import { WorkspacePaths } from "./paths.js";
+import { decodeXml } from "./xml.js";
 
 export interface ReportPlaces {
   workingDirectory: string;
   workspace: string;
+  /** Maps paths written on other machines to tracked files; one per run, so `git ls-files` runs at most once. */
+  paths?: WorkspacePaths;
 }
 
 /**
@@ -20,15 +24,17 @@ export async function collectTests(
   places: ReportPlaces,
   missingOk: boolean,
 ): Promise<TestResults | undefined> {
-  const paths = await findReports("junit", patterns, places.workingDirectory, missingOk);
-  if (!paths) return undefined;
-  const results: TestResults = { total: 0, failed: 0, skipped: 0, reports: [], failures: [] };
-  for (const path of paths) {
+  const found = await findReports("junit", patterns, places.workingDirectory, missingOk);
+  if (!found) return undefined;
+  const paths = places.paths ?? new WorkspacePaths(places.workspace);
+  const results: TestResults = { total: 0, failed: 0, skipped: 0, reports: [], failures: [], flaky: [] };
+  for (const path of found) {
     const shown = repoPath(path, places.workspace);
-    const report = parseJUnit(await readFile(path, "utf8"), shown);
+    const report = parseJUnit(decodeXml(await readFile(path), shown), shown);
     results.total += report.total;
     results.failed += report.failed;
     results.skipped += report.skipped;
+    results.flaky.push(...report.flaky);
     results.reports.push(shown);
     const bases = [places.workingDirectory, resolve(path, "../.."), resolve(path, ".."), places.workspace];
     const exists = memo((candidate: string) => existsSync(candidate));
@@ -38,9 +44,13 @@ export async function collectTests(
       bases,
     );
     for (const { candidates, ...failure } of report.failures) {
-      const existing = base ? candidates.map((candidate) => resolve(base, candidate)).find(exists) : undefined;
-      const file = existing ?? (failure.file ? resolve(base ?? places.workingDirectory, failure.file) : undefined);
-      results.failures.push({ ...failure, file: file ? repoPath(file, places.workspace) : undefined });
+      const local = candidates.filter((candidate) => !WorkspacePaths.isForeign(candidate));
+      const existing = base ? local.map((candidate) => resolve(base, candidate)).find(exists) : undefined;
+      let file: string | undefined;
+      if (existing) file = await paths.toRepo(existing);
+      else if (failure.file && WorkspacePaths.isForeign(failure.file)) file = await paths.bySuffix(failure.file);
+      else if (failure.file) file = await paths.toRepo(resolve(base ?? places.workingDirectory, failure.file), failure.file);
+      results.failures.push({ ...failure, file });
     }
   }
   return results;
@@ -59,23 +69,29 @@ function memo<T>(work: (key: string) => T): (key: string) => T {
  * exists (a stat per path is too slow for 5,000 files); undefined when none does.
  */
 function probeBase(paths: readonly string[], bases: readonly string[]): string | undefined {
-  const sample = paths.filter((path) => !isAbsolute(path)).slice(0, 5);
+  const sample = paths.filter((path) => !isAbsolute(path) && !WorkspacePaths.isForeign(path)).slice(0, 5);
   return bases.find((base) => sample.some((path) => existsSync(resolve(base, path))));
 }
 
-/** Reads and merges coverage reports; a file covered by two reports (lcov and json-summary of one run) counts once. */
+/**
+ * Reads and merges coverage reports. Reports with line data (lcov, cobertura, coverage-final.json) merge per line,
+ * as test shards of one suite need: a line covered in any report is covered, and counted once. A summary-only report
+ * (coverage-summary.json) of a file another report also has cannot be merged that way: the fuller one is kept.
+ */
 export async function collectCoverage(
   patterns: readonly string[],
   places: ReportPlaces,
   missingOk: boolean,
 ): Promise<CoverageResults | undefined> {
-  const paths = await findReports("coverage", patterns, places.workingDirectory, missingOk);
-  if (!paths) return undefined;
-  const byPath = new Map<string, CoverageFile>();
+  const found = await findReports("coverage", patterns, places.workingDirectory, missingOk);
+  if (!found) return undefined;
+  const paths = places.paths ?? new WorkspacePaths(places.workspace);
+  const merged = new Map<string, CoverageFile>();
   const reports: CoverageResults["reports"] = [];
-  for (const path of paths) {
+  let keptFuller = 0;
+  for (const path of found) {
     const shown = repoPath(path, places.workspace);
-    const report = parseCoverage(await readFile(path, "utf8"), shown);
+    const report = parseCoverage(decodeXml(await readFile(path), shown), shown);
     reports.push({ path: shown, format: report.format });
     // Relative paths are relative to the report's <source>, the project the report sits in (coverage/.. or reports/..),
     // or the working directory.
@@ -92,19 +108,51 @@ export async function collectCoverage(
       ) ?? places.workingDirectory;
     const seenHere = new Set<string>();
     for (const file of report.files) {
-      const key = repoPath(resolve(base, file.path), places.workspace);
-      const earlier = byPath.get(key);
-      if (earlier && seenHere.has(key)) {
+      const key = file.aggregate ? shown : await coverageKey(file.path, base, paths);
+      const earlier = merged.get(key);
+      if (!earlier) merged.set(key, { ...file, path: key });
+      else if (earlier.byLine && file.byLine) mergeLines(earlier, file.byLine);
+      else if (seenHere.has(key)) {
         earlier.lines += file.lines;
         earlier.covered += file.covered;
-      } else if (!earlier || file.lines > earlier.lines) {
-        byPath.set(key, { path: key, lines: file.lines, covered: file.covered });
+      } else {
+        keptFuller++;
+        if (file.lines > earlier.lines) merged.set(key, { ...file, path: key });
       }
       seenHere.add(key);
     }
   }
-  const files = [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path));
+  const files = [...merged.values()].sort((a, b) => a.path.localeCompare(b.path));
   const lines = files.reduce((sum, file) => sum + file.lines, 0);
   const covered = files.reduce((sum, file) => sum + file.covered, 0);
-  return { lines, covered, percent: lines === 0 ? 100 : (covered / lines) * 100, reports, files };
+  const notes = keptFuller
+    ? [
+        `${keptFuller} file${keptFuller === 1 ? " is" : "s are"} in a summary-only report (coverage-summary.json) and in another report; summaries cannot be merged line by line, so the fuller report was kept for each.`,
+      ]
+    : [];
+  return { lines, covered, percent: lines === 0 ? undefined : (covered / lines) * 100, reports, files, notes };
+}
+
+/** Where a report's file lives, workspace-relative when it can be placed; as written otherwise. */
+async function coverageKey(written: string, base: string, paths: WorkspacePaths): Promise<string> {
+  if (WorkspacePaths.isForeign(written)) return (await paths.bySuffix(written)) ?? written.replace(/\\/g, "/");
+  const absolute = resolve(base, written);
+  const inside = repoPath(absolute, paths.workspace);
+  if (!isAbsolute(inside)) return inside;
+  return (await paths.bySuffix(written)) ?? inside;
+}
+
+function mergeLines(into: CoverageFile, byLine: Map<number, boolean>): void {
+  const lines = into.byLine as Map<number, boolean>;
+  for (const [line, hit] of byLine) {
+    const before = lines.get(line);
+    if (before === undefined) {
+      lines.set(line, hit);
+      into.lines++;
+      if (hit) into.covered++;
+    } else if (hit && !before) {
+      lines.set(line, true);
+      into.covered++;
+    }
+  }
 }

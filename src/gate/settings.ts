@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
+import picomatch from "picomatch";
 import { ConfigurationError } from "../lib/errors.js";
 import type { Inputs } from "../lib/inputs.js";
 import { type GateCommand, type GateKind, SEVERITIES, type Severity } from "./model.js";
@@ -9,6 +10,7 @@ export const INPUTS = {
   commands: "commands",
   workingDirectory: "working-directory",
   junit: "junit",
+  allowNoTests: "allow-no-tests",
   coverage: "coverage",
   minCoverage: "min-coverage",
   audit: "audit",
@@ -40,6 +42,8 @@ export interface GateSettings {
   /** Repository root: annotation paths are made relative to it. */
   workspace: string;
   junit: string[];
+  /** A JUnit report with no test in it passes the tests gate instead of failing it. */
+  allowNoTests: boolean;
   coverage: string[];
   minCoverage: number;
   audit: AuditSetting;
@@ -68,7 +72,7 @@ export function readGateSettings(inputs: Inputs, where: { workspace: string }): 
   const workspace = resolve(where.workspace);
   const workingDirectory = resolve(workspace, inputs.optional(INPUTS.workingDirectory, "."));
   const commands = readCommands(inputs);
-  const bundle = inputs.list(INPUTS.bundle, /\n/);
+  const bundle = readGlobs(inputs, INPUTS.bundle);
   const budgetText = inputs.raw(INPUTS.bundleBudget);
   const bundleBudget = budgetText ? parseSize(budgetText) : undefined;
   if (budgetText && bundleBudget === undefined) {
@@ -81,12 +85,13 @@ export function readGateSettings(inputs: Inputs, where: { workspace: string }): 
       `Input '${INPUTS.bundleBudget}' is set but '${INPUTS.bundle}' is empty; list the built assets to measure.`,
     );
   }
-  return {
+  const settings: GateSettings = {
     commands,
     workingDirectory,
     workspace,
-    junit: inputs.list(INPUTS.junit, /\n/),
-    coverage: inputs.list(INPUTS.coverage, /\n/),
+    junit: readGlobs(inputs, INPUTS.junit),
+    allowNoTests: inputs.boolean(INPUTS.allowNoTests, false),
+    coverage: readGlobs(inputs, INPUTS.coverage),
     minCoverage: inputs.number(INPUTS.minCoverage, 80, { min: 0, max: 100 }),
     audit: readAudit(inputs, workingDirectory),
     maxVulnerabilities: readMaxVulnerabilities(inputs),
@@ -95,6 +100,30 @@ export function readGateSettings(inputs: Inputs, where: { workspace: string }): 
     checkName: inputs.optional(INPUTS.checkName, "quality-gate"),
     failOn: readFailOn(inputs, commands),
   };
+  const { junit, coverage, audit } = settings;
+  if (!commands.length && !junit.length && !coverage.length && audit.mode === "none" && !bundle.length) {
+    throw new ConfigurationError(
+      `No gate configured: set ${INPUTS.commands}, ${INPUTS.junit}, ${INPUTS.coverage}, ${INPUTS.audit} or ${INPUTS.bundle}.`,
+    );
+  }
+  return settings;
+}
+
+/** One glob per line, each checked by picomatch now, so a typo is named before any command runs. */
+function readGlobs(inputs: Inputs, name: string): string[] {
+  const globs = inputs.list(name, /\n/);
+  for (const glob of globs) {
+    const body = glob.replace(/^!/, "");
+    let problem = body.trim() === "" ? "an empty pattern" : undefined;
+    try {
+      picomatch.makeRe(body, { strictBrackets: true });
+    } catch (error) {
+      problem = (error as Error).message;
+    }
+    if (problem)
+      throw new ConfigurationError(`Input '${name}' has the glob ${JSON.stringify(glob)}, which is not well-formed: ${problem}.`);
+  }
+  return globs;
 }
 
 function readCommands(inputs: Inputs): GateCommand[] {

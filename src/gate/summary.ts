@@ -71,8 +71,16 @@ export function renderDetails(measured: Measurements): string {
       ),
     );
   }
+  const flaky = measured.tests?.flaky ?? [];
+  if (flaky.length) {
+    parts.push(`### Flaky tests (${flaky.length}): failed, then passed on a rerun\n`);
+    parts.push(table(["test"], flaky.slice(0, FAILED_TESTS_SHOWN).map((test) => [test.suite ? `${test.suite} › ${test.name}` : test.name])));
+  }
   const coverage = measured.coverage;
-  if (coverage) parts.push(`Coverage from ${coverage.reports.map((report) => `\`${report.path}\` (${report.format})`).join(", ")}.\n`);
+  if (coverage) {
+    parts.push(`Coverage from ${coverage.reports.map((report) => `\`${report.path}\` (${report.format})`).join(", ")}.\n`);
+    for (const note of coverage.notes) parts.push(`> ${note}\n`);
+  }
   const bundle = measured.bundle;
   if (bundle?.files.length) {
     parts.push(`### Bundle (${formatSize(bundle.gzipBytes)} gzip, ${formatSize(bundle.bytes)} raw)\n`);
