@@ -14,6 +14,7 @@ export function registerGate(program: Command): void {
     .option(`--${INPUTS.commands} <line...>`, "gates as 'name: command', one per argument")
     .option(`--${INPUTS.workingDirectory} <dir>`, "where commands run and relative globs resolve", ".")
     .option(`--${INPUTS.junit} <glob...>`, "JUnit XML reports")
+    .option(`--${INPUTS.allowNoTests} [bool]`, "pass the tests gate when the reports hold no test that ran", "false")
     .option(`--${INPUTS.coverage} <glob...>`, "coverage reports: coverage-summary.json, lcov or cobertura XML")
     .option(`--${INPUTS.minCoverage} <percent>`, "minimum percent of lines covered", "80")
     .option(`--${INPUTS.audit} <mode>`, "npm, pnpm, none, or a path to audit JSON", "none")

@@ -63,14 +63,30 @@ export function parseXml(text: string, options: ParseOptions, handlers: XmlHandl
   parser.on("doctype", (doctype) => {
     declaresEntities ||= doctype.includes("<!ENTITY");
   });
-  parser.on("opentag", (tag) => handlers.open(tag.name, tag.attributes as Record<string, string>));
-  parser.on("closetag", (tag) => handlers.close(tag.name));
+  // Where each open element starts, so an unclosed one is named at its own place, not where the parser noticed.
+  const opened: string[] = [];
+  let lastClosed = "";
+  parser.on("opentagstart", (tag) => {
+    opened.push(`<${tag.name}> opened at ${parser.line}:${parser.column - tag.name.length - 1}`);
+  });
+  parser.on("opentag", (tag) => {
+    if (tag.isSelfClosing) opened.pop();
+    handlers.open(tag.name, tag.attributes as Record<string, string>);
+  });
+  parser.on("closetag", (tag) => {
+    lastClosed = opened.pop() ?? "";
+    handlers.close(tag.name);
+  });
   if (handlers.text) {
     parser.on("text", handlers.text);
     parser.on("cdata", handlers.text);
   }
   parser.on("error", (error) => {
-    throw malformed(error.message, parser, declaresEntities, options);
+    let message = error.message;
+    // saxes names neither tag; ours say which element is left open and where it started.
+    if (message.endsWith("unexpected close tag.")) message = `${lastClosed} is not closed before this closing tag.`;
+    else if (message.includes("unclosed tag: ")) message = `${opened.at(-1)} is never closed (truncated report?).`;
+    throw malformed(message, parser, declaresEntities, options);
   });
   try {
     parser.write(text).close();
@@ -87,5 +103,5 @@ function malformed(message: string, parser: SaxesParser, declaresEntities: boole
     declaresEntities && reason === "undefined entity"
       ? "undefined entity (entities declared in a DOCTYPE are not expanded; only &lt; &gt; &amp; &quot; &apos; and numeric references are)"
       : reason;
-  return new ConfigurationError(`${options.source}:${parser.line}:${parser.column}: malformed ${options.kind}: ${why}.`);
+  return new ConfigurationError(`${options.source}:${parser.line}:${Math.max(1, parser.column)}: malformed ${options.kind}: ${why}.`);
 }
