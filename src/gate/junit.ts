@@ -137,7 +137,8 @@ function failedTest(testcase: OpenCase, suite: Attributes, suiteFile: string | u
   const places = [...text.matchAll(STACK_PLACE)].map((match) => ({ path: match[1], line: Number(match[2]) }));
   const own = places.find((candidate) => candidates.some((path) => sameFile(candidate.path, path)));
   let line = own?.line ?? (Number(attributes.line) || undefined);
-  if (own && !located) located = own.path;
+  // A guessed module path that the stack confirms is the place; the stack's own spelling may be another machine's.
+  if (own && !located) located = candidates.find((path) => sameFile(own.path, path)) ?? own.path;
   if (!line) {
     const fallback = places.find((candidate) => !candidate.path.includes("node_modules"));
     if (fallback) {
