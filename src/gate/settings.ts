@@ -114,11 +114,14 @@ function readGlobs(inputs: Inputs, name: string): string[] {
   const globs = inputs.list(name, /\n/);
   for (const glob of globs) {
     const body = glob.replace(/^!/, "");
-    let problem = body.trim() === "" ? "an empty pattern" : undefined;
-    try {
-      picomatch.makeRe(body, { strictBrackets: true });
-    } catch (error) {
-      problem = (error as Error).message;
+    let problem: string | undefined;
+    if (body.trim() === "") problem = "an empty pattern";
+    else {
+      try {
+        picomatch.makeRe(body, { strictBrackets: true });
+      } catch (error) {
+        problem = (error as Error).message;
+      }
     }
     if (problem)
       throw new ConfigurationError(`Input '${name}' has the glob ${JSON.stringify(glob)}, which is not well-formed: ${problem}.`);

@@ -67,16 +67,18 @@ describe("JUnit dialects", () => {
       '<?xml version="1.0"?>\n<testsuites>\n  <testsuite name="x">\n    <testcase name="a">\n  </testsuite>\n</testsuites>\n';
     expect(() => parseJUnit(truncated, "reports/junit.xml")).toThrow(ConfigurationError);
     expect(() => parseJUnit(truncated, "reports/junit.xml")).toThrow(
-      "reports/junit.xml:4:5: malformed JUnit XML: <testcase> is never closed (truncated report?).",
+      "reports/junit.xml:5:14: malformed JUnit XML: <testcase> opened at 4:5 is not closed before this closing tag.",
     );
-    expect(() => parseJUnit("<testsuites>\n<testsuite>\n", "j.xml")).toThrow("j.xml:2:1: malformed JUnit XML: <testsuite> is never closed");
+    expect(() => parseJUnit("<testsuites>\n<testsuite>\n", "j.xml")).toThrow(
+      "j.xml:3:1: malformed JUnit XML: <testsuite> opened at 2:1 is never closed (truncated report?).",
+    );
   });
 
   it("reports malformed XML inside a failure at its place in the whole file", () => {
     const broken =
       '<testsuites>\n  <testsuite>\n    <testcase name="a">\n      <failure>x <y></failure>\n    </testcase>\n  </testsuite>\n</testsuites>';
     expect(() => parseJUnit(broken, "j.xml")).toThrow(
-      "j.xml:4:21: malformed JUnit XML: Expected closing tag 'y' instead of closing tag 'failure'.",
+      "j.xml:4:30: malformed JUnit XML: <y> opened at 4:18 is not closed before this closing tag.",
     );
   });
 
@@ -102,9 +104,13 @@ describe("coverage formats", () => {
 
   it("reads lcov LF/LH, and counts DA lines when a tool leaves them out", () => {
     const lcov = "TN:\nSF:src/a.ts\nDA:1,1\nDA:2,0\nLF:2\nLH:1\nend_of_record\nSF:src/b.ts\nDA:1,3\nDA:2,0\nDA:3,1\nend_of_record\n";
-    expect(parseCoverage(lcov, "lcov.info").files).toEqual([
+    expect(parseCoverage(lcov, "lcov.info").files.map(({ path, lines, covered }) => ({ path, lines, covered }))).toEqual([
       { path: "src/a.ts", lines: 2, covered: 1 },
       { path: "src/b.ts", lines: 3, covered: 2 },
+    ]);
+    // LF/LH alone (no DA lines): counts without line data.
+    expect(parseCoverage("SF:src/c.ts\nLF:10\nLH:4\nend_of_record\n", "lcov.info").files).toEqual([
+      { path: "src/c.ts", lines: 10, covered: 4 },
     ]);
   });
 
@@ -114,11 +120,12 @@ describe("coverage formats", () => {
       "coverage.xml",
     );
     expect(report.format).toBe("cobertura");
-    expect(report.files).toEqual([
+    expect(report.files.map(({ path, lines, covered }) => ({ path, lines, covered }))).toEqual([
       { path: "app/__init__.py", lines: 0, covered: 0 },
       { path: "app/prices.py", lines: 10, covered: 9 },
       { path: "app/strategies.py", lines: 11, covered: 9 },
     ]);
+    expect([...(report.files[1].byLine?.entries() ?? [])].filter(([, hit]) => !hit)).toEqual([[11, false]]);
     expect(report.sourceRoots).toEqual(["/home/runner/work/platform/platform/services/api"]);
   });
 
@@ -126,7 +133,9 @@ describe("coverage formats", () => {
     expect(() => parseCoverage("mode: set\nfoo.go:1.1,2.2 1 1\n", "cover.out")).toThrow(
       /^cover\.out:1:1: unknown coverage format; expected istanbul/,
     );
-    expect(() => parseCoverage('{"a.ts": {"s": {}}}', "coverage-final.json")).toThrow(/coverage-final\.json is not supported/);
+    expect(() => parseCoverage('{"a.ts": {"s": {}}}', "coverage.json")).toThrow(
+      /^coverage\.json:1:1: unknown coverage format \(JSON that is neither coverage-summary\.json with total\.lines nor coverage-final\.json\)/,
+    );
     expect(() => parseCoverage("TN:\nSF:src/a.ts\nDA:1,1\n", "lcov.info")).toThrow(
       "lcov.info:2:1: the record for src/a.ts has no end_of_record (truncated lcov?).",
     );

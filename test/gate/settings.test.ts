@@ -6,8 +6,9 @@ const read = (values: Record<string, string>) => readGateSettings(new Inputs(map
 
 describe("gate settings", () => {
   it("defaults to 80% coverage, no high or critical findings, every gate enforced", () => {
-    const settings = read({});
+    const settings = read({ junit: "reports/*.xml" });
     expect(settings).toMatchObject({
+      allowNoTests: false,
       minCoverage: 80,
       maxVulnerabilities: { critical: 0, high: 0 },
       audit: { mode: "none" },
@@ -55,7 +56,27 @@ describe("gate settings", () => {
     expect(isEnforced(settings.failOn, "command", "lint")).toBe(true);
     expect(isEnforced(settings.failOn, "command", "test")).toBe(false);
     expect(isEnforced(settings.failOn, "coverage", "coverage")).toBe(false);
-    expect(isEnforced(read({ "fail-on": "none" }).failOn, "tests", "tests")).toBe(false);
+    expect(isEnforced(read({ junit: "j.xml", "fail-on": "none" }).failOn, "tests", "tests")).toBe(false);
+  });
+
+  it("refuses to gate nothing: no command, report, audit or bundle configured", () => {
+    expect(() => read({})).toThrow("No gate configured: set commands, junit, coverage, audit or bundle.");
+    expect(() => read({ "min-coverage": "90", "fail-on": "none" })).toThrow("No gate configured");
+    expect(read({ audit: "npm" }).audit).toEqual({ mode: "npm" });
+  });
+
+  it("names a malformed glob and its input before anything runs", () => {
+    expect(() => read({ junit: "reports/junit-[0-9.xml" })).toThrow(
+      `Input 'junit' has the glob "reports/junit-[0-9.xml", which is not well-formed: Missing closing: "]"`,
+    );
+    expect(() => read({ coverage: "coverage/{lcov,cobertura.xml" })).toThrow(/^Input 'coverage' has the glob .*Missing closing: "\}"/);
+    expect(() => read({ bundle: "!" })).toThrow(`Input 'bundle' has the glob "!", which is not well-formed: an empty pattern.`);
+    expect(read({ junit: "reports/**/*.xml\n!reports/old/*.xml" }).junit).toEqual(["reports/**/*.xml", "!reports/old/*.xml"]);
+  });
+
+  it("reads allow-no-tests as a boolean", () => {
+    expect(read({ junit: "j.xml", "allow-no-tests": "true" }).allowNoTests).toBe(true);
+    expect(() => read({ junit: "j.xml", "allow-no-tests": "maybe" })).toThrow(/allow-no-tests/);
   });
 
   it("rejects coverage thresholds outside 0–100", () => {
