@@ -308,6 +308,94 @@ describe("gate action: mistakes and cancellation", () => {
     expect(github.requests).toHaveLength(0);
   });
 
+  it("refuses to pass on nothing: no gate configured is a mistake, not a green check", async () => {
+    const result = await runStep("gate", { inputs: { "github-token": TOKEN }, env: env() });
+    expect(result.code).toBe(1);
+    expect(result.annotations.filter((annotation) => annotation.level === "error").map((error) => error.message)).toEqual([
+      "No gate configured: set commands, junit, coverage, audit or bundle.",
+    ]);
+    expect(result.summary).not.toContain("passed");
+    expect(github.requests).toHaveLength(0);
+  });
+
+  it.each([
+    [{ "working-directory": "apps/missing" }, "Input 'working-directory' is", "apps/missing, which does not exist"],
+    [{ audit: "reports/missing-audit.json" }, "Input 'audit' names", "reports/missing-audit.json, which does not exist"],
+  ])("names %j before any command runs", async (inputs, start, end) => {
+    const workspace = exampleWorkspace();
+    const commands = "lint: touch lint-ran";
+    const result = await runStep("gate", { workspace, inputs: { commands, ...inputs, "github-token": "" }, env: env() });
+    expect(result.code).toBe(1);
+    const errors = result.annotations.filter((annotation) => annotation.level === "error");
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toContain(start);
+    expect(errors[0].message).toContain(end);
+    expect(result.stdout).not.toContain("::group::lint");
+    expect(existsSync(join(workspace, "lint-ran"))).toBe(false);
+  });
+
+  it("names the gate and the directory when a command cannot start", async () => {
+    const workspace = exampleWorkspace();
+    mkdirSync(join(workspace, "scratch"));
+    const commands = "clean: rm -rf ../scratch\nlint: echo never";
+    const result = await runStep("gate", {
+      workspace,
+      inputs: { commands, "working-directory": "scratch", "github-token": "" },
+      env: env(),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`lint could not start in ${join(workspace, "scratch")}: The cwd: ${join(workspace, "scratch")} does not exist!`);
+    expect(result.stdout).not.toContain("\nnever\n");
+    expect(result.summary).toMatch(/\| lint \| exit killed in \d+ms \| exit 0 \| ❌ fail \|/);
+  });
+
+  it("fails the tests gate on a report with no tests, unless allow-no-tests", async () => {
+    const workspace = exampleWorkspace();
+    copyFileSync(join(FIXTURES, "classes/zero-tests.xml"), join(workspace, "junit.xml"));
+    const failing = await runStep("gate", { workspace, inputs: { junit: "junit.xml", "github-token": "" }, env: env() });
+    expect(failing.code).toBe(1);
+    expect(failing.summary).toContain("| tests | no tests found in junit.xml | 100% pass rate | ❌ fail |");
+    expect(failing.summary).not.toContain("100%)");
+    expect(failing.outputs).toMatchObject({ passed: "false", "tests-total": "0" });
+    const allowed = await runStep("gate", {
+      workspace,
+      inputs: { junit: "junit.xml", "allow-no-tests": "true", "github-token": "" },
+      env: env(),
+    });
+    expect(allowed.code).toBe(0);
+    expect(allowed.summary).toContain("| tests | no tests found in junit.xml (allowed by allow-no-tests) | 100% pass rate | ✅ pass |");
+  });
+
+  it("names an empty report as empty, and coverage without data as no coverage data", async () => {
+    const workspace = exampleWorkspace();
+    writeFileSync(join(workspace, "junit.xml"), "");
+    const empty = await runStep("gate", { workspace, inputs: { junit: "junit.xml", "github-token": "" }, env: env() });
+    expect(empty.code).toBe(1);
+    expect(empty.stdout).toContain("::error::junit.xml:1:1: the JUnit XML report is empty.");
+    copyFileSync(join(FIXTURES, "classes/cobertura-no-lines.xml"), join(workspace, "coverage.xml"));
+    const nothing = await runStep("gate", { workspace, inputs: { coverage: "coverage.xml", "github-token": "" }, env: env() });
+    expect(nothing.code).toBe(1);
+    expect(nothing.summary).toContain("| coverage | no coverage data in coverage.xml | ≥ 80% | ❌ fail |");
+    expect(nothing.outputs.coverage).toBe("");
+  });
+
+  it("merges sharded coverage per line and lists flaky tests, from real vitest shards and a Surefire report", async () => {
+    const workspace = exampleWorkspace();
+    for (const shard of ["shard1", "shard2"]) {
+      mkdirSync(join(workspace, shard));
+      copyFileSync(join(FIXTURES, `vitest/${shard}/lcov.info`), join(workspace, shard, "lcov.info"));
+      copyFileSync(join(FIXTURES, `vitest/${shard}/junit.xml`), join(workspace, shard, "junit.xml"));
+    }
+    copyFileSync(join(FIXTURES, "surefire/TEST-com.blockbuilders.book.OrderBookTest.xml"), join(workspace, "surefire.xml"));
+    const inputs = { junit: "shard*/junit.xml\nsurefire.xml", coverage: "shard*/lcov.info", "min-coverage": "85", "github-token": "" };
+    const result = await runStep("gate", { workspace, inputs, env: env() });
+    // 8 of 9 lines: neither shard alone reaches 85% (7/9 and 2/9).
+    expect(result.outputs).toMatchObject({ coverage: "88.88", "tests-total": "13", "tests-failed": "3", "tests-skipped": "3" });
+    expect(result.summary).toContain("| tests | 7/10 passed (70%), 3 failed, 3 skipped, 2 flaky |");
+    expect(result.summary).toContain("### Flaky tests (2): failed, then passed on a rerun");
+    expect(result.summary).toContain("com.blockbuilders.book.OrderBookTest › cancelsStaleOrders");
+  });
+
   it("names the file and the accepted formats for an unknown coverage report", async () => {
     const workspace = exampleWorkspace();
     writeFileSync(join(workspace, "cover.out"), "mode: set\napi/main.go:3.1,4.2 1 1\n");
