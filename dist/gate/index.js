@@ -34909,7 +34909,7 @@ const LAUNCHER = [
     'const { constants } = require("node:os");',
     'const child = spawn(process.argv[1], { shell: "/bin/sh", detached: true, stdio: ["ignore", "inherit", "inherit"] });',
     'child.on("spawn", () => writeFileSync(process.argv[2], String(child.pid)));',
-    'child.on("error", (error) => { process.stderr.write(`could not start /bin/sh: ${error.message}\\n`); process.exit(127); });',
+    'child.on("error", (error) => { process.stderr.write("could not start /bin/sh: " + error.message + "\\n"); process.exit(127); });',
     'child.on("exit", (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 1)));',
 ].join("\n");
 async function runOne(command, cwd, env, deps) {
@@ -35270,7 +35270,9 @@ class WorkspacePaths {
         const name = segments.at(-1);
         if (!name)
             return undefined;
-        const index = await (this.tracked ??= this.listTracked().then(byBaseName));
+        if (!this.tracked)
+            this.tracked = this.listTracked().then(byBaseName);
+        const index = await this.tracked;
         let best;
         let bestLength = 0;
         let tie = false;
@@ -35343,9 +35345,7 @@ function evaluate(settings, measured) {
             kind: "coverage",
             name: "coverage",
             // Nothing measured is not 100%: the row says so and fails.
-            measured: coverage.percent === undefined
-                ? `no coverage data in ${where}`
-                : `${formatPercent(coverage.percent)} of ${coverage.lines} lines`,
+            measured: coverage.percent === undefined ? `no coverage data in ${where}` : `${formatPercent(coverage.percent)} of ${coverage.lines} lines`,
             threshold: `≥ ${settings.minCoverage}%`,
             ok: coverage.percent !== undefined && coverage.percent >= settings.minCoverage,
             enforced: enforced("coverage", "coverage"),

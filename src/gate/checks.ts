@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { ConfigurationError } from "../lib/errors.js";
-import { INPUTS, type GateSettings } from "./settings.js";
+import { type GateSettings, INPUTS } from "./settings.js";
 
 /**
  * What can be checked before any command runs, so a mistake is named before minutes of lint and tests: the working

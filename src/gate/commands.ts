@@ -50,7 +50,7 @@ const LAUNCHER = [
   'const { constants } = require("node:os");',
   'const child = spawn(process.argv[1], { shell: "/bin/sh", detached: true, stdio: ["ignore", "inherit", "inherit"] });',
   'child.on("spawn", () => writeFileSync(process.argv[2], String(child.pid)));',
-  'child.on("error", (error) => { process.stderr.write(`could not start /bin/sh: ${error.message}\\n`); process.exit(127); });',
+  'child.on("error", (error) => { process.stderr.write("could not start /bin/sh: " + error.message + "\\n"); process.exit(127); });',
   'child.on("exit", (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 1)));',
 ].join("\n");
 

@@ -11,7 +11,10 @@ export interface CoverageReport {
 }
 
 type IstanbulSummary = Record<string, { lines?: { total?: number; covered?: number } }>;
-type IstanbulFinal = Record<string, { path?: string; statementMap?: Record<string, { start?: { line?: number } }>; s?: Record<string, number> }>;
+type IstanbulFinal = Record<
+  string,
+  { path?: string; statementMap?: Record<string, { start?: { line?: number } }>; s?: Record<string, number> }
+>;
 
 /** Detects the format from the content: istanbul coverage-summary.json or coverage-final.json, lcov, or cobertura XML. */
 export function parseCoverage(text: string, source: string): CoverageReport {

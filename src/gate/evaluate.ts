@@ -46,9 +46,7 @@ export function evaluate(settings: GateSettings, measured: Measurements): GateCh
       name: "coverage",
       // Nothing measured is not 100%: the row says so and fails.
       measured:
-        coverage.percent === undefined
-          ? `no coverage data in ${where}`
-          : `${formatPercent(coverage.percent)} of ${coverage.lines} lines`,
+        coverage.percent === undefined ? `no coverage data in ${where}` : `${formatPercent(coverage.percent)} of ${coverage.lines} lines`,
       threshold: `≥ ${settings.minCoverage}%`,
       ok: coverage.percent !== undefined && coverage.percent >= settings.minCoverage,
       enforced: enforced("coverage", "coverage"),

@@ -55,9 +55,7 @@ export function parseJUnit(xml: string, source: string): JUnitReport {
     {
       open(name, attributes) {
         if (depth++ === 0 && name !== "testsuites" && name !== "testsuite")
-          throw new ConfigurationError(
-            `${source}:1:1: not a JUnit report (root element <${name}>); expected <testsuites> or <testsuite>.`,
-          );
+          throw new ConfigurationError(`${source}:1:1: not a JUnit report (root element <${name}>); expected <testsuites> or <testsuite>.`);
         if (testcase) openInCase(testcase, name, attributes);
         else if (name === "testsuite" || name === "testsuites") suites.push({ attributes, counted: false });
         else if (name === "testcase") {

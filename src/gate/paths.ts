@@ -33,7 +33,8 @@ export class WorkspacePaths {
     const segments = path.replace(/\\/g, "/").split("/").filter(Boolean);
     const name = segments.at(-1);
     if (!name) return undefined;
-    const index = await (this.tracked ??= this.listTracked().then(byBaseName));
+    if (!this.tracked) this.tracked = this.listTracked().then(byBaseName);
+    const index = await this.tracked;
     let best: string | undefined;
     let bestLength = 0;
     let tie = false;

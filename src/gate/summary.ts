@@ -74,7 +74,12 @@ export function renderDetails(measured: Measurements): string {
   const flaky = measured.tests?.flaky ?? [];
   if (flaky.length) {
     parts.push(`### Flaky tests (${flaky.length}): failed, then passed on a rerun\n`);
-    parts.push(table(["test"], flaky.slice(0, FAILED_TESTS_SHOWN).map((test) => [test.suite ? `${test.suite} › ${test.name}` : test.name])));
+    parts.push(
+      table(
+        ["test"],
+        flaky.slice(0, FAILED_TESTS_SHOWN).map((test) => [test.suite ? `${test.suite} › ${test.name}` : test.name]),
+      ),
+    );
   }
   const coverage = measured.coverage;
   if (coverage) {

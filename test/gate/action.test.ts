@@ -344,7 +344,9 @@ describe("gate action: mistakes and cancellation", () => {
       env: env(),
     });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain(`lint could not start in ${join(workspace, "scratch")}: The cwd: ${join(workspace, "scratch")} does not exist!`);
+    expect(result.stdout).toContain(
+      `lint could not start in ${join(workspace, "scratch")}: The cwd: ${join(workspace, "scratch")} does not exist!`,
+    );
     expect(result.stdout).not.toContain("\nnever\n");
     expect(result.summary).toMatch(/\| lint \| exit killed in \d+ms \| exit 0 \| ❌ fail \|/);
   });

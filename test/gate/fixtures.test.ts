@@ -79,7 +79,9 @@ describe("JUnit fixtures for each class of trouble", () => {
   it("keeps a failure's CDATA whole, even holding </testcase>, and ignores testcase markup in system-out", () => {
     const report = junit("classes/cdata-markup.xml");
     expect(counts("classes/cdata-markup.xml")).toEqual({ total: 2, failed: 1, skipped: 0, flaky: 0 });
-    expect(report.failures[0].details).toContain('<testsuite><testcase name="x"></testcase></testsuite>\nReceived:\n</testcase></testsuite>');
+    expect(report.failures[0].details).toContain(
+      '<testsuite><testcase name="x"></testcase></testsuite>\nReceived:\n</testcase></testsuite>',
+    );
     expect(report.failures[0]).toMatchObject({ message: "snapshot mismatch", file: "src/render.test.ts", line: 14 });
   });
 
@@ -166,18 +168,81 @@ const lines = (path: string) => coverage(path).files.map((file) => [file.path, f
 
 describe("coverage reports written by real tools", () => {
   it.each([
-    ["vitest/lcov.info", "lcov", [["src/fees.ts", 2, 3], ["src/orders.ts", 6, 6]]],
-    ["vitest/cobertura-coverage.xml", "cobertura", [["src/fees.ts", 2, 3], ["src/orders.ts", 6, 6]]],
-    ["vitest/coverage-final.json", "istanbul-final", [["/tmp/fx/vitest/src/fees.ts", 2, 3], ["/tmp/fx/vitest/src/orders.ts", 6, 6]]],
-    ["vitest/coverage-summary.json", "istanbul-summary", [["/tmp/fx/vitest/src/fees.ts", 2, 3], ["/tmp/fx/vitest/src/orders.ts", 6, 6]]],
-    ["vitest/shard1/lcov.info", "lcov", [["src/fees.ts", 2, 3], ["src/orders.ts", 5, 6]]],
-    ["vitest/shard2/lcov.info", "lcov", [["src/fees.ts", 0, 3], ["src/orders.ts", 2, 6]]],
+    [
+      "vitest/lcov.info",
+      "lcov",
+      [
+        ["src/fees.ts", 2, 3],
+        ["src/orders.ts", 6, 6],
+      ],
+    ],
+    [
+      "vitest/cobertura-coverage.xml",
+      "cobertura",
+      [
+        ["src/fees.ts", 2, 3],
+        ["src/orders.ts", 6, 6],
+      ],
+    ],
+    [
+      "vitest/coverage-final.json",
+      "istanbul-final",
+      [
+        ["/tmp/fx/vitest/src/fees.ts", 2, 3],
+        ["/tmp/fx/vitest/src/orders.ts", 6, 6],
+      ],
+    ],
+    [
+      "vitest/coverage-summary.json",
+      "istanbul-summary",
+      [
+        ["/tmp/fx/vitest/src/fees.ts", 2, 3],
+        ["/tmp/fx/vitest/src/orders.ts", 6, 6],
+      ],
+    ],
+    [
+      "vitest/shard1/lcov.info",
+      "lcov",
+      [
+        ["src/fees.ts", 2, 3],
+        ["src/orders.ts", 5, 6],
+      ],
+    ],
+    [
+      "vitest/shard2/lcov.info",
+      "lcov",
+      [
+        ["src/fees.ts", 0, 3],
+        ["src/orders.ts", 2, 6],
+      ],
+    ],
     ["jest/lcov.info", "lcov", [["src/price.js", 5, 6]]],
     ["jest/coverage-final.json", "istanbul-final", [["/tmp/fx/jest/src/price.js", 5, 6]]],
     ["jest/cobertura-coverage.xml", "cobertura", [["src/price.js", 5, 6]]],
-    ["pytest/coverage.xml", "cobertura", [["__init__.py", 0, 0], ["prices.py", 9, 10]]],
-    ["pytest/shard1/coverage.xml", "cobertura", [["__init__.py", 0, 0], ["prices.py", 7, 10]]],
-    ["pytest/shard2/coverage.xml", "cobertura", [["__init__.py", 0, 0], ["prices.py", 5, 10]]],
+    [
+      "pytest/coverage.xml",
+      "cobertura",
+      [
+        ["__init__.py", 0, 0],
+        ["prices.py", 9, 10],
+      ],
+    ],
+    [
+      "pytest/shard1/coverage.xml",
+      "cobertura",
+      [
+        ["__init__.py", 0, 0],
+        ["prices.py", 7, 10],
+      ],
+    ],
+    [
+      "pytest/shard2/coverage.xml",
+      "cobertura",
+      [
+        ["__init__.py", 0, 0],
+        ["prices.py", 5, 10],
+      ],
+    ],
     ["gcovr/cobertura.xml", "cobertura", [["book.c", 13, 14]]],
     ["lcov/geninfo.info", "lcov", [["/tmp/fx/gcc/book.c", 13, 14]]],
     // Written to the tool's documented format.
