@@ -59,6 +59,30 @@ describe("launchpad gate", () => {
   });
 });
 
+describe("launchpad gate refuses before it runs anything", () => {
+  it("exits 2 when no gate is configured, instead of passing on nothing", () => {
+    const run = launchpad([], exampleWorkspace());
+    expect(run.status).toBe(2);
+    expect(run.stdout).not.toContain("passed");
+    expect(run.stderr.trim().split("\n").at(-1)).toBe(
+      "launchpad: No gate configured: set commands, junit, coverage, audit or bundle.",
+    );
+  });
+
+  it.each([
+    [["--audit", "missing.json"], "Input 'audit' names", "missing.json, which does not exist"],
+    [["--working-directory", "no/such/dir"], "Input 'working-directory' is", "no/such/dir, which does not exist"],
+  ])("names %j before the lint command runs", (flags, start, end) => {
+    const run = launchpad(["--commands", "lint: echo lint-ran", ...flags], exampleWorkspace());
+    expect(run.status).toBe(2);
+    const last = run.stderr.trim().split("\n").at(-1) ?? "";
+    expect(last.startsWith(`launchpad: ${start}`)).toBe(true);
+    expect(last).toContain(end);
+    expect(run.stderr).not.toContain("lint-ran");
+    expect(run.stderr).not.toContain("ENOENT");
+  });
+});
+
 describe("gate preflight", () => {
   it("gates the example repo: lint, vitest with coverage, build, and the api's pytest reports", async () => {
     const root = exampleWorkspace();
