@@ -35468,10 +35468,11 @@ var saxes = __nccwpck_require__(9800);
 
 const BOM_UTF8 = [0xef, 0xbb, 0xbf];
 /**
- * Decodes a report's bytes as its XML declaration says (UTF-8 unless declared otherwise; UTF-16 with a BOM).
+ * Decodes a report's bytes: as its XML declaration says for XML (UTF-8 unless declared otherwise; UTF-16 with a BOM),
+ * UTF-8 for lcov and JSON.
  * The declaration is read by saxes from a latin1 view of the first bytes, which is exact for the ASCII it is written in.
  */
-function decodeXml(bytes, source) {
+function decodeReport(bytes, source) {
     if (bytes[0] === 0xff && bytes[1] === 0xfe)
         return new TextDecoder("utf-16le").decode(bytes.subarray(2));
     if (bytes[0] === 0xfe && bytes[1] === 0xff)
@@ -35907,7 +35908,7 @@ async function collectTests(patterns, places, missingOk) {
     const results = { total: 0, failed: 0, skipped: 0, reports: [], failures: [], flaky: [] };
     for (const path of found) {
         const shown = repoPath(path, places.workspace);
-        const report = parseJUnit(decodeXml(await (0,promises_namespaceObject.readFile)(path), shown), shown);
+        const report = parseJUnit(decodeReport(await (0,promises_namespaceObject.readFile)(path), shown), shown);
         results.total += report.total;
         results.failed += report.failed;
         results.skipped += report.skipped;
@@ -35963,7 +35964,7 @@ async function collectCoverage(patterns, places, missingOk) {
     let keptFuller = 0;
     for (const path of found) {
         const shown = repoPath(path, places.workspace);
-        const report = parseCoverage(decodeXml(await (0,promises_namespaceObject.readFile)(path), shown), shown);
+        const report = parseCoverage(decodeReport(await (0,promises_namespaceObject.readFile)(path), shown), shown);
         reports.push({ path: shown, format: report.format });
         // Relative paths are relative to the report's <source>, the project the report sits in (coverage/.. or reports/..),
         // or the working directory.

@@ -6,7 +6,7 @@ import { findReports, repoPath } from "./files.js";
 import { parseJUnit } from "./junit.js";
 import type { CoverageFile, CoverageResults, TestResults } from "./model.js";
 import { WorkspacePaths } from "./paths.js";
-import { decodeXml } from "./xml.js";
+import { decodeReport } from "./xml.js";
 
 export interface ReportPlaces {
   workingDirectory: string;
@@ -30,7 +30,7 @@ export async function collectTests(
   const results: TestResults = { total: 0, failed: 0, skipped: 0, reports: [], failures: [], flaky: [] };
   for (const path of found) {
     const shown = repoPath(path, places.workspace);
-    const report = parseJUnit(decodeXml(await readFile(path), shown), shown);
+    const report = parseJUnit(decodeReport(await readFile(path), shown), shown);
     results.total += report.total;
     results.failed += report.failed;
     results.skipped += report.skipped;
@@ -91,7 +91,7 @@ export async function collectCoverage(
   let keptFuller = 0;
   for (const path of found) {
     const shown = repoPath(path, places.workspace);
-    const report = parseCoverage(decodeXml(await readFile(path), shown), shown);
+    const report = parseCoverage(decodeReport(await readFile(path), shown), shown);
     reports.push({ path: shown, format: report.format });
     // Relative paths are relative to the report's <source>, the project the report sits in (coverage/.. or reports/..),
     // or the working directory.

@@ -12,10 +12,11 @@ export interface XmlHandlers {
 const BOM_UTF8 = [0xef, 0xbb, 0xbf];
 
 /**
- * Decodes a report's bytes as its XML declaration says (UTF-8 unless declared otherwise; UTF-16 with a BOM).
+ * Decodes a report's bytes: as its XML declaration says for XML (UTF-8 unless declared otherwise; UTF-16 with a BOM),
+ * UTF-8 for lcov and JSON.
  * The declaration is read by saxes from a latin1 view of the first bytes, which is exact for the ASCII it is written in.
  */
-export function decodeXml(bytes: Uint8Array, source: string): string {
+export function decodeReport(bytes: Uint8Array, source: string): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes.subarray(2));
   const utf8Bom = BOM_UTF8.every((byte, index) => bytes[index] === byte);

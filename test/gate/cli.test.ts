@@ -64,9 +64,7 @@ describe("launchpad gate refuses before it runs anything", () => {
     const run = launchpad([], exampleWorkspace());
     expect(run.status).toBe(2);
     expect(run.stdout).not.toContain("passed");
-    expect(run.stderr.trim().split("\n").at(-1)).toBe(
-      "launchpad: No gate configured: set commands, junit, coverage, audit or bundle.",
-    );
+    expect(run.stderr.trim().split("\n").at(-1)).toBe("launchpad: No gate configured: set commands, junit, coverage, audit or bundle.");
   });
 
   it.each([

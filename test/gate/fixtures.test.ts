@@ -3,13 +3,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCoverage } from "../../src/gate/coverage.js";
 import { parseJUnit } from "../../src/gate/junit.js";
-import { decodeXml } from "../../src/gate/xml.js";
+import { decodeReport } from "../../src/gate/xml.js";
 import { ConfigurationError } from "../../src/lib/errors.js";
 import { FIXTURES } from "./workspace.js";
 
 /** A fixture read the way the gate reads it: bytes, decoded as the report declares, then parsed. */
-const junit = (name: string) => parseJUnit(decodeXml(readFileSync(join(FIXTURES, name)), name), name);
-const coverage = (name: string) => parseCoverage(decodeXml(readFileSync(join(FIXTURES, name)), name), name);
+const junit = (name: string) => parseJUnit(decodeReport(readFileSync(join(FIXTURES, name)), name), name);
+const coverage = (name: string) => parseCoverage(decodeReport(readFileSync(join(FIXTURES, name)), name), name);
 const counts = (path: string) => {
   const { total, failed, skipped, flaky } = junit(path);
   return { total, failed, skipped, flaky: flaky.length };
@@ -132,7 +132,7 @@ describe("JUnit fixtures for each class of trouble", () => {
     ["classes/encoding-utf16be-bom.xml", "注文", "板寄せ 🚀"],
     ["classes/encoding-utf8-bom.xml", "b", "naïve"],
   ])("decodes %s as its declaration and byte order mark say", (path, suite, name) => {
-    const text = decodeXml(readFileSync(join(FIXTURES, path)), path);
+    const text = decodeReport(readFileSync(join(FIXTURES, path)), path);
     expect(text).not.toContain("\uFFFD");
     expect(text).toContain(name);
     expect(text).toContain(suite);
@@ -142,6 +142,16 @@ describe("JUnit fixtures for each class of trouble", () => {
   it("keeps latin1 names intact in a failure", () => {
     expect(junit("classes/encoding-latin1.xml").failures[0]).toMatchObject({ name: "zählt Größen", suite: "Bücher" });
     expect(counts("classes/encoding-utf16le-bom.xml")).toEqual({ total: 2, failed: 0, skipped: 1, flaky: 0 });
+  });
+
+  it("names an encoding it cannot decode, and UTF-16 declared without a byte order mark", () => {
+    const declared = (encoding: string) => Buffer.from(`<?xml version="1.0" encoding="${encoding}"?><testsuite/>`, "latin1");
+    expect(() => decodeReport(declared("EBCDIC-weird"), "j.xml")).toThrow(
+      'j.xml:1:1: the XML declaration names encoding "EBCDIC-weird", which this runner cannot decode.',
+    );
+    expect(() => decodeReport(declared("UTF-16"), "j.xml")).toThrow(
+      'j.xml:1:1: encoding "UTF-16" is declared but the file has no byte order mark.',
+    );
   });
 
   it.each(["classes/empty.xml", "classes/blank.xml"])("names %s as empty", (path) => {
