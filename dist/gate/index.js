@@ -34890,6 +34890,8 @@ async function runCommands(commands, cwd, deps) {
         const took = `${(result.durationMs / 1000).toFixed(1)}s`;
         if (result.exitCode === 0)
             deps.logger.info(`${command.name} passed in ${took}.`);
+        else if (result.skipped)
+            deps.logger.warning(result.skipped);
         else
             deps.logger.warning(`${command.name} failed with exit code ${result.exitCode ?? "(killed)"} after ${took}.`);
         results.push(result);
@@ -34945,8 +34947,9 @@ async function runOne(command, cwd, env, deps) {
         return { name: command.name, command: command.command, exitCode: killed ? null : exitCode, durationMs: clock() - started, tail };
     }
     catch (error) {
-        onLine(`${command.name} could not start in ${cwd}: ${error.message}`);
-        return { name: command.name, command: command.command, exitCode: null, durationMs: clock() - started, tail };
+        const why = `${command.name} could not start in ${cwd}: ${error.message}`;
+        onLine(why);
+        return { name: command.name, command: command.command, exitCode: null, durationMs: clock() - started, tail, skipped: why };
     }
     finally {
         deps.signal?.removeEventListener("abort", stop);

@@ -32,6 +32,7 @@ export async function runCommands(commands: readonly GateCommand[], cwd: string,
     const result = await deps.logger.group(`${command.name}: ${command.command}`, () => runOne(command, cwd, env, deps));
     const took = `${(result.durationMs / 1000).toFixed(1)}s`;
     if (result.exitCode === 0) deps.logger.info(`${command.name} passed in ${took}.`);
+    else if (result.skipped) deps.logger.warning(result.skipped);
     else deps.logger.warning(`${command.name} failed with exit code ${result.exitCode ?? "(killed)"} after ${took}.`);
     results.push(result);
   }
@@ -85,8 +86,9 @@ async function runOne(command: GateCommand, cwd: string, env: NodeJS.ProcessEnv,
     const killed = deps.signal?.aborted && exitCode > 128;
     return { name: command.name, command: command.command, exitCode: killed ? null : exitCode, durationMs: clock() - started, tail };
   } catch (error) {
-    onLine(`${command.name} could not start in ${cwd}: ${(error as Error).message}`);
-    return { name: command.name, command: command.command, exitCode: null, durationMs: clock() - started, tail };
+    const why = `${command.name} could not start in ${cwd}: ${(error as Error).message}`;
+    onLine(why);
+    return { name: command.name, command: command.command, exitCode: null, durationMs: clock() - started, tail, skipped: why };
   } finally {
     deps.signal?.removeEventListener("abort", stop);
     if (killTimer) clearTimeout(killTimer);

@@ -348,7 +348,7 @@ describe("gate action: mistakes and cancellation", () => {
       `lint could not start in ${join(workspace, "scratch")}: The cwd: ${join(workspace, "scratch")} does not exist!`,
     );
     expect(result.stdout).not.toContain("\nnever\n");
-    expect(result.summary).toMatch(/\| lint \| exit killed in \d+ms \| exit 0 \| ❌ fail \|/);
+    expect(result.summary).toContain(`| lint | lint could not start in ${join(workspace, "scratch")}: The cwd:`);
   });
 
   it("fails the tests gate on a report with no tests, unless allow-no-tests", async () => {
