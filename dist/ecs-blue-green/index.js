@@ -68170,25 +68170,24 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _ecs_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(159);
-/* harmony import */ var _ecs_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5632);
-/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9712);
+/* harmony import */ var _ecs_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(159);
+/* harmony import */ var _ecs_settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5632);
+/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8641);
+/* harmony import */ var _lib_workspace_path_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6168);
 
 
 
 
-await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .C)(async (run) => {
+await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(async (run) => {
     const workspace = run.context.workspace;
-    const settings = (0,_ecs_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .readEcsSettings */ .RH)(run.inputs, (path) => (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(workspace, path));
-    const outcome = await (0,_ecs_run_js__WEBPACK_IMPORTED_MODULE_1__/* .withEcsClients */ .e)(settings, (clients) => (0,_ecs_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runEcs */ .v)(settings, { clients, logger: run.logger, signal: run.signal, root: workspace, saveState: run.saveState }));
+    const settings = (0,_ecs_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .readEcsSettings */ .RH)(run.inputs, (0,_lib_workspace_path_js__WEBPACK_IMPORTED_MODULE_3__/* .workspacePaths */ .s)(workspace));
+    const outcome = await (0,_ecs_run_js__WEBPACK_IMPORTED_MODULE_0__/* .withEcsClients */ .e)(settings, (clients) => (0,_ecs_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runEcs */ .v)(settings, { clients, logger: run.logger, signal: run.signal, root: workspace, saveState: run.saveState }));
     for (const [name, value] of Object.entries(outcome.outputs))
         run.setOutput(name, value);
     await run.writeSummary(outcome.summary);
     if (!outcome.ok)
         throw outcome.error;
-}, { secretEnv: _ecs_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .ECS_SECRET_ENV */ .Tk });
+}, { secretEnv: _ecs_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .ECS_SECRET_ENV */ .Tk });
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -68434,6 +68433,8 @@ async function retry(work, options) {
     }
 }
 
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
 // EXTERNAL MODULE: ./src/verify/checks.ts
 var checks = __nccwpck_require__(3148);
 // EXTERNAL MODULE: external "node:http"
@@ -68447,28 +68448,47 @@ var external_node_tls_ = __nccwpck_require__(1692);
 
 
 const MAX_BODY_BYTES = 1024 * 1024;
-/** One HTTP(S) request with a hard per-request timeout; the body is read (capped) so `contains` can be checked. */
+/**
+ * One HTTP(S) request bounded as a whole: `timeoutMs` covers connecting, the headers and the entire body, so a
+ * server that trickles bytes or streams forever cannot hold the step. The body is read up to a cap (enough for
+ * `contains`), then the request is aborted.
+ */
 function probe(url, method, timeoutMs, signal) {
     const send = url.protocol === "https:" ? external_node_https_.request : external_node_http_.request;
     const started = performance.now();
     return new Promise((resolve, reject) => {
-        const request = send(url, { method, timeout: timeoutMs, signal, headers: { "user-agent": "launchpad-verify", accept: "*/*" } }, (response) => {
+        const request = send(url, { method, signal, headers: { "user-agent": "launchpad-verify", accept: "*/*" } }, (response) => {
             const chunks = [];
             let size = 0;
+            const finish = (truncated) => {
+                clearTimeout(deadline);
+                resolve({
+                    status: response.statusCode ?? 0,
+                    body: Buffer.concat(chunks).toString("utf8"),
+                    latencyMs: Math.round(performance.now() - started),
+                    truncated,
+                });
+            };
             response.on("data", (chunk) => {
+                const room = MAX_BODY_BYTES - size;
+                chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
                 size += chunk.length;
-                if (size <= MAX_BODY_BYTES)
-                    chunks.push(chunk);
+                if (size < MAX_BODY_BYTES)
+                    return;
+                finish(true);
+                request.destroy();
             });
-            response.on("end", () => resolve({
-                status: response.statusCode ?? 0,
-                body: Buffer.concat(chunks).toString("utf8"),
-                latencyMs: Math.round(performance.now() - started),
-            }));
+            response.on("end", () => finish(false));
             response.on("error", reject);
         });
-        request.on("timeout", () => request.destroy(new Error(`no response within ${timeoutMs}ms`)));
-        request.on("error", reject);
+        const deadline = setTimeout(() => {
+            reject(new Error(`no complete response within ${timeoutMs}ms`));
+            request.destroy();
+        }, timeoutMs);
+        request.on("error", (error) => {
+            clearTimeout(deadline);
+            reject(error);
+        });
         request.end();
     });
 }
@@ -68541,6 +68561,7 @@ function renderVerifyReport(url, result) {
 
 
 
+
 class CheckFailed extends Error {
     status;
     latencyMs;
@@ -68567,7 +68588,7 @@ async function runVerify(settings, deps) {
     const tls = base.protocol === "https:" && settings.tlsMinDays > 0 ? await checkTls(base, settings, deps) : undefined;
     const failed = results.filter((result) => !result.passed).length + (tls && !tls.passed ? 1 : 0);
     const partial = { passed: failed === 0, failed, checks: results, tls };
-    return { ...partial, markdown: renderVerifyReport(settings.url, partial) };
+    return { ...partial, markdown: renderVerifyReport(settings.shownUrl ?? settings.url, partial) };
 }
 async function runCheck(base, check, settings, deps) {
     const url = new URL(check.path.replace(/^\//, ""), base.href.endsWith("/") ? base : `${base.href}/`);
@@ -68605,7 +68626,7 @@ function judge(check, response) {
     if (check.maxMs !== undefined && response.latencyMs > check.maxMs)
         return `took ${response.latencyMs}ms, over max-ms=${check.maxMs}`;
     if (check.contains !== undefined && !response.body.includes(check.contains))
-        return `body does not contain ${JSON.stringify(check.contains)}`;
+        return `body does not contain ${(0,inputs/* quoteValue */.cl)(check.contains)}`;
     return undefined;
 }
 const DAY_MS = 86_400_000;
@@ -69585,8 +69606,10 @@ async function runEcs(settings, deps) {
 /* harmony export */ });
 /* unused harmony exports ECS_INPUTS, HOOK_EVENTS */
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _verify_checks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3148);
-/* harmony import */ var _image_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9704);
+/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1662);
+/* harmony import */ var _verify_checks_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3148);
+/* harmony import */ var _image_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9704);
+
 
 
 
@@ -69625,25 +69648,25 @@ const ECS_STATE = { deploymentId: "deployment-id", serviceDeployment: "service-d
 /** Environment variables holding AWS secrets (from configure-aws-credentials): masked before anything runs. */
 const ECS_SECRET_ENV = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
 const HOOK_EVENTS = ["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"];
-/** Reads and checks every input; relative file paths resolve against `workspace`. */
-function readEcsSettings(inputs, resolvePath = (path) => path) {
+/** Reads and checks every input; `resolvePath` resolves (and checks) the file inputs against the workspace. */
+function readEcsSettings(inputs, resolvePath = (_name, path) => path) {
     const cluster = inputs.required(ECS_INPUTS.cluster);
     const service = inputs.required(ECS_INPUTS.service);
     const command = inputs.choice(ECS_INPUTS.command, ["deploy", "rollback"], "deploy");
     const image = inputs.optional(ECS_INPUTS.image) || undefined;
-    if (image && !(0,_image_js__WEBPACK_IMPORTED_MODULE_2__/* .parseImage */ .z)(image)) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${ECS_INPUTS.image}' got ${JSON.stringify(image)}; expected an image URI with a tag or digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2.`);
+    if (image && !(0,_image_js__WEBPACK_IMPORTED_MODULE_3__/* .parseImage */ .z)(image)) {
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(ECS_INPUTS.image)} got ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(image)}; expected an image URI with a tag or digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2.`);
     }
     if (command === "deploy" && !image && !inputs.raw(ECS_INPUTS.taskDefinition)) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${ECS_INPUTS.image}' is required when '${ECS_INPUTS.taskDefinition}' is empty: there is nothing new to deploy.`);
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(ECS_INPUTS.image)} is required when '${ECS_INPUTS.taskDefinition}' is empty: there is nothing new to deploy.`);
     }
     const testUrl = inputs.optional(ECS_INPUTS.testUrl) || undefined;
     if (testUrl && (!/^https?:\/\/[^/]/.test(testUrl) || !URL.canParse(testUrl))) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${ECS_INPUTS.testUrl}' got ${JSON.stringify(testUrl)}; expected an http:// or https:// URL of the test listener.`);
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(ECS_INPUTS.testUrl)} got ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(testUrl)}; expected an http:// or https:// URL of the test listener.`);
     }
     const checkLines = inputs.lines(ECS_INPUTS.testChecks);
     if (checkLines.length && !testUrl)
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${ECS_INPUTS.testChecks}' needs '${ECS_INPUTS.testUrl}': the checks run against the test listener.`);
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(ECS_INPUTS.testChecks)} needs '${ECS_INPUTS.testUrl}': the checks run against the test listener.`);
     const taskDefinition = inputs.optional(ECS_INPUTS.taskDefinition);
     const appspec = inputs.optional(ECS_INPUTS.appspec);
     const port = inputs.raw(ECS_INPUTS.containerPort) ? inputs.integer(ECS_INPUTS.containerPort, 0, { min: 1, max: 65535 }) : undefined;
@@ -69651,7 +69674,7 @@ function readEcsSettings(inputs, resolvePath = (path) => path) {
         command,
         cluster,
         service,
-        taskDefinitionFile: taskDefinition ? resolvePath(taskDefinition) : undefined,
+        taskDefinitionFile: taskDefinition ? resolvePath(ECS_INPUTS.taskDefinition, taskDefinition, "file") : undefined,
         containerName: inputs.required(ECS_INPUTS.containerName),
         image,
         environment: inputs.keyValues(ECS_INPUTS.environment),
@@ -69659,24 +69682,24 @@ function readEcsSettings(inputs, resolvePath = (path) => path) {
         application: inputs.optional(ECS_INPUTS.application, `AppECS-${cluster}-${service}`),
         deploymentGroup: inputs.optional(ECS_INPUTS.deploymentGroup, `DgpECS-${cluster}-${service}`),
         deploymentConfig: inputs.optional(ECS_INPUTS.deploymentConfig) || undefined,
-        appspecFile: appspec ? resolvePath(appspec) : undefined,
+        appspecFile: appspec ? resolvePath(ECS_INPUTS.appspec, appspec, "file") : undefined,
         hooks: readHooks(inputs),
         wait: inputs.boolean(ECS_INPUTS.wait, true),
-        timeoutMs: inputs.duration(ECS_INPUTS.timeout, "60m"),
+        timeoutMs: inputs.duration(ECS_INPUTS.timeout, "60m", { min: "1s", max: "72h" }),
         testUrl,
-        checks: testUrl ? (0,_verify_checks_js__WEBPACK_IMPORTED_MODULE_1__/* .parseChecks */ .B2)(checkLines.length ? checkLines : [{ line: 1, text: "GET /health 200" }], ECS_INPUTS.testChecks) : [],
+        checks: testUrl ? (0,_verify_checks_js__WEBPACK_IMPORTED_MODULE_2__/* .parseChecks */ .B2)(checkLines.length ? checkLines : [{ line: 1, text: "GET /health 200" }], ECS_INPUTS.testChecks) : [],
         verifyImage: inputs.boolean(ECS_INPUTS.verifyImage, true),
-        maxCriticalFindings: inputs.integer(ECS_INPUTS.maxCriticalFindings, 0, { min: -1 }),
-        pollIntervalMs: inputs.duration(ECS_INPUTS.pollInterval, "15s"),
+        maxCriticalFindings: inputs.integer(ECS_INPUTS.maxCriticalFindings, 0, { min: -1, max: 100_000 }),
+        pollIntervalMs: inputs.duration(ECS_INPUTS.pollInterval, "15s", { min: "50ms", max: "5m" }),
     };
 }
 function readHooks(inputs) {
     return [...inputs.keyValues(ECS_INPUTS.hooks)].map(([event, fn]) => {
         if (!HOOK_EVENTS.includes(event)) {
-            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${ECS_INPUTS.hooks}' names the event ${JSON.stringify(event)}; allowed: ${HOOK_EVENTS.join(", ")}.`);
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(ECS_INPUTS.hooks)} names the event ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(event)}; allowed: ${HOOK_EVENTS.join(", ")}.`);
         }
         if (!fn)
-            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${ECS_INPUTS.hooks}': ${event} needs a Lambda function name or ARN after '='.`);
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(ECS_INPUTS.hooks)}: ${event} needs a Lambda function name or ARN after '='.`);
         return { event: event, function: fn };
     });
 }
@@ -69767,13 +69790,20 @@ function parseDuration(text) {
     }
     return Number.isFinite(total) ? Math.round(total) : undefined;
 }
+/**
+ * `250ms`, `12.3s`, `4m5s`, `2h3m`: every unit floored, as codeql-action's formatDuration does, so a value just
+ * under a boundary never rounds up into "1m60s" or "60.0s".
+ */
 function formatDuration(ms) {
-    if (ms < 1_000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1_000).toFixed(1)}s`;
-    const minutes = Math.floor(ms / 60_000);
-    return `${minutes}m${Math.round((ms % 60_000) / 1_000)}s`;
+    const whole = Math.max(0, Math.floor(ms));
+    if (whole < 1_000)
+        return `${whole}ms`;
+    if (whole < 60_000)
+        return `${(Math.floor(whole / 100) / 10).toFixed(1)}s`;
+    const seconds = Math.floor(whole / 1_000);
+    if (seconds < 3_600)
+        return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+    return `${Math.floor(seconds / 3_600)}h${Math.floor(seconds / 60) % 60}m`;
 }
 
 
@@ -69829,7 +69859,157 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 9712:
+/***/ 1662:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ Inputs),
+/* harmony export */   NB: () => (/* binding */ inputLabel),
+/* harmony export */   cl: () => (/* binding */ quoteValue),
+/* harmony export */   lQ: () => (/* binding */ envInputSource)
+/* harmony export */ });
+/* unused harmony exports runnerInputName, mapInputSource, SHOWN_VALUE_CHARS, MAX_TIMER_DURATION */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
+
+/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
+function runnerInputName(name) {
+    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+function envInputSource(env = process.env) {
+    return (name) => env[runnerInputName(name)];
+}
+function mapInputSource(values) {
+    return (name) => values[name];
+}
+/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
+const SHOWN_VALUE_CHARS = 100;
+/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
+function quoteValue(value) {
+    if (value.length <= SHOWN_VALUE_CHARS)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
+}
+/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
+function inputLabel(name) {
+    return `Input '${name}'`;
+}
+function invalid(name, value, allowed) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
+}
+/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
+const MAX_TIMER_DURATION = "596h";
+function durationBound(bound) {
+    const ms = typeof bound === "number" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(bound);
+    if (ms === undefined)
+        throw new Error(`bad duration bound ${bound}`);
+    return { ms, shown: typeof bound === "string" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(bound) };
+}
+/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
+class Inputs {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    /** The trimmed value, or '' when unset. */
+    raw(name) {
+        return (this.source(name) ?? "").trim();
+    }
+    required(name) {
+        const value = this.raw(name);
+        if (!value)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} is required but was empty.`);
+        return value;
+    }
+    optional(name, fallback = "") {
+        return this.raw(name) || fallback;
+    }
+    boolean(name, fallback) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        if (/^(true|yes|on|1)$/i.test(value))
+            return true;
+        if (/^(false|no|off|0)$/i.test(value))
+            return false;
+        throw invalid(name, value, "true or false");
+    }
+    integer(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a whole number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    number(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = -Infinity, max = Infinity } = range;
+        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    /**
+     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
+     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
+     */
+    duration(name, fallback, range = {}) {
+        const value = this.raw(name) || fallback;
+        const parsed = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(value);
+        if (parsed === undefined)
+            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
+        const min = durationBound(range.min ?? "0s");
+        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
+        if (parsed < min.ms || parsed > max.ms)
+            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
+        return parsed;
+    }
+    /** Items separated by newlines or commas, trimmed, empties dropped. */
+    list(name, separators = /[\n,]/) {
+        return this.raw(name)
+            .split(separators)
+            .map((item) => item.trim())
+            .filter(Boolean);
+    }
+    /** Non-empty, non-comment lines with their 1-based line numbers. */
+    lines(name) {
+        return (this.source(name) ?? "")
+            .split(/\r?\n/)
+            .map((text, index) => ({ line: index + 1, text: text.trim() }))
+            .filter(({ text }) => text && !text.startsWith("#"));
+    }
+    /** `KEY=value` per line (or comma); the value may contain '='. */
+    keyValues(name, separators = /\n/) {
+        const pairs = new Map();
+        for (const item of this.list(name, separators)) {
+            const at = item.indexOf("=");
+            const key = at > 0 ? item.slice(0, at).trim() : "";
+            if (!key)
+                throw invalid(name, item, "lines of KEY=value");
+            pairs.set(key, item.slice(at + 1).trim());
+        }
+        return pairs;
+    }
+    choice(name, allowed, fallback) {
+        const value = this.raw(name) || fallback;
+        if (!allowed.includes(value))
+            throw invalid(name, value, `one of ${allowed.join(", ")}`);
+        return value;
+    }
+}
+
+
+/***/ }),
+
+/***/ 8641:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72837,117 +73017,8 @@ function runUrl(context) {
 
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __nccwpck_require__(2543);
-;// CONCATENATED MODULE: ./src/lib/inputs.ts
-
-
-/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
-function runnerInputName(name) {
-    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
-}
-function envInputSource(env = process.env) {
-    return (name) => env[runnerInputName(name)];
-}
-function mapInputSource(values) {
-    return (name) => values[name];
-}
-function invalid(name, value, allowed) {
-    return new errors/* ConfigurationError */.j1(`Input '${name}' got ${JSON.stringify(value)}; expected ${allowed}.`);
-}
-/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
-class Inputs {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    /** The trimmed value, or '' when unset. */
-    raw(name) {
-        return (this.source(name) ?? "").trim();
-    }
-    required(name) {
-        const value = this.raw(name);
-        if (!value)
-            throw new errors/* ConfigurationError */.j1(`Input '${name}' is required but was empty.`);
-        return value;
-    }
-    optional(name, fallback = "") {
-        return this.raw(name) || fallback;
-    }
-    boolean(name, fallback) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        if (/^(true|yes|on|1)$/i.test(value))
-            return true;
-        if (/^(false|no|off|0)$/i.test(value))
-            return false;
-        throw invalid(name, value, "true or false");
-    }
-    integer(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
-        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a whole number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    number(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = -Infinity, max = Infinity } = range;
-        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    /** Milliseconds, from `500ms`, `90s`, `15m`, `1h`. */
-    duration(name, fallback) {
-        const value = this.raw(name) || fallback;
-        const parsed = (0,duration/* parseDuration */.E)(value);
-        if (parsed === undefined)
-            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
-        return parsed;
-    }
-    /** Items separated by newlines or commas, trimmed, empties dropped. */
-    list(name, separators = /[\n,]/) {
-        return this.raw(name)
-            .split(separators)
-            .map((item) => item.trim())
-            .filter(Boolean);
-    }
-    /** Non-empty, non-comment lines with their 1-based line numbers. */
-    lines(name) {
-        return (this.source(name) ?? "")
-            .split(/\r?\n/)
-            .map((text, index) => ({ line: index + 1, text: text.trim() }))
-            .filter(({ text }) => text && !text.startsWith("#"));
-    }
-    /** `KEY=value` per line (or comma); the value may contain '='. */
-    keyValues(name, separators = /\n/) {
-        const pairs = new Map();
-        for (const item of this.list(name, separators)) {
-            const at = item.indexOf("=");
-            const key = at > 0 ? item.slice(0, at).trim() : "";
-            if (!key)
-                throw invalid(name, item, "lines of KEY=value");
-            pairs.set(key, item.slice(at + 1).trim());
-        }
-        return pairs;
-    }
-    choice(name, allowed, fallback) {
-        const value = this.raw(name) || fallback;
-        if (!allowed.includes(value))
-            throw invalid(name, value, `one of ${allowed.join(", ")}`);
-        return value;
-    }
-}
-
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/lib/secrets.ts
 /**
  * Values that must never be shown. The action registers each with the runner (setSecret) as soon as it is read;
@@ -73033,7 +73104,7 @@ async function runAction(main, options = {}) {
     const env = process.env;
     const secrets = new Secrets();
     secrets.onAdd((value) => core_setSecret(value));
-    const inputs = new Inputs(envInputSource(env));
+    const inputs = new lib_inputs/* Inputs */.G0((0,lib_inputs/* envInputSource */.lQ)(env));
     for (const name of options.secretInputs ?? [])
         secrets.add(inputs.raw(name));
     for (const name of options.secretEnv ?? [])
@@ -73143,6 +73214,73 @@ function chunk(items, size) {
 
 /***/ }),
 
+/***/ 6168:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ workspacePaths)
+/* harmony export */ });
+/* unused harmony export resolveWorkspacePath */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7268);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1662);
+
+
+
+
+/** Why an OS refused a path, in words that do not need the errno table. */
+const OS_REASONS = {
+    ENOENT: "does not exist",
+    ENOTDIR: "goes through a file as if it were a folder",
+    ENAMETOOLONG: "is too long for the file system",
+    EACCES: "cannot be read (permission denied)",
+    ELOOP: "goes through a loop of symbolic links",
+    ERR_INVALID_ARG_VALUE: "contains a NUL byte",
+    ERR_INVALID_ARG_TYPE: "contains a NUL byte",
+};
+function outside(root, path) {
+    const rel = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, path);
+    return rel === ".." || rel.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}`) || (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(rel);
+}
+/**
+ * Resolves a path input against the workspace. Refused, naming the input, before anything remote happens: a path
+ * that leaves the workspace (by `..`, an absolute path or a symbolic link), one that does not exist, one of the
+ * wrong kind, and one the OS rejects (ENOTDIR, ENAMETOOLONG…). Returns the absolute path, symbolic links kept.
+ */
+function resolveWorkspacePath(workspace, name, value, kind) {
+    const fail = (problem) => new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`${(0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .inputLabel */ .NB)(name)} got ${(0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .quoteValue */ .cl)(value)}: the path ${problem}.`);
+    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(workspace, value);
+    if (outside((0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(workspace), path))
+        throw fail("leaves the workspace; give a path inside it, relative to the workspace");
+    let real;
+    let isDirectory;
+    try {
+        real = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(path);
+        isDirectory = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(real).isDirectory();
+    }
+    catch (error) {
+        const code = error.code ?? "";
+        throw fail(OS_REASONS[code] ?? `cannot be read (${code || error.message})`);
+    }
+    if (outside((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(workspace), real))
+        throw fail("leads outside the workspace through a symbolic link");
+    if (kind === "file" && isDirectory)
+        throw fail("is a folder; expected a file");
+    if (kind === "directory" && !isDirectory)
+        throw fail("is a file; expected a folder");
+    return path;
+}
+/** A {@link PathResolver} bound to one workspace. */
+function workspacePaths(workspace) {
+    return (name, value, kind) => resolveWorkspacePath(workspace, name, value, kind);
+}
+
+
+/***/ }),
+
 /***/ 3148:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -73152,6 +73290,8 @@ function chunk(items, size) {
 /* harmony export */ });
 /* unused harmony export CHECK_METHODS */
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
+/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1662);
+
 
 const CHECK_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const STATUS = /^([1-5]\d\d|[1-5]xx)$/;
@@ -73161,20 +73301,20 @@ function statusMatches(accepted, status) {
 }
 function parseChecks(lines, inputName) {
     if (lines.length === 0)
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${inputName}' has no checks; write one per line as ${SYNTAX}.`);
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(inputName)} has no checks; write one per line as ${SYNTAX}.`);
     return lines.map(({ line, text }) => parseCheckLine(text, line, inputName));
 }
 function parseCheckLine(text, line, inputName) {
-    const fail = (problem) => new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${inputName}' line ${line} (${JSON.stringify(text)}): ${problem}; expected ${SYNTAX}.`);
+    const fail = (problem) => new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(inputName)} line ${line} (${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(text)}): ${problem}; expected ${SYNTAX}.`);
     const [method, path, statusList, ...options] = text.split(/\s+/);
     if (!CHECK_METHODS.includes(method?.toUpperCase() ?? "")) {
-        throw fail(`unknown method ${JSON.stringify(method)} (allowed: ${CHECK_METHODS.join(", ")})`);
+        throw fail(`unknown method ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(method)} (allowed: ${CHECK_METHODS.join(", ")})`);
     }
     if (!path?.startsWith("/"))
         throw fail("the path must start with /");
     const statuses = (statusList ?? "").split(",").filter(Boolean);
     if (statuses.length === 0 || !statuses.every((status) => STATUS.test(status)))
-        throw fail(`bad status list ${JSON.stringify(statusList ?? "")}`);
+        throw fail(`bad status list ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(statusList ?? "")}`);
     const spec = { line, text, method: method.toUpperCase(), path, statuses };
     for (const option of options) {
         const [key, ...rest] = option.split("=");
@@ -73184,7 +73324,7 @@ function parseCheckLine(text, line, inputName) {
         else if (key === "contains" && value)
             spec.contains = value;
         else
-            throw fail(`unknown option ${JSON.stringify(option)} (allowed: max-ms=N, contains=TEXT)`);
+            throw fail(`unknown option ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(option)} (allowed: max-ms=N, contains=TEXT)`);
     }
     return spec;
 }

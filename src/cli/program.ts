@@ -57,7 +57,10 @@ export function configureProgram(program: Command): Command {
   return program
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (text, write) => write(`launchpad: ${text.replace(/^error: /, "").trim()}\n`) });
+    .configureOutput({
+      // One line: Commander puts its "(Did you mean --tls-min-days?)" on a second one.
+      outputError: (text, write) => write(`launchpad: ${text.replace(/^error: /, "").trim().replace(/\s*\n\s*/g, " ")}\n`),
+    });
 }
 
 /** Runs the CLI; the exit code of a usage mistake Commander caught is 2, whatever Commander would have used. */
