@@ -29,7 +29,10 @@ describe("launchpad usage mistakes", () => {
   });
 
   it("exits 2 with one line naming an unknown flag as typed", () => {
-    expectUsageMistake(["verify", "--url", "http://127.0.0.1:9", "--tls-min-day", "5"], "launchpad: unknown option '--tls-min-day' (Did you mean --tls-min-days?)");
+    expectUsageMistake(
+      ["verify", "--url", "http://127.0.0.1:9", "--tls-min-day", "5"],
+      "launchpad: unknown option '--tls-min-day' (Did you mean --tls-min-days?)",
+    );
   });
 
   it("exits 2 with one line naming a missing required flag and a flag without its value", () => {
