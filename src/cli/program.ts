@@ -59,7 +59,13 @@ export function configureProgram(program: Command): Command {
     .showSuggestionAfterError(true)
     .configureOutput({
       // One line: Commander puts its "(Did you mean --tls-min-days?)" on a second one.
-      outputError: (text, write) => write(`launchpad: ${text.replace(/^error: /, "").trim().replace(/\s*\n\s*/g, " ")}\n`),
+      outputError: (text, write) =>
+        write(
+          `launchpad: ${text
+            .replace(/^error: /, "")
+            .trim()
+            .replace(/\s*\n\s*/g, " ")}\n`,
+        ),
     });
 }
 

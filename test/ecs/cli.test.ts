@@ -47,7 +47,7 @@ it("exits 2 with one line naming the flag as typed on a usage mistake, before ca
   const done = await cli([...SERVICE_FLAGS, "--image", `${REGISTRY}/api:1`, "--hooks", "Whenever=fn"]);
   expect(done.code).toBe(2);
   expect(done.stderr.trim()).toBe(
-    "launchpad: --hooks names the event \"Whenever\"; allowed: BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic.",
+    'launchpad: --hooks names the event "Whenever"; allowed: BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic.',
   );
   expect(fake.calls()).toHaveLength(0);
 });
