@@ -68283,9 +68283,13 @@ function serviceOf(client) {
 /* harmony export */   c: () => (/* binding */ checkImage),
 /* harmony export */   z: () => (/* binding */ parseImage)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8249);
+/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8249);
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _aws_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(296);
+/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1662);
+/* harmony import */ var _aws_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(296);
+/* harmony import */ var _input_names_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7572);
+
+
 
 
 
@@ -68320,17 +68324,17 @@ function parseImage(uri) {
 async function checkImage(ecr, uri, maxCritical, deps) {
     const image = parseImage(uri);
     if (!image?.ecr) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'image' (${uri}) is not an ECR image URI, so it cannot be verified; use an ECR URI or set verify-image: false.`);
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(_input_names_js__WEBPACK_IMPORTED_MODULE_3__/* .ECS_INPUTS */ .S.image)} (${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(uri)}) is not an ECR image URI, so it cannot be verified; use an ECR URI or set '${_input_names_js__WEBPACK_IMPORTED_MODULE_3__/* .ECS_INPUTS */ .S.verifyImage}' to false.`);
     }
     const imageId = image.digest ? { imageDigest: image.digest } : { imageTag: image.tag };
     const target = { registryId: image.ecr.registryId, repositoryName: image.repository };
     let digest;
     try {
-        const described = await (0,_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .call */ .T1)(ecr, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({ ...target, imageIds: [imageId] }), deps.signal);
+        const described = await (0,_aws_js__WEBPACK_IMPORTED_MODULE_2__/* .call */ .T1)(ecr, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImagesCommand */ .ji5({ ...target, imageIds: [imageId] }), deps.signal);
         digest = described.imageDetails?.[0]?.imageDigest;
     }
     catch (error) {
-        const code = (0,_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorCode */ .J6)(error);
+        const code = (0,_aws_js__WEBPACK_IMPORTED_MODULE_2__/* .awsErrorCode */ .J6)(error);
         const where = `${image.repository} in ECR registry ${image.ecr.registryId} (${image.ecr.region})`;
         if (code === "ImageNotFoundException")
             throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`Image ${image.tag ? `tag '${image.tag}'` : image.digest} does not exist in ${where}; push it before deploying.`, 400, code);
@@ -68347,10 +68351,10 @@ async function checkImage(ecr, uri, maxCritical, deps) {
 async function gateFindings(ecr, target, uri, maxCritical, deps) {
     let scan;
     try {
-        scan = await (0,_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .call */ .T1)(ecr, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImageScanFindingsCommand */ .TQ0({ ...target, maxResults: 20 }), deps.signal);
+        scan = await (0,_aws_js__WEBPACK_IMPORTED_MODULE_2__/* .call */ .T1)(ecr, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImageScanFindingsCommand */ .TQ0({ ...target, maxResults: 20 }), deps.signal);
     }
     catch (error) {
-        if ((0,_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorCode */ .J6)(error) !== "ScanNotFoundException")
+        if ((0,_aws_js__WEBPACK_IMPORTED_MODULE_2__/* .awsErrorCode */ .J6)(error) !== "ScanNotFoundException")
             throw error;
         deps.logger.warning(`ECR has no scan for ${uri}; the findings gate (max-critical-findings) could not be applied.`);
         return undefined;
@@ -68379,6 +68383,39 @@ async function gateFindings(ecr, target, uri, maxCritical, deps) {
 
 /***/ }),
 
+/***/ 7572:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ ECS_INPUTS)
+/* harmony export */ });
+/** Input names of the ecs-blue-green action, checked against its action.yml; the core's messages name inputs through these. */
+const ECS_INPUTS = {
+    command: "command",
+    cluster: "cluster",
+    service: "service",
+    taskDefinition: "task-definition",
+    containerName: "container-name",
+    image: "image",
+    environment: "environment",
+    containerPort: "container-port",
+    application: "codedeploy-application",
+    deploymentGroup: "codedeploy-deployment-group",
+    deploymentConfig: "deployment-config",
+    appspec: "appspec",
+    hooks: "hooks",
+    wait: "wait",
+    timeout: "timeout",
+    testUrl: "test-url",
+    testChecks: "test-checks",
+    verifyImage: "verify-image",
+    maxCriticalFindings: "max-critical-findings",
+    pollInterval: "poll-interval",
+};
+
+
+/***/ }),
+
 /***/ 159:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -68395,6 +68432,8 @@ var errors = __nccwpck_require__(7268);
 var aws = __nccwpck_require__(296);
 // EXTERNAL MODULE: ./src/lib/cancel.ts
 var cancel = __nccwpck_require__(5321);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/lib/retry.ts
 /** setTimeout as a promise that rejects early when the signal aborts. */
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
@@ -68433,8 +68472,6 @@ async function retry(work, options) {
     }
 }
 
-// EXTERNAL MODULE: ./src/lib/inputs.ts
-var inputs = __nccwpck_require__(1662);
 // EXTERNAL MODULE: ./src/verify/checks.ts
 var checks = __nccwpck_require__(3148);
 // EXTERNAL MODULE: external "node:http"
@@ -68680,6 +68717,7 @@ function parseYamlSource(text, file, options = {}) {
 
 
 
+
 /** Reads a JSON or YAML file named by an input; unreadable or malformed files become `file:line:col: …` errors. */
 function readYamlFile(path, inputName, root) {
     const shown = (0,external_node_path_.relative)(root, path) || path;
@@ -68688,7 +68726,7 @@ function readYamlFile(path, inputName, root) {
         text = (0,external_node_fs_.readFileSync)(path, "utf8");
     }
     catch {
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': cannot read ${shown}; the path is relative to the workspace.`);
+        throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(inputName)}: cannot read ${shown}; the path is relative to the workspace.`);
     }
     const source = parseYamlSource(text, shown);
     const [error] = source.errors;
@@ -69037,6 +69075,8 @@ class TargetReader {
 
 // EXTERNAL MODULE: ./src/ecs/image.ts
 var ecs_image = __nccwpck_require__(9704);
+// EXTERNAL MODULE: ./src/ecs/input-names.ts
+var input_names = __nccwpck_require__(7572);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var client_ecs_dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./src/ecs/native.ts
@@ -69161,6 +69201,8 @@ async function waitForEnd(arn, progress, deps, intervalMs) {
 
 
 
+
+
 /** Fields ECS returns but refuses on RegisterTaskDefinition. Only these go: empty values the user wrote stay. */
 const READ_ONLY_FIELDS = [
     "taskDefinitionArn",
@@ -69203,7 +69245,7 @@ function renderTaskDefinition(base, options) {
     const container = rendered.containerDefinitions.find((item) => item.name === options.containerName);
     if (!container) {
         const names = rendered.containerDefinitions.map((item) => item.name).join(", ");
-        throw new errors/* ConfigurationError */.j1(`Input 'container-name': the task definition ${base.family} has no container '${options.containerName}' (it has ${names}).`);
+        throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.containerName)}: the task definition ${base.family} has no container ${(0,inputs/* quoteValue */.cl)(options.containerName)} (it has ${names}).`);
     }
     if (options.image)
         container.image = options.image;
@@ -69238,6 +69280,8 @@ function containerPortOf(definition, containerName, fromService) {
 
 
 
+
+
 const NATIVE_STRATEGIES = ["BLUE_GREEN", "LINEAR", "CANARY"];
 async function describeService(clients, cluster, name, signal) {
     let described;
@@ -69246,13 +69290,13 @@ async function describeService(clients, cluster, name, signal) {
     }
     catch (error) {
         if ((0,aws/* awsErrorCode */.J6)(error) === "ClusterNotFoundException")
-            throw new errors/* ConfigurationError */.j1(`Input 'cluster': ECS cluster '${cluster}' does not exist in this account and region.`);
+            throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.cluster)}: ECS cluster ${(0,inputs/* quoteValue */.cl)(cluster)} does not exist in this account and region.`);
         throw error;
     }
     const service = described.services?.[0];
     if (!service) {
         const reason = described.failures?.[0]?.reason ?? "MISSING";
-        throw new errors/* ConfigurationError */.j1(`Input 'service': ECS service '${name}' was not found in cluster '${cluster}' (${reason}).`);
+        throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.service)}: ECS service ${(0,inputs/* quoteValue */.cl)(name)} was not found in cluster ${(0,inputs/* quoteValue */.cl)(cluster)} (${reason}).`);
     }
     if (service.status !== "ACTIVE")
         throw new errors/* RemoteError */.Hi(`ECS service '${name}' is ${service.status}, not ACTIVE; it cannot be deployed.`);
@@ -69314,9 +69358,9 @@ async function readDeploymentGroup(clients, application, group, signal) {
     catch (error) {
         const code = (0,aws/* awsErrorCode */.J6)(error);
         if (code === "ApplicationDoesNotExistException")
-            throw new errors/* ConfigurationError */.j1(`Input 'codedeploy-application': CodeDeploy application '${application}' does not exist.`);
+            throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.application)}: CodeDeploy application ${(0,inputs/* quoteValue */.cl)(application)} does not exist.`);
         if (code === "DeploymentGroupDoesNotExistException") {
-            throw new errors/* ConfigurationError */.j1(`Input 'codedeploy-deployment-group': deployment group '${group}' does not exist in CodeDeploy application '${application}'.`);
+            throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.deploymentGroup)}: deployment group ${(0,inputs/* quoteValue */.cl)(group)} does not exist in CodeDeploy application ${(0,inputs/* quoteValue */.cl)(application)}.`);
         }
         throw error;
     }
@@ -69395,6 +69439,8 @@ function renderRunError(settings, message, started) {
 
 
 
+
+
 /** Deploys (or rolls back) one ECS service blue/green: image check, task definition, AppSpec, deployment, watch. */
 async function deployEcs(settings, deps) {
     const { clients, logger } = deps;
@@ -69405,7 +69451,7 @@ async function deployEcs(settings, deps) {
     const region = /^arn:[^:]+:ecs:([^:]+):/.exec(service.serviceArn ?? "")?.[1];
     const group = controller === "codedeploy" ? await readDeploymentGroup(clients, settings.application, settings.deploymentGroup, signal) : undefined;
     if (group && settings.checks.length && !group.readyWait) {
-        throw new errors/* ConfigurationError */.j1(`Input 'test-checks' needs a ready wait, but deployment group ${settings.deploymentGroup} reroutes traffic at once; set its deploymentReadyOption.actionOnTimeout to STOP_DEPLOYMENT.`);
+        throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.testChecks)} needs a ready wait, but deployment group ${settings.deploymentGroup} reroutes traffic at once; set its deploymentReadyOption.actionOnTimeout to STOP_DEPLOYMENT.`);
     }
     let image;
     if (settings.command === "deploy" && settings.image && settings.verifyImage) {
@@ -69420,7 +69466,7 @@ async function deployEcs(settings, deps) {
         if (settings.appspecFile)
             return loadAppSpec(settings.appspecFile, input, deps.root);
         if (definition && !port)
-            throw new errors/* ConfigurationError */.j1(`Input 'container-port' is needed: neither the service's load balancer nor container ${settings.containerName} names a port.`);
+            throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.containerPort)} is needed: neither the service's load balancer nor container ${settings.containerName} names a port.`);
         return generateAppSpec(input);
     };
     if (controller === "codedeploy" && settings.appspecFile)
@@ -69604,38 +69650,19 @@ async function runEcs(settings, deps) {
 /* harmony export */   Tk: () => (/* binding */ ECS_SECRET_ENV),
 /* harmony export */   um: () => (/* binding */ ECS_STATE)
 /* harmony export */ });
-/* unused harmony exports ECS_INPUTS, HOOK_EVENTS */
+/* unused harmony export HOOK_EVENTS */
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
 /* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1662);
 /* harmony import */ var _verify_checks_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3148);
 /* harmony import */ var _image_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9704);
+/* harmony import */ var _input_names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7572);
 
 
 
 
-/** Input, output and state names of the ecs-blue-green action, defined once. */
-const ECS_INPUTS = {
-    command: "command",
-    cluster: "cluster",
-    service: "service",
-    taskDefinition: "task-definition",
-    containerName: "container-name",
-    image: "image",
-    environment: "environment",
-    containerPort: "container-port",
-    application: "codedeploy-application",
-    deploymentGroup: "codedeploy-deployment-group",
-    deploymentConfig: "deployment-config",
-    appspec: "appspec",
-    hooks: "hooks",
-    wait: "wait",
-    timeout: "timeout",
-    testUrl: "test-url",
-    testChecks: "test-checks",
-    verifyImage: "verify-image",
-    maxCriticalFindings: "max-critical-findings",
-    pollInterval: "poll-interval",
-};
+
+
+/** Output and state names of the ecs-blue-green action, defined once. */
 const ECS_OUTPUTS = {
     taskDefinitionArn: "task-definition-arn",
     deploymentId: "deployment-id",
@@ -69650,56 +69677,56 @@ const ECS_SECRET_ENV = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
 const HOOK_EVENTS = ["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"];
 /** Reads and checks every input; `resolvePath` resolves (and checks) the file inputs against the workspace. */
 function readEcsSettings(inputs, resolvePath = (_name, path) => path) {
-    const cluster = inputs.required(ECS_INPUTS.cluster);
-    const service = inputs.required(ECS_INPUTS.service);
-    const command = inputs.choice(ECS_INPUTS.command, ["deploy", "rollback"], "deploy");
-    const image = inputs.optional(ECS_INPUTS.image) || undefined;
+    const cluster = inputs.required(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.cluster);
+    const service = inputs.required(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.service);
+    const command = inputs.choice(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.command, ["deploy", "rollback"], "deploy");
+    const image = inputs.optional(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.image) || undefined;
     if (image && !(0,_image_js__WEBPACK_IMPORTED_MODULE_3__/* .parseImage */ .z)(image)) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(ECS_INPUTS.image)} got ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(image)}; expected an image URI with a tag or digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2.`);
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.image)} got ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(image)}; expected an image URI with a tag or digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2.`);
     }
-    if (command === "deploy" && !image && !inputs.raw(ECS_INPUTS.taskDefinition)) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(ECS_INPUTS.image)} is required when '${ECS_INPUTS.taskDefinition}' is empty: there is nothing new to deploy.`);
+    if (command === "deploy" && !image && !inputs.raw(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.taskDefinition)) {
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.image)} is required when '${_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.taskDefinition}' is empty: there is nothing new to deploy.`);
     }
-    const testUrl = inputs.optional(ECS_INPUTS.testUrl) || undefined;
+    const testUrl = inputs.optional(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.testUrl) || undefined;
     if (testUrl && (!/^https?:\/\/[^/]/.test(testUrl) || !URL.canParse(testUrl))) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(ECS_INPUTS.testUrl)} got ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(testUrl)}; expected an http:// or https:// URL of the test listener.`);
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.testUrl)} got ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(testUrl)}; expected an http:// or https:// URL of the test listener.`);
     }
-    const checkLines = inputs.lines(ECS_INPUTS.testChecks);
+    const checkLines = inputs.lines(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.testChecks);
     if (checkLines.length && !testUrl)
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(ECS_INPUTS.testChecks)} needs '${ECS_INPUTS.testUrl}': the checks run against the test listener.`);
-    const taskDefinition = inputs.optional(ECS_INPUTS.taskDefinition);
-    const appspec = inputs.optional(ECS_INPUTS.appspec);
-    const port = inputs.raw(ECS_INPUTS.containerPort) ? inputs.integer(ECS_INPUTS.containerPort, 0, { min: 1, max: 65535 }) : undefined;
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.testChecks)} needs '${_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.testUrl}': the checks run against the test listener.`);
+    const taskDefinition = inputs.optional(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.taskDefinition);
+    const appspec = inputs.optional(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.appspec);
+    const port = inputs.raw(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.containerPort) ? inputs.integer(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.containerPort, 0, { min: 1, max: 65535 }) : undefined;
     return {
         command,
         cluster,
         service,
-        taskDefinitionFile: taskDefinition ? resolvePath(ECS_INPUTS.taskDefinition, taskDefinition, "file") : undefined,
-        containerName: inputs.required(ECS_INPUTS.containerName),
+        taskDefinitionFile: taskDefinition ? resolvePath(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.taskDefinition, taskDefinition, "file") : undefined,
+        containerName: inputs.required(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.containerName),
         image,
-        environment: inputs.keyValues(ECS_INPUTS.environment),
+        environment: inputs.keyValues(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.environment),
         containerPort: port,
-        application: inputs.optional(ECS_INPUTS.application, `AppECS-${cluster}-${service}`),
-        deploymentGroup: inputs.optional(ECS_INPUTS.deploymentGroup, `DgpECS-${cluster}-${service}`),
-        deploymentConfig: inputs.optional(ECS_INPUTS.deploymentConfig) || undefined,
-        appspecFile: appspec ? resolvePath(ECS_INPUTS.appspec, appspec, "file") : undefined,
+        application: inputs.optional(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.application, `AppECS-${cluster}-${service}`),
+        deploymentGroup: inputs.optional(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.deploymentGroup, `DgpECS-${cluster}-${service}`),
+        deploymentConfig: inputs.optional(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.deploymentConfig) || undefined,
+        appspecFile: appspec ? resolvePath(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.appspec, appspec, "file") : undefined,
         hooks: readHooks(inputs),
-        wait: inputs.boolean(ECS_INPUTS.wait, true),
-        timeoutMs: inputs.duration(ECS_INPUTS.timeout, "60m", { min: "1s", max: "72h" }),
+        wait: inputs.boolean(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.wait, true),
+        timeoutMs: inputs.duration(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.timeout, "60m", { min: "1s", max: "72h" }),
         testUrl,
-        checks: testUrl ? (0,_verify_checks_js__WEBPACK_IMPORTED_MODULE_2__/* .parseChecks */ .B2)(checkLines.length ? checkLines : [{ line: 1, text: "GET /health 200" }], ECS_INPUTS.testChecks) : [],
-        verifyImage: inputs.boolean(ECS_INPUTS.verifyImage, true),
-        maxCriticalFindings: inputs.integer(ECS_INPUTS.maxCriticalFindings, 0, { min: -1, max: 100_000 }),
-        pollIntervalMs: inputs.duration(ECS_INPUTS.pollInterval, "15s", { min: "50ms", max: "5m" }),
+        checks: testUrl ? (0,_verify_checks_js__WEBPACK_IMPORTED_MODULE_2__/* .parseChecks */ .B2)(checkLines.length ? checkLines : [{ line: 1, text: "GET /health 200" }], _input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.testChecks) : [],
+        verifyImage: inputs.boolean(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.verifyImage, true),
+        maxCriticalFindings: inputs.integer(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.maxCriticalFindings, 0, { min: -1, max: 100_000 }),
+        pollIntervalMs: inputs.duration(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.pollInterval, "15s", { min: "50ms", max: "5m" }),
     };
 }
 function readHooks(inputs) {
-    return [...inputs.keyValues(ECS_INPUTS.hooks)].map(([event, fn]) => {
+    return [...inputs.keyValues(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.hooks)].map(([event, fn]) => {
         if (!HOOK_EVENTS.includes(event)) {
-            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(ECS_INPUTS.hooks)} names the event ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(event)}; allowed: ${HOOK_EVENTS.join(", ")}.`);
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.hooks)} names the event ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(event)}; allowed: ${HOOK_EVENTS.join(", ")}.`);
         }
         if (!fn)
-            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(ECS_INPUTS.hooks)}: ${event} needs a Lambda function name or ARN after '='.`);
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.hooks)}: ${event} needs a Lambda function name or ARN after '='.`);
         return { event: event, function: fn };
     });
 }
@@ -73007,12 +73034,6 @@ function readEvent(path) {
     catch {
         return {};
     }
-}
-/** The link to this run's log page, for deployment statuses and summaries. */
-function runUrl(context) {
-    if (!context.repository || !context.runId)
-        return undefined;
-    return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
 }
 
 // EXTERNAL MODULE: ./src/lib/errors.ts

@@ -31698,12 +31698,6 @@ function readEvent(path) {
         return {};
     }
 }
-/** The link to this run's log page, for deployment statuses and summaries. */
-function runUrl(context) {
-    if (!context.repository || !context.runId)
-        return undefined;
-    return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
-}
 
 // EXTERNAL MODULE: ./src/lib/inputs.ts
 var lib_inputs = __nccwpck_require__(1662);

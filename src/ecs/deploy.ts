@@ -1,5 +1,6 @@
 import { withDeadline } from "../lib/cancel.js";
 import { ConfigurationError } from "../lib/errors.js";
+import { inputLabel } from "../lib/inputs.js";
 import type { Logger } from "../lib/logger.js";
 import { sleep as realSleep, type Sleep } from "../lib/retry.js";
 import { runVerify } from "../verify/verify.js";
@@ -7,6 +8,7 @@ import { appSpecRevision, generateAppSpec, loadAppSpec } from "./appspec.js";
 import type { EcsClients } from "./aws.js";
 import { createDeployment, type DeploymentOutcome, type ReadyGate, watchDeployment } from "./codedeploy.js";
 import { checkImage, type ImageCheck, parseImage } from "./image.js";
+import { ECS_INPUTS } from "./input-names.js";
 import { deployNative } from "./native.js";
 import {
   controllerOf,
@@ -52,7 +54,7 @@ export async function deployEcs(settings: EcsSettings, deps: EcsDeps): Promise<E
     controller === "codedeploy" ? await readDeploymentGroup(clients, settings.application, settings.deploymentGroup, signal) : undefined;
   if (group && settings.checks.length && !group.readyWait) {
     throw new ConfigurationError(
-      `Input 'test-checks' needs a ready wait, but deployment group ${settings.deploymentGroup} reroutes traffic at once; set its deploymentReadyOption.actionOnTimeout to STOP_DEPLOYMENT.`,
+      `${inputLabel(ECS_INPUTS.testChecks)} needs a ready wait, but deployment group ${settings.deploymentGroup} reroutes traffic at once; set its deploymentReadyOption.actionOnTimeout to STOP_DEPLOYMENT.`,
     );
   }
 
@@ -71,7 +73,7 @@ export async function deployEcs(settings: EcsSettings, deps: EcsDeps): Promise<E
     if (settings.appspecFile) return loadAppSpec(settings.appspecFile, input, deps.root);
     if (definition && !port)
       throw new ConfigurationError(
-        `Input 'container-port' is needed: neither the service's load balancer nor container ${settings.containerName} names a port.`,
+        `${inputLabel(ECS_INPUTS.containerPort)} is needed: neither the service's load balancer nor container ${settings.containerName} names a port.`,
       );
     return generateAppSpec(input);
   };

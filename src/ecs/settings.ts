@@ -1,34 +1,13 @@
-import type { InputName } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
 import type { PathResolver } from "../lib/workspace-path.js";
 import { type CheckSpec, parseChecks } from "../verify/checks.js";
 import { parseImage } from "./image.js";
+import { ECS_INPUTS } from "./input-names.js";
 
-/** Input, output and state names of the ecs-blue-green action, defined once. */
-export const ECS_INPUTS = {
-  command: "command",
-  cluster: "cluster",
-  service: "service",
-  taskDefinition: "task-definition",
-  containerName: "container-name",
-  image: "image",
-  environment: "environment",
-  containerPort: "container-port",
-  application: "codedeploy-application",
-  deploymentGroup: "codedeploy-deployment-group",
-  deploymentConfig: "deployment-config",
-  appspec: "appspec",
-  hooks: "hooks",
-  wait: "wait",
-  timeout: "timeout",
-  testUrl: "test-url",
-  testChecks: "test-checks",
-  verifyImage: "verify-image",
-  maxCriticalFindings: "max-critical-findings",
-  pollInterval: "poll-interval",
-} as const satisfies Record<string, InputName<"ecs-blue-green">>;
+export { ECS_INPUTS };
 
+/** Output and state names of the ecs-blue-green action, defined once. */
 export const ECS_OUTPUTS = {
   taskDefinitionArn: "task-definition-arn",
   deploymentId: "deployment-id",

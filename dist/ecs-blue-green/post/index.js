@@ -68561,7 +68561,11 @@ class TargetReader {
 /* harmony export */ });
 /* unused harmony export checkImage */
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _aws_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(296);
+/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1662);
+/* harmony import */ var _aws_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(296);
+/* harmony import */ var _input_names_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7572);
+
+
 
 
 
@@ -68596,7 +68600,7 @@ function parseImage(uri) {
 async function checkImage(ecr, uri, maxCritical, deps) {
     const image = parseImage(uri);
     if (!image?.ecr) {
-        throw new ConfigurationError(`Input 'image' (${uri}) is not an ECR image URI, so it cannot be verified; use an ECR URI or set verify-image: false.`);
+        throw new ConfigurationError(`${inputLabel(ECS_INPUTS.image)} (${quoteValue(uri)}) is not an ECR image URI, so it cannot be verified; use an ECR URI or set '${ECS_INPUTS.verifyImage}' to false.`);
     }
     const imageId = image.digest ? { imageDigest: image.digest } : { imageTag: image.tag };
     const target = { registryId: image.ecr.registryId, repositoryName: image.repository };
@@ -68651,6 +68655,37 @@ async function gateFindings(ecr, target, uri, maxCritical, deps) {
     }
     return counts;
 }
+
+
+/***/ }),
+
+/***/ 7572:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* unused harmony export ECS_INPUTS */
+/** Input names of the ecs-blue-green action, checked against its action.yml; the core's messages name inputs through these. */
+const ECS_INPUTS = {
+    command: "command",
+    cluster: "cluster",
+    service: "service",
+    taskDefinition: "task-definition",
+    containerName: "container-name",
+    image: "image",
+    environment: "environment",
+    containerPort: "container-port",
+    application: "codedeploy-application",
+    deploymentGroup: "codedeploy-deployment-group",
+    deploymentConfig: "deployment-config",
+    appspec: "appspec",
+    hooks: "hooks",
+    wait: "wait",
+    timeout: "timeout",
+    testUrl: "test-url",
+    testChecks: "test-checks",
+    verifyImage: "verify-image",
+    maxCriticalFindings: "max-critical-findings",
+    pollInterval: "poll-interval",
+};
 
 
 /***/ }),
@@ -68987,6 +69022,7 @@ function yaml_source_parseYamlSource(text, file, options = {}) {
 
 
 
+
 /** Reads a JSON or YAML file named by an input; unreadable or malformed files become `file:line:col: …` errors. */
 function yaml_file_readYamlFile(path, inputName, root) {
     const shown = relative(root, path) || path;
@@ -68995,7 +69031,7 @@ function yaml_file_readYamlFile(path, inputName, root) {
         text = readFileSync(path, "utf8");
     }
     catch {
-        throw new ConfigurationError(`Input '${inputName}': cannot read ${shown}; the path is relative to the workspace.`);
+        throw new ConfigurationError(`${inputLabel(inputName)}: cannot read ${shown}; the path is relative to the workspace.`);
     }
     const source = parseYamlSource(text, shown);
     const [error] = source.errors;
@@ -69078,6 +69114,8 @@ function appspec_appSpecRevision(spec) {
 var codedeploy = __nccwpck_require__(2195);
 // EXTERNAL MODULE: ./src/ecs/image.ts
 var ecs_image = __nccwpck_require__(9704);
+// EXTERNAL MODULE: ./src/ecs/input-names.ts
+var input_names = __nccwpck_require__(7572);
 // EXTERNAL MODULE: ./src/ecs/progress.ts
 var progress = __nccwpck_require__(5190);
 ;// CONCATENATED MODULE: ./src/ecs/native.ts
@@ -69202,6 +69240,8 @@ async function waitForEnd(arn, progress, deps, intervalMs) {
 
 
 
+
+
 /** Fields ECS returns but refuses on RegisterTaskDefinition. Only these go: empty values the user wrote stay. */
 const READ_ONLY_FIELDS = (/* unused pure expression or super */ null && ([
     "taskDefinitionArn",
@@ -69244,7 +69284,7 @@ function task_definition_renderTaskDefinition(base, options) {
     const container = rendered.containerDefinitions.find((item) => item.name === options.containerName);
     if (!container) {
         const names = rendered.containerDefinitions.map((item) => item.name).join(", ");
-        throw new ConfigurationError(`Input 'container-name': the task definition ${base.family} has no container '${options.containerName}' (it has ${names}).`);
+        throw new ConfigurationError(`${inputLabel(ECS_INPUTS.containerName)}: the task definition ${base.family} has no container ${quoteValue(options.containerName)} (it has ${names}).`);
     }
     if (options.image)
         container.image = options.image;
@@ -69279,6 +69319,8 @@ function task_definition_containerPortOf(definition, containerName, fromService)
 
 
 
+
+
 const NATIVE_STRATEGIES = (/* unused pure expression or super */ null && (["BLUE_GREEN", "LINEAR", "CANARY"]));
 async function service_describeService(clients, cluster, name, signal) {
     let described;
@@ -69287,13 +69329,13 @@ async function service_describeService(clients, cluster, name, signal) {
     }
     catch (error) {
         if (awsErrorCode(error) === "ClusterNotFoundException")
-            throw new ConfigurationError(`Input 'cluster': ECS cluster '${cluster}' does not exist in this account and region.`);
+            throw new ConfigurationError(`${inputLabel(ECS_INPUTS.cluster)}: ECS cluster ${quoteValue(cluster)} does not exist in this account and region.`);
         throw error;
     }
     const service = described.services?.[0];
     if (!service) {
         const reason = described.failures?.[0]?.reason ?? "MISSING";
-        throw new ConfigurationError(`Input 'service': ECS service '${name}' was not found in cluster '${cluster}' (${reason}).`);
+        throw new ConfigurationError(`${inputLabel(ECS_INPUTS.service)}: ECS service ${quoteValue(name)} was not found in cluster ${quoteValue(cluster)} (${reason}).`);
     }
     if (service.status !== "ACTIVE")
         throw new RemoteError(`ECS service '${name}' is ${service.status}, not ACTIVE; it cannot be deployed.`);
@@ -69355,9 +69397,9 @@ async function service_readDeploymentGroup(clients, application, group, signal) 
     catch (error) {
         const code = awsErrorCode(error);
         if (code === "ApplicationDoesNotExistException")
-            throw new ConfigurationError(`Input 'codedeploy-application': CodeDeploy application '${application}' does not exist.`);
+            throw new ConfigurationError(`${inputLabel(ECS_INPUTS.application)}: CodeDeploy application ${quoteValue(application)} does not exist.`);
         if (code === "DeploymentGroupDoesNotExistException") {
-            throw new ConfigurationError(`Input 'codedeploy-deployment-group': deployment group '${group}' does not exist in CodeDeploy application '${application}'.`);
+            throw new ConfigurationError(`${inputLabel(ECS_INPUTS.deploymentGroup)}: deployment group ${quoteValue(group)} does not exist in CodeDeploy application ${quoteValue(application)}.`);
         }
         throw error;
     }
@@ -69438,6 +69480,8 @@ function summary_renderRunError(settings, message, started) {
 
 
 
+
+
 /** Deploys (or rolls back) one ECS service blue/green: image check, task definition, AppSpec, deployment, watch. */
 async function deploy_deployEcs(settings, deps) {
     const { clients, logger } = deps;
@@ -69448,7 +69492,7 @@ async function deploy_deployEcs(settings, deps) {
     const region = /^arn:[^:]+:ecs:([^:]+):/.exec(service.serviceArn ?? "")?.[1];
     const group = controller === "codedeploy" ? await readDeploymentGroup(clients, settings.application, settings.deploymentGroup, signal) : undefined;
     if (group && settings.checks.length && !group.readyWait) {
-        throw new ConfigurationError(`Input 'test-checks' needs a ready wait, but deployment group ${settings.deploymentGroup} reroutes traffic at once; set its deploymentReadyOption.actionOnTimeout to STOP_DEPLOYMENT.`);
+        throw new ConfigurationError(`${inputLabel(ECS_INPUTS.testChecks)} needs a ready wait, but deployment group ${settings.deploymentGroup} reroutes traffic at once; set its deploymentReadyOption.actionOnTimeout to STOP_DEPLOYMENT.`);
     }
     let image;
     if (settings.command === "deploy" && settings.image && settings.verifyImage) {
@@ -69463,7 +69507,7 @@ async function deploy_deployEcs(settings, deps) {
         if (settings.appspecFile)
             return loadAppSpec(settings.appspecFile, input, deps.root);
         if (definition && !port)
-            throw new ConfigurationError(`Input 'container-port' is needed: neither the service's load balancer nor container ${settings.containerName} names a port.`);
+            throw new ConfigurationError(`${inputLabel(ECS_INPUTS.containerPort)} is needed: neither the service's load balancer nor container ${settings.containerName} names a port.`);
         return generateAppSpec(input);
     };
     if (controller === "codedeploy" && settings.appspecFile)
@@ -69645,38 +69689,19 @@ async function runEcs(settings, deps) {
 /* harmony export */   Tk: () => (/* binding */ ECS_SECRET_ENV),
 /* harmony export */   um: () => (/* binding */ ECS_STATE)
 /* harmony export */ });
-/* unused harmony exports ECS_INPUTS, ECS_OUTPUTS, HOOK_EVENTS, readEcsSettings */
+/* unused harmony exports ECS_OUTPUTS, HOOK_EVENTS, readEcsSettings */
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
 /* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1662);
 /* harmony import */ var _verify_checks_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3148);
 /* harmony import */ var _image_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9704);
+/* harmony import */ var _input_names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7572);
 
 
 
 
-/** Input, output and state names of the ecs-blue-green action, defined once. */
-const ECS_INPUTS = {
-    command: "command",
-    cluster: "cluster",
-    service: "service",
-    taskDefinition: "task-definition",
-    containerName: "container-name",
-    image: "image",
-    environment: "environment",
-    containerPort: "container-port",
-    application: "codedeploy-application",
-    deploymentGroup: "codedeploy-deployment-group",
-    deploymentConfig: "deployment-config",
-    appspec: "appspec",
-    hooks: "hooks",
-    wait: "wait",
-    timeout: "timeout",
-    testUrl: "test-url",
-    testChecks: "test-checks",
-    verifyImage: "verify-image",
-    maxCriticalFindings: "max-critical-findings",
-    pollInterval: "poll-interval",
-};
+
+
+/** Output and state names of the ecs-blue-green action, defined once. */
 const ECS_OUTPUTS = {
     taskDefinitionArn: "task-definition-arn",
     deploymentId: "deployment-id",
@@ -73046,12 +73071,6 @@ function readEvent(path) {
     catch {
         return {};
     }
-}
-/** The link to this run's log page, for deployment statuses and summaries. */
-function runUrl(context) {
-    if (!context.repository || !context.runId)
-        return undefined;
-    return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
 }
 
 // EXTERNAL MODULE: ./src/lib/errors.ts
