@@ -68171,7 +68171,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _ecs_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(159);
-/* harmony import */ var _ecs_settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5632);
+/* harmony import */ var _ecs_settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1305);
 /* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8641);
 /* harmony import */ var _lib_workspace_path_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6168);
 
@@ -68180,7 +68180,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(async (run) => {
     const workspace = run.context.workspace;
-    const settings = (0,_ecs_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .readEcsSettings */ .RH)(run.inputs, (0,_lib_workspace_path_js__WEBPACK_IMPORTED_MODULE_3__/* .workspacePaths */ .s)(workspace));
+    const settings = (0,_ecs_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .readEcsSettings */ .RH)(run.inputs, (0,_lib_workspace_path_js__WEBPACK_IMPORTED_MODULE_3__/* .workspacePaths */ .s)(workspace), run.secrets);
     const outcome = await (0,_ecs_run_js__WEBPACK_IMPORTED_MODULE_0__/* .withEcsClients */ .e)(settings, (clients) => (0,_ecs_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runEcs */ .v)(settings, { clients, logger: run.logger, signal: run.signal, root: workspace, saveState: run.saveState }));
     for (const [name, value] of Object.entries(outcome.outputs))
         run.setOutput(name, value);
@@ -69565,9 +69565,11 @@ function checksGate(settings, deps, signal) {
     return async () => {
         if (!settings.testUrl || !settings.checks.length)
             return { passed: true };
-        deps.logger.info(`Running ${settings.checks.length} test check(s) against ${settings.testUrl}`);
+        const shown = settings.shownTestUrl ?? settings.testUrl;
+        deps.logger.info(`Running ${settings.checks.length} test check(s) against ${shown}`);
         const verified = await runVerify({
             url: settings.testUrl,
+            shownUrl: shown,
             checks: settings.checks,
             tlsMinDays: 0,
             attempts: 3,
@@ -69576,14 +69578,14 @@ function checksGate(settings, deps, signal) {
         }, { logger: deps.logger, signal, sleep: deps.sleep });
         return {
             passed: verified.passed,
-            reason: `${verified.failed} of ${settings.checks.length} failed against ${settings.testUrl}`,
+            reason: `${verified.failed} of ${settings.checks.length} failed against ${shown}`,
             markdown: verified.markdown,
         };
     };
 }
 
-// EXTERNAL MODULE: ./src/ecs/settings.ts
-var ecs_settings = __nccwpck_require__(5632);
+// EXTERNAL MODULE: ./src/ecs/settings.ts + 1 modules
+var ecs_settings = __nccwpck_require__(1305);
 ;// CONCATENATED MODULE: ./src/ecs/run.ts
 
 
@@ -69641,21 +69643,76 @@ async function runEcs(settings, deps) {
 
 /***/ }),
 
-/***/ 5632:
+/***/ 1305:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   RF: () => (/* binding */ ECS_OUTPUTS),
-/* harmony export */   RH: () => (/* binding */ readEcsSettings),
-/* harmony export */   Tk: () => (/* binding */ ECS_SECRET_ENV),
-/* harmony export */   um: () => (/* binding */ ECS_STATE)
-/* harmony export */ });
-/* unused harmony export HOOK_EVENTS */
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1662);
-/* harmony import */ var _verify_checks_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3148);
-/* harmony import */ var _image_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9704);
-/* harmony import */ var _input_names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7572);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  RF: () => (/* binding */ ECS_OUTPUTS),
+  Tk: () => (/* binding */ ECS_SECRET_ENV),
+  um: () => (/* binding */ ECS_STATE),
+  RH: () => (/* binding */ readEcsSettings)
+});
+
+// UNUSED EXPORTS: ECS_INPUTS, HOOK_EVENTS
+
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
+// EXTERNAL MODULE: ./src/verify/checks.ts
+var checks = __nccwpck_require__(3148);
+;// CONCATENATED MODULE: ./src/verify/url.ts
+
+
+/**
+ * Reads an http(s) URL input. Credentials in it (`https://user:password@host`, or a token as the user name) are
+ * registered with `secrets` before anything can print them; `shownUrl` leaves them out. Undefined when empty.
+ */
+function readHttpUrl(inputs, name, secrets, what) {
+    const url = inputs.raw(name);
+    if (!url)
+        return undefined;
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    if (parsed)
+        registerCredentials(parsed, secrets);
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || !parsed.hostname) {
+        // An unparsable URL may still carry credentials that could not be registered: then it is not echoed.
+        const shown = url.includes("@") ? "a value with '@' in it" : (0,lib_inputs/* quoteValue */.cl)(url);
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(name)} got ${shown}; expected an http:// or https:// URL${what}.`);
+    }
+    return { url, shownUrl: parsed.username || parsed.password ? withoutCredentials(parsed) : url };
+}
+/** The password (or, for `https://TOKEN@host`, the user name alone, which is then the token) becomes a secret. */
+function registerCredentials(url, secrets) {
+    const secret = url.password ? [url.password, `${url.username}:${url.password}`] : [url.username];
+    for (const value of secret) {
+        secrets?.add(value);
+        secrets?.add(decoded(value));
+    }
+}
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+function withoutCredentials(url) {
+    const shown = new URL(url.href);
+    shown.username = "";
+    shown.password = "";
+    return shown.href;
+}
+
+// EXTERNAL MODULE: ./src/ecs/image.ts
+var ecs_image = __nccwpck_require__(9704);
+// EXTERNAL MODULE: ./src/ecs/input-names.ts
+var input_names = __nccwpck_require__(7572);
+;// CONCATENATED MODULE: ./src/ecs/settings.ts
+
 
 
 
@@ -69676,57 +69733,56 @@ const ECS_STATE = { deploymentId: "deployment-id", serviceDeployment: "service-d
 const ECS_SECRET_ENV = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
 const HOOK_EVENTS = ["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"];
 /** Reads and checks every input; `resolvePath` resolves (and checks) the file inputs against the workspace. */
-function readEcsSettings(inputs, resolvePath = (_name, path) => path) {
-    const cluster = inputs.required(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.cluster);
-    const service = inputs.required(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.service);
-    const command = inputs.choice(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.command, ["deploy", "rollback"], "deploy");
-    const image = inputs.optional(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.image) || undefined;
-    if (image && !(0,_image_js__WEBPACK_IMPORTED_MODULE_3__/* .parseImage */ .z)(image)) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.image)} got ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(image)}; expected an image URI with a tag or digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2.`);
+function readEcsSettings(inputs, resolvePath = (_name, path) => path, secrets) {
+    const cluster = inputs.required(input_names/* ECS_INPUTS */.S.cluster);
+    const service = inputs.required(input_names/* ECS_INPUTS */.S.service);
+    const command = inputs.choice(input_names/* ECS_INPUTS */.S.command, ["deploy", "rollback"], "deploy");
+    const image = inputs.optional(input_names/* ECS_INPUTS */.S.image) || undefined;
+    if (image && !(0,ecs_image/* parseImage */.z)(image)) {
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.image)} got ${(0,lib_inputs/* quoteValue */.cl)(image)}; expected an image URI with a tag or digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2.`);
     }
-    if (command === "deploy" && !image && !inputs.raw(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.taskDefinition)) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.image)} is required when '${_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.taskDefinition}' is empty: there is nothing new to deploy.`);
+    if (command === "deploy" && !image && !inputs.raw(input_names/* ECS_INPUTS */.S.taskDefinition)) {
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.image)} is required when '${input_names/* ECS_INPUTS */.S.taskDefinition}' is empty: there is nothing new to deploy.`);
     }
-    const testUrl = inputs.optional(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.testUrl) || undefined;
-    if (testUrl && (!/^https?:\/\/[^/]/.test(testUrl) || !URL.canParse(testUrl))) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.testUrl)} got ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(testUrl)}; expected an http:// or https:// URL of the test listener.`);
-    }
-    const checkLines = inputs.lines(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.testChecks);
+    const test = readHttpUrl(inputs, input_names/* ECS_INPUTS */.S.testUrl, secrets, " of the test listener");
+    const testUrl = test?.url;
+    const checkLines = inputs.lines(input_names/* ECS_INPUTS */.S.testChecks);
     if (checkLines.length && !testUrl)
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.testChecks)} needs '${_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.testUrl}': the checks run against the test listener.`);
-    const taskDefinition = inputs.optional(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.taskDefinition);
-    const appspec = inputs.optional(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.appspec);
-    const port = inputs.raw(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.containerPort) ? inputs.integer(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.containerPort, 0, { min: 1, max: 65535 }) : undefined;
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.testChecks)} needs '${input_names/* ECS_INPUTS */.S.testUrl}': the checks run against the test listener.`);
+    const taskDefinition = inputs.optional(input_names/* ECS_INPUTS */.S.taskDefinition);
+    const appspec = inputs.optional(input_names/* ECS_INPUTS */.S.appspec);
+    const port = inputs.raw(input_names/* ECS_INPUTS */.S.containerPort) ? inputs.integer(input_names/* ECS_INPUTS */.S.containerPort, 0, { min: 1, max: 65535 }) : undefined;
     return {
         command,
         cluster,
         service,
-        taskDefinitionFile: taskDefinition ? resolvePath(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.taskDefinition, taskDefinition, "file") : undefined,
-        containerName: inputs.required(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.containerName),
+        taskDefinitionFile: taskDefinition ? resolvePath(input_names/* ECS_INPUTS */.S.taskDefinition, taskDefinition, "file") : undefined,
+        containerName: inputs.required(input_names/* ECS_INPUTS */.S.containerName),
         image,
-        environment: inputs.keyValues(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.environment),
+        environment: inputs.keyValues(input_names/* ECS_INPUTS */.S.environment),
         containerPort: port,
-        application: inputs.optional(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.application, `AppECS-${cluster}-${service}`),
-        deploymentGroup: inputs.optional(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.deploymentGroup, `DgpECS-${cluster}-${service}`),
-        deploymentConfig: inputs.optional(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.deploymentConfig) || undefined,
-        appspecFile: appspec ? resolvePath(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.appspec, appspec, "file") : undefined,
+        application: inputs.optional(input_names/* ECS_INPUTS */.S.application, `AppECS-${cluster}-${service}`),
+        deploymentGroup: inputs.optional(input_names/* ECS_INPUTS */.S.deploymentGroup, `DgpECS-${cluster}-${service}`),
+        deploymentConfig: inputs.optional(input_names/* ECS_INPUTS */.S.deploymentConfig) || undefined,
+        appspecFile: appspec ? resolvePath(input_names/* ECS_INPUTS */.S.appspec, appspec, "file") : undefined,
         hooks: readHooks(inputs),
-        wait: inputs.boolean(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.wait, true),
-        timeoutMs: inputs.duration(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.timeout, "60m", { min: "1s", max: "72h" }),
+        wait: inputs.boolean(input_names/* ECS_INPUTS */.S.wait, true),
+        timeoutMs: inputs.duration(input_names/* ECS_INPUTS */.S.timeout, "60m", { min: "1s", max: "72h" }),
         testUrl,
-        checks: testUrl ? (0,_verify_checks_js__WEBPACK_IMPORTED_MODULE_2__/* .parseChecks */ .B2)(checkLines.length ? checkLines : [{ line: 1, text: "GET /health 200" }], _input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.testChecks) : [],
-        verifyImage: inputs.boolean(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.verifyImage, true),
-        maxCriticalFindings: inputs.integer(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.maxCriticalFindings, 0, { min: -1, max: 100_000 }),
-        pollIntervalMs: inputs.duration(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.pollInterval, "15s", { min: "50ms", max: "5m" }),
+        shownTestUrl: test?.shownUrl,
+        checks: testUrl ? (0,checks/* parseChecks */.B2)(checkLines.length ? checkLines : [{ line: 1, text: "GET /health 200" }], input_names/* ECS_INPUTS */.S.testChecks) : [],
+        verifyImage: inputs.boolean(input_names/* ECS_INPUTS */.S.verifyImage, true),
+        maxCriticalFindings: inputs.integer(input_names/* ECS_INPUTS */.S.maxCriticalFindings, 0, { min: -1, max: 100_000 }),
+        pollIntervalMs: inputs.duration(input_names/* ECS_INPUTS */.S.pollInterval, "15s", { min: "50ms", max: "5m" }),
     };
 }
 function readHooks(inputs) {
-    return [...inputs.keyValues(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.hooks)].map(([event, fn]) => {
+    return [...inputs.keyValues(input_names/* ECS_INPUTS */.S.hooks)].map(([event, fn]) => {
         if (!HOOK_EVENTS.includes(event)) {
-            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.hooks)} names the event ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(event)}; allowed: ${HOOK_EVENTS.join(", ")}.`);
+            throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.hooks)} names the event ${(0,lib_inputs/* quoteValue */.cl)(event)}; allowed: ${HOOK_EVENTS.join(", ")}.`);
         }
         if (!fn)
-            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(_input_names_js__WEBPACK_IMPORTED_MODULE_4__/* .ECS_INPUTS */ .S.hooks)}: ${event} needs a Lambda function name or ARN after '='.`);
+            throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.hooks)}: ${event} needs a Lambda function name or ARN after '='.`);
         return { event: event, function: fn };
     });
 }

@@ -28380,7 +28380,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7268);
 /* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8114);
-/* harmony import */ var _verify_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4216);
+/* harmony import */ var _verify_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(702);
 /* harmony import */ var _verify_verify_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3686);
 
 
@@ -31947,55 +31947,44 @@ function parseCheckLine(text, line, inputName) {
 
 /***/ }),
 
-/***/ 4216:
+/***/ 702:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   T1: () => (/* binding */ readVerifySettings),
-/* harmony export */   xc: () => (/* binding */ VERIFY_OUTPUTS)
-/* harmony export */ });
-/* unused harmony exports VERIFY_INPUTS, DEFAULT_CHECKS */
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1662);
-/* harmony import */ var _checks_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3148);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  xc: () => (/* binding */ VERIFY_OUTPUTS),
+  T1: () => (/* binding */ readVerifySettings)
+});
+
+// UNUSED EXPORTS: DEFAULT_CHECKS, VERIFY_INPUTS
+
+// EXTERNAL MODULE: ./src/verify/checks.ts
+var checks = __nccwpck_require__(3148);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
+;// CONCATENATED MODULE: ./src/verify/url.ts
 
 
-
-/** Input and output names of the verify action, defined once (the names themselves come from its action.yml). */
-const VERIFY_INPUTS = {
-    url: "url",
-    checks: "checks",
-    tlsMinDays: "tls-min-days",
-    attempts: "attempts",
-    timeout: "timeout",
-    retryDelay: "retry-delay",
-};
-const VERIFY_OUTPUTS = { passed: "passed", failed: "failed", report: "report" };
-const DEFAULT_CHECKS = "GET /health 200";
 /**
- * Reads and checks every input. Credentials in the URL (`https://user:password@host`) are registered with `secrets`
- * before anything can print them, and every place that shows the URL shows it without them.
+ * Reads an http(s) URL input. Credentials in it (`https://user:password@host`, or a token as the user name) are
+ * registered with `secrets` before anything can print them; `shownUrl` leaves them out. Undefined when empty.
  */
-function readVerifySettings(inputs, secrets) {
-    const url = inputs.required(VERIFY_INPUTS.url);
+function readHttpUrl(inputs, name, secrets, what) {
+    const url = inputs.raw(name);
+    if (!url)
+        return undefined;
     const parsed = URL.canParse(url) ? new URL(url) : undefined;
     if (parsed)
         registerCredentials(parsed, secrets);
     if (!parsed || !/^https?:$/.test(parsed.protocol) || !parsed.hostname) {
         // An unparsable URL may still carry credentials that could not be registered: then it is not echoed.
-        const shown = url.includes("@") ? "a value with '@' in it" : (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(url);
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(VERIFY_INPUTS.url)} got ${shown}; expected an http:// or https:// URL.`);
+        const shown = url.includes("@") ? "a value with '@' in it" : (0,lib_inputs/* quoteValue */.cl)(url);
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(name)} got ${shown}; expected an http:// or https:// URL${what}.`);
     }
-    const checkLines = inputs.lines(VERIFY_INPUTS.checks);
-    return {
-        url,
-        shownUrl: parsed.username || parsed.password ? withoutCredentials(parsed) : url,
-        checks: (0,_checks_js__WEBPACK_IMPORTED_MODULE_2__/* .parseChecks */ .B2)(checkLines.length ? checkLines : [{ line: 1, text: DEFAULT_CHECKS }], VERIFY_INPUTS.checks),
-        tlsMinDays: inputs.integer(VERIFY_INPUTS.tlsMinDays, 30, { min: 0, max: 3650 }),
-        attempts: inputs.integer(VERIFY_INPUTS.attempts, 3, { min: 1, max: 20 }),
-        timeoutMs: inputs.duration(VERIFY_INPUTS.timeout, "10s", { min: "100ms", max: "10m" }),
-        retryDelayMs: inputs.duration(VERIFY_INPUTS.retryDelay, "1s", { min: "0s", max: "5m" }),
-    };
+    return { url, shownUrl: parsed.username || parsed.password ? withoutCredentials(parsed) : url };
 }
 /** The password (or, for `https://TOKEN@host`, the user name alone, which is then the token) becomes a secret. */
 function registerCredentials(url, secrets) {
@@ -32018,6 +32007,39 @@ function withoutCredentials(url) {
     shown.username = "";
     shown.password = "";
     return shown.href;
+}
+
+;// CONCATENATED MODULE: ./src/verify/settings.ts
+
+
+/** Input and output names of the verify action, defined once (the names themselves come from its action.yml). */
+const VERIFY_INPUTS = {
+    url: "url",
+    checks: "checks",
+    tlsMinDays: "tls-min-days",
+    attempts: "attempts",
+    timeout: "timeout",
+    retryDelay: "retry-delay",
+};
+const VERIFY_OUTPUTS = { passed: "passed", failed: "failed", report: "report" };
+const DEFAULT_CHECKS = "GET /health 200";
+/**
+ * Reads and checks every input. Credentials in the URL (`https://user:password@host`) are registered with `secrets`
+ * before anything can print them, and every place that shows the URL shows it without them.
+ */
+function readVerifySettings(inputs, secrets) {
+    inputs.required(VERIFY_INPUTS.url);
+    const { url, shownUrl } = readHttpUrl(inputs, VERIFY_INPUTS.url, secrets, "");
+    const checkLines = inputs.lines(VERIFY_INPUTS.checks);
+    return {
+        url,
+        shownUrl,
+        checks: (0,checks/* parseChecks */.B2)(checkLines.length ? checkLines : [{ line: 1, text: DEFAULT_CHECKS }], VERIFY_INPUTS.checks),
+        tlsMinDays: inputs.integer(VERIFY_INPUTS.tlsMinDays, 30, { min: 0, max: 3650 }),
+        attempts: inputs.integer(VERIFY_INPUTS.attempts, 3, { min: 1, max: 20 }),
+        timeoutMs: inputs.duration(VERIFY_INPUTS.timeout, "10s", { min: "100ms", max: "10m" }),
+        retryDelayMs: inputs.duration(VERIFY_INPUTS.retryDelay, "1s", { min: "0s", max: "5m" }),
+    };
 }
 
 

@@ -6,7 +6,7 @@ import { workspacePaths } from "../lib/workspace-path.js";
 await runAction(
   async (run) => {
     const workspace = run.context.workspace;
-    const settings = readEcsSettings(run.inputs, workspacePaths(workspace));
+    const settings = readEcsSettings(run.inputs, workspacePaths(workspace), run.secrets);
     const outcome = await withEcsClients(settings, (clients) =>
       runEcs(settings, { clients, logger: run.logger, signal: run.signal, root: workspace, saveState: run.saveState }),
     );

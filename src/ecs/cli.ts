@@ -35,7 +35,7 @@ export function registerEcs(program: Command): void {
     cliAction(async (run) => {
       for (const name of ECS_SECRET_ENV) run.secrets.add(run.env[name]);
       const root = process.cwd();
-      const settings = readEcsSettings(run.inputs, workspacePaths(root));
+      const settings = readEcsSettings(run.inputs, workspacePaths(root), run.secrets);
       const outcome = await withEcsClients(settings, (clients) =>
         runEcs(settings, { clients, logger: run.logger, signal: run.signal, root }),
       );

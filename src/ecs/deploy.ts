@@ -179,10 +179,12 @@ function serviceContainerPort(service: Record<string, any>, containerName: strin
 function checksGate(settings: EcsSettings, deps: EcsDeps, signal: AbortSignal): ReadyGate {
   return async () => {
     if (!settings.testUrl || !settings.checks.length) return { passed: true };
-    deps.logger.info(`Running ${settings.checks.length} test check(s) against ${settings.testUrl}`);
+    const shown = settings.shownTestUrl ?? settings.testUrl;
+    deps.logger.info(`Running ${settings.checks.length} test check(s) against ${shown}`);
     const verified = await runVerify(
       {
         url: settings.testUrl,
+        shownUrl: shown,
         checks: settings.checks,
         tlsMinDays: 0,
         attempts: 3,
@@ -193,7 +195,7 @@ function checksGate(settings: EcsSettings, deps: EcsDeps, signal: AbortSignal): 
     );
     return {
       passed: verified.passed,
-      reason: `${verified.failed} of ${settings.checks.length} failed against ${settings.testUrl}`,
+      reason: `${verified.failed} of ${settings.checks.length} failed against ${shown}`,
       markdown: verified.markdown,
     };
   };

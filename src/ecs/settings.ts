@@ -1,7 +1,9 @@
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
+import type { Secrets } from "../lib/secrets.js";
 import type { PathResolver } from "../lib/workspace-path.js";
 import { type CheckSpec, parseChecks } from "../verify/checks.js";
+import { readHttpUrl } from "../verify/url.js";
 import { parseImage } from "./image.js";
 import { ECS_INPUTS } from "./input-names.js";
 
@@ -43,6 +45,8 @@ export interface EcsSettings {
   wait: boolean;
   timeoutMs: number;
   testUrl?: string;
+  /** `testUrl` without credentials, for logs and the summary. */
+  shownTestUrl?: string;
   checks: CheckSpec[];
   verifyImage: boolean;
   maxCriticalFindings: number;
@@ -50,7 +54,7 @@ export interface EcsSettings {
 }
 
 /** Reads and checks every input; `resolvePath` resolves (and checks) the file inputs against the workspace. */
-export function readEcsSettings(inputs: Inputs, resolvePath: PathResolver = (_name, path) => path): EcsSettings {
+export function readEcsSettings(inputs: Inputs, resolvePath: PathResolver = (_name, path) => path, secrets?: Secrets): EcsSettings {
   const cluster = inputs.required(ECS_INPUTS.cluster);
   const service = inputs.required(ECS_INPUTS.service);
   const command = inputs.choice(ECS_INPUTS.command, ["deploy", "rollback"] as const, "deploy");
@@ -65,12 +69,8 @@ export function readEcsSettings(inputs: Inputs, resolvePath: PathResolver = (_na
       `${inputLabel(ECS_INPUTS.image)} is required when '${ECS_INPUTS.taskDefinition}' is empty: there is nothing new to deploy.`,
     );
   }
-  const testUrl = inputs.optional(ECS_INPUTS.testUrl) || undefined;
-  if (testUrl && (!/^https?:\/\/[^/]/.test(testUrl) || !URL.canParse(testUrl))) {
-    throw new ConfigurationError(
-      `${inputLabel(ECS_INPUTS.testUrl)} got ${quoteValue(testUrl)}; expected an http:// or https:// URL of the test listener.`,
-    );
-  }
+  const test = readHttpUrl(inputs, ECS_INPUTS.testUrl, secrets, " of the test listener");
+  const testUrl = test?.url;
   const checkLines = inputs.lines(ECS_INPUTS.testChecks);
   if (checkLines.length && !testUrl)
     throw new ConfigurationError(
@@ -96,6 +96,7 @@ export function readEcsSettings(inputs: Inputs, resolvePath: PathResolver = (_na
     wait: inputs.boolean(ECS_INPUTS.wait, true),
     timeoutMs: inputs.duration(ECS_INPUTS.timeout, "60m", { min: "1s", max: "72h" }),
     testUrl,
+    shownTestUrl: test?.shownUrl,
     checks: testUrl ? parseChecks(checkLines.length ? checkLines : [{ line: 1, text: "GET /health 200" }], ECS_INPUTS.testChecks) : [],
     verifyImage: inputs.boolean(ECS_INPUTS.verifyImage, true),
     maxCriticalFindings: inputs.integer(ECS_INPUTS.maxCriticalFindings, 0, { min: -1, max: 100_000 }),

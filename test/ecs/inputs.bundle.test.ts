@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type AwsFake, awsEnv } from "../fakes/aws.js";
+import { type AwsFake, awsEnv, canaryScript } from "../fakes/aws.js";
 import { runStep } from "../harness/run-bundle.js";
-import { REGISTRY, startWorld } from "./world.js";
+import { expectSecretsHidden } from "../harness/secrets.js";
+import { REGISTRY, startTestListener, startWorld } from "./world.js";
 
 const ACTION = "ecs-blue-green";
 let fake: AwsFake;
@@ -93,5 +94,34 @@ describe("ecs-blue-green path inputs stay in the workspace", () => {
       /^Input 'task-definition' got "a{80}"… \(305 characters\): the path is too long for the file system\.$/,
       workspace,
     );
+  });
+});
+
+describe("ecs-blue-green test-url credentials", () => {
+  it("masks the password in test-url before anything prints and names the listener without it", async () => {
+    fake = await startWorld({ readyWait: true });
+    fake.nextScripts.push(canaryScript({ readyWait: true }));
+    const listener = await startTestListener({ "/health": 503 });
+    try {
+      const password = "listener-pa55word";
+      const port = new URL(listener.url).port;
+      const result = await runStep(ACTION, {
+        inputs: inputs({
+          "test-url": `http://smoke:${password}@127.0.0.1:${port}`,
+          "test-checks": "GET /health 200",
+          "poll-interval": "50ms",
+        }),
+        env: awsEnv(fake),
+      });
+      expect(result.code).toBe(1);
+      expect(listener.hits.map((hit) => hit.path)).toContain("/health");
+      expectSecretsHidden(result, [password]);
+      expect(result.stdout).toContain(`Running 1 test check(s) against http://127.0.0.1:${port}/`);
+      expect(result.annotations.find((a) => /Test checks failed/.test(a.message))?.message).toContain(
+        `(1 of 1 failed against http://127.0.0.1:${port}/)`,
+      );
+    } finally {
+      await listener.close();
+    }
   });
 });

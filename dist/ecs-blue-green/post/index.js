@@ -68172,7 +68172,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _ecs_backstop_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7662);
 /* harmony import */ var _ecs_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(549);
-/* harmony import */ var _ecs_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5632);
+/* harmony import */ var _ecs_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1305);
 /* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8641);
 
 
@@ -69606,9 +69606,11 @@ function checksGate(settings, deps, signal) {
     return async () => {
         if (!settings.testUrl || !settings.checks.length)
             return { passed: true };
-        deps.logger.info(`Running ${settings.checks.length} test check(s) against ${settings.testUrl}`);
+        const shown = settings.shownTestUrl ?? settings.testUrl;
+        deps.logger.info(`Running ${settings.checks.length} test check(s) against ${shown}`);
         const verified = await runVerify({
             url: settings.testUrl,
+            shownUrl: shown,
             checks: settings.checks,
             tlsMinDays: 0,
             attempts: 3,
@@ -69617,14 +69619,14 @@ function checksGate(settings, deps, signal) {
         }, { logger: deps.logger, signal, sleep: deps.sleep });
         return {
             passed: verified.passed,
-            reason: `${verified.failed} of ${settings.checks.length} failed against ${settings.testUrl}`,
+            reason: `${verified.failed} of ${settings.checks.length} failed against ${shown}`,
             markdown: verified.markdown,
         };
     };
 }
 
-// EXTERNAL MODULE: ./src/ecs/settings.ts
-var settings = __nccwpck_require__(5632);
+// EXTERNAL MODULE: ./src/ecs/settings.ts + 1 modules
+var settings = __nccwpck_require__(1305);
 ;// CONCATENATED MODULE: ./src/ecs/run.ts
 
 
@@ -69682,19 +69684,74 @@ async function runEcs(settings, deps) {
 
 /***/ }),
 
-/***/ 5632:
+/***/ 1305:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Tk: () => (/* binding */ ECS_SECRET_ENV),
-/* harmony export */   um: () => (/* binding */ ECS_STATE)
-/* harmony export */ });
-/* unused harmony exports ECS_OUTPUTS, HOOK_EVENTS, readEcsSettings */
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1662);
-/* harmony import */ var _verify_checks_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3148);
-/* harmony import */ var _image_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9704);
-/* harmony import */ var _input_names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7572);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Tk: () => (/* binding */ ECS_SECRET_ENV),
+  um: () => (/* binding */ ECS_STATE)
+});
+
+// UNUSED EXPORTS: ECS_INPUTS, ECS_OUTPUTS, HOOK_EVENTS, readEcsSettings
+
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
+// EXTERNAL MODULE: ./src/verify/checks.ts
+var checks = __nccwpck_require__(3148);
+;// CONCATENATED MODULE: ./src/verify/url.ts
+
+
+/**
+ * Reads an http(s) URL input. Credentials in it (`https://user:password@host`, or a token as the user name) are
+ * registered with `secrets` before anything can print them; `shownUrl` leaves them out. Undefined when empty.
+ */
+function url_readHttpUrl(inputs, name, secrets, what) {
+    const url = inputs.raw(name);
+    if (!url)
+        return undefined;
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    if (parsed)
+        registerCredentials(parsed, secrets);
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || !parsed.hostname) {
+        // An unparsable URL may still carry credentials that could not be registered: then it is not echoed.
+        const shown = url.includes("@") ? "a value with '@' in it" : quoteValue(url);
+        throw new ConfigurationError(`${inputLabel(name)} got ${shown}; expected an http:// or https:// URL${what}.`);
+    }
+    return { url, shownUrl: parsed.username || parsed.password ? withoutCredentials(parsed) : url };
+}
+/** The password (or, for `https://TOKEN@host`, the user name alone, which is then the token) becomes a secret. */
+function registerCredentials(url, secrets) {
+    const secret = url.password ? [url.password, `${url.username}:${url.password}`] : [url.username];
+    for (const value of secret) {
+        secrets?.add(value);
+        secrets?.add(decoded(value));
+    }
+}
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+function withoutCredentials(url) {
+    const shown = new URL(url.href);
+    shown.username = "";
+    shown.password = "";
+    return shown.href;
+}
+
+// EXTERNAL MODULE: ./src/ecs/image.ts
+var ecs_image = __nccwpck_require__(9704);
+// EXTERNAL MODULE: ./src/ecs/input-names.ts
+var input_names = __nccwpck_require__(7572);
+;// CONCATENATED MODULE: ./src/ecs/settings.ts
+
 
 
 
@@ -69715,7 +69772,7 @@ const ECS_STATE = { deploymentId: "deployment-id", serviceDeployment: "service-d
 const ECS_SECRET_ENV = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
 const HOOK_EVENTS = (/* unused pure expression or super */ null && (["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"]));
 /** Reads and checks every input; `resolvePath` resolves (and checks) the file inputs against the workspace. */
-function readEcsSettings(inputs, resolvePath = (_name, path) => path) {
+function readEcsSettings(inputs, resolvePath = (_name, path) => path, secrets) {
     const cluster = inputs.required(ECS_INPUTS.cluster);
     const service = inputs.required(ECS_INPUTS.service);
     const command = inputs.choice(ECS_INPUTS.command, ["deploy", "rollback"], "deploy");
@@ -69726,10 +69783,8 @@ function readEcsSettings(inputs, resolvePath = (_name, path) => path) {
     if (command === "deploy" && !image && !inputs.raw(ECS_INPUTS.taskDefinition)) {
         throw new ConfigurationError(`${inputLabel(ECS_INPUTS.image)} is required when '${ECS_INPUTS.taskDefinition}' is empty: there is nothing new to deploy.`);
     }
-    const testUrl = inputs.optional(ECS_INPUTS.testUrl) || undefined;
-    if (testUrl && (!/^https?:\/\/[^/]/.test(testUrl) || !URL.canParse(testUrl))) {
-        throw new ConfigurationError(`${inputLabel(ECS_INPUTS.testUrl)} got ${quoteValue(testUrl)}; expected an http:// or https:// URL of the test listener.`);
-    }
+    const test = readHttpUrl(inputs, ECS_INPUTS.testUrl, secrets, " of the test listener");
+    const testUrl = test?.url;
     const checkLines = inputs.lines(ECS_INPUTS.testChecks);
     if (checkLines.length && !testUrl)
         throw new ConfigurationError(`${inputLabel(ECS_INPUTS.testChecks)} needs '${ECS_INPUTS.testUrl}': the checks run against the test listener.`);
@@ -69753,6 +69808,7 @@ function readEcsSettings(inputs, resolvePath = (_name, path) => path) {
         wait: inputs.boolean(ECS_INPUTS.wait, true),
         timeoutMs: inputs.duration(ECS_INPUTS.timeout, "60m", { min: "1s", max: "72h" }),
         testUrl,
+        shownTestUrl: test?.shownUrl,
         checks: testUrl ? parseChecks(checkLines.length ? checkLines : [{ line: 1, text: "GET /health 200" }], ECS_INPUTS.testChecks) : [],
         verifyImage: inputs.boolean(ECS_INPUTS.verifyImage, true),
         maxCriticalFindings: inputs.integer(ECS_INPUTS.maxCriticalFindings, 0, { min: -1, max: 100_000 }),
