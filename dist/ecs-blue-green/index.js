@@ -68170,25 +68170,24 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _ecs_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(159);
-/* harmony import */ var _ecs_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5632);
-/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9712);
+/* harmony import */ var _ecs_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(159);
+/* harmony import */ var _ecs_settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1305);
+/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8641);
+/* harmony import */ var _lib_workspace_path_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6168);
 
 
 
 
-await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .C)(async (run) => {
+await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(async (run) => {
     const workspace = run.context.workspace;
-    const settings = (0,_ecs_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .readEcsSettings */ .RH)(run.inputs, (path) => (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(workspace, path));
-    const outcome = await (0,_ecs_run_js__WEBPACK_IMPORTED_MODULE_1__/* .withEcsClients */ .e)(settings, (clients) => (0,_ecs_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runEcs */ .v)(settings, { clients, logger: run.logger, signal: run.signal, root: workspace, saveState: run.saveState }));
+    const settings = (0,_ecs_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .readEcsSettings */ .RH)(run.inputs, (0,_lib_workspace_path_js__WEBPACK_IMPORTED_MODULE_3__/* .workspacePaths */ .s)(workspace), run.secrets);
+    const outcome = await (0,_ecs_run_js__WEBPACK_IMPORTED_MODULE_0__/* .withEcsClients */ .e)(settings, (clients) => (0,_ecs_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runEcs */ .v)(settings, { clients, logger: run.logger, signal: run.signal, root: workspace, saveState: run.saveState }));
     for (const [name, value] of Object.entries(outcome.outputs))
         run.setOutput(name, value);
     await run.writeSummary(outcome.summary);
     if (!outcome.ok)
         throw outcome.error;
-}, { secretEnv: _ecs_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .ECS_SECRET_ENV */ .Tk });
+}, { secretEnv: _ecs_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .ECS_SECRET_ENV */ .Tk });
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -68284,9 +68283,13 @@ function serviceOf(client) {
 /* harmony export */   c: () => (/* binding */ checkImage),
 /* harmony export */   z: () => (/* binding */ parseImage)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8249);
+/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8249);
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _aws_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(296);
+/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1662);
+/* harmony import */ var _aws_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(296);
+/* harmony import */ var _input_names_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7572);
+
+
 
 
 
@@ -68321,17 +68324,17 @@ function parseImage(uri) {
 async function checkImage(ecr, uri, maxCritical, deps) {
     const image = parseImage(uri);
     if (!image?.ecr) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'image' (${uri}) is not an ECR image URI, so it cannot be verified; use an ECR URI or set verify-image: false.`);
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(_input_names_js__WEBPACK_IMPORTED_MODULE_3__/* .ECS_INPUTS */ .S.image)} (${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(uri)}) is not an ECR image URI, so it cannot be verified; use an ECR URI or set '${_input_names_js__WEBPACK_IMPORTED_MODULE_3__/* .ECS_INPUTS */ .S.verifyImage}' to false.`);
     }
     const imageId = image.digest ? { imageDigest: image.digest } : { imageTag: image.tag };
     const target = { registryId: image.ecr.registryId, repositoryName: image.repository };
     let digest;
     try {
-        const described = await (0,_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .call */ .T1)(ecr, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImagesCommand */ .ji5({ ...target, imageIds: [imageId] }), deps.signal);
+        const described = await (0,_aws_js__WEBPACK_IMPORTED_MODULE_2__/* .call */ .T1)(ecr, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImagesCommand */ .ji5({ ...target, imageIds: [imageId] }), deps.signal);
         digest = described.imageDetails?.[0]?.imageDigest;
     }
     catch (error) {
-        const code = (0,_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorCode */ .J6)(error);
+        const code = (0,_aws_js__WEBPACK_IMPORTED_MODULE_2__/* .awsErrorCode */ .J6)(error);
         const where = `${image.repository} in ECR registry ${image.ecr.registryId} (${image.ecr.region})`;
         if (code === "ImageNotFoundException")
             throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`Image ${image.tag ? `tag '${image.tag}'` : image.digest} does not exist in ${where}; push it before deploying.`, 400, code);
@@ -68348,10 +68351,10 @@ async function checkImage(ecr, uri, maxCritical, deps) {
 async function gateFindings(ecr, target, uri, maxCritical, deps) {
     let scan;
     try {
-        scan = await (0,_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .call */ .T1)(ecr, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImageScanFindingsCommand */ .TQ0({ ...target, maxResults: 20 }), deps.signal);
+        scan = await (0,_aws_js__WEBPACK_IMPORTED_MODULE_2__/* .call */ .T1)(ecr, new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .DescribeImageScanFindingsCommand */ .TQ0({ ...target, maxResults: 20 }), deps.signal);
     }
     catch (error) {
-        if ((0,_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorCode */ .J6)(error) !== "ScanNotFoundException")
+        if ((0,_aws_js__WEBPACK_IMPORTED_MODULE_2__/* .awsErrorCode */ .J6)(error) !== "ScanNotFoundException")
             throw error;
         deps.logger.warning(`ECR has no scan for ${uri}; the findings gate (max-critical-findings) could not be applied.`);
         return undefined;
@@ -68380,6 +68383,39 @@ async function gateFindings(ecr, target, uri, maxCritical, deps) {
 
 /***/ }),
 
+/***/ 7572:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ ECS_INPUTS)
+/* harmony export */ });
+/** Input names of the ecs-blue-green action, checked against its action.yml; the core's messages name inputs through these. */
+const ECS_INPUTS = {
+    command: "command",
+    cluster: "cluster",
+    service: "service",
+    taskDefinition: "task-definition",
+    containerName: "container-name",
+    image: "image",
+    environment: "environment",
+    containerPort: "container-port",
+    application: "codedeploy-application",
+    deploymentGroup: "codedeploy-deployment-group",
+    deploymentConfig: "deployment-config",
+    appspec: "appspec",
+    hooks: "hooks",
+    wait: "wait",
+    timeout: "timeout",
+    testUrl: "test-url",
+    testChecks: "test-checks",
+    verifyImage: "verify-image",
+    maxCriticalFindings: "max-critical-findings",
+    pollInterval: "poll-interval",
+};
+
+
+/***/ }),
+
 /***/ 159:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -68396,6 +68432,8 @@ var errors = __nccwpck_require__(7268);
 var aws = __nccwpck_require__(296);
 // EXTERNAL MODULE: ./src/lib/cancel.ts
 var cancel = __nccwpck_require__(5321);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/lib/retry.ts
 /** setTimeout as a promise that rejects early when the signal aborts. */
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
@@ -68447,28 +68485,47 @@ var external_node_tls_ = __nccwpck_require__(1692);
 
 
 const MAX_BODY_BYTES = 1024 * 1024;
-/** One HTTP(S) request with a hard per-request timeout; the body is read (capped) so `contains` can be checked. */
+/**
+ * One HTTP(S) request bounded as a whole: `timeoutMs` covers connecting, the headers and the entire body, so a
+ * server that trickles bytes or streams forever cannot hold the step. The body is read up to a cap (enough for
+ * `contains`), then the request is aborted.
+ */
 function probe(url, method, timeoutMs, signal) {
     const send = url.protocol === "https:" ? external_node_https_.request : external_node_http_.request;
     const started = performance.now();
     return new Promise((resolve, reject) => {
-        const request = send(url, { method, timeout: timeoutMs, signal, headers: { "user-agent": "launchpad-verify", accept: "*/*" } }, (response) => {
+        const request = send(url, { method, signal, headers: { "user-agent": "launchpad-verify", accept: "*/*" } }, (response) => {
             const chunks = [];
             let size = 0;
+            const finish = (truncated) => {
+                clearTimeout(deadline);
+                resolve({
+                    status: response.statusCode ?? 0,
+                    body: Buffer.concat(chunks).toString("utf8"),
+                    latencyMs: Math.round(performance.now() - started),
+                    truncated,
+                });
+            };
             response.on("data", (chunk) => {
+                const room = MAX_BODY_BYTES - size;
+                chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
                 size += chunk.length;
-                if (size <= MAX_BODY_BYTES)
-                    chunks.push(chunk);
+                if (size < MAX_BODY_BYTES)
+                    return;
+                finish(true);
+                request.destroy();
             });
-            response.on("end", () => resolve({
-                status: response.statusCode ?? 0,
-                body: Buffer.concat(chunks).toString("utf8"),
-                latencyMs: Math.round(performance.now() - started),
-            }));
+            response.on("end", () => finish(false));
             response.on("error", reject);
         });
-        request.on("timeout", () => request.destroy(new Error(`no response within ${timeoutMs}ms`)));
-        request.on("error", reject);
+        const deadline = setTimeout(() => {
+            reject(new Error(`no complete response within ${timeoutMs}ms`));
+            request.destroy();
+        }, timeoutMs);
+        request.on("error", (error) => {
+            clearTimeout(deadline);
+            reject(error);
+        });
         request.end();
     });
 }
@@ -68541,6 +68598,7 @@ function renderVerifyReport(url, result) {
 
 
 
+
 class CheckFailed extends Error {
     status;
     latencyMs;
@@ -68567,7 +68625,7 @@ async function runVerify(settings, deps) {
     const tls = base.protocol === "https:" && settings.tlsMinDays > 0 ? await checkTls(base, settings, deps) : undefined;
     const failed = results.filter((result) => !result.passed).length + (tls && !tls.passed ? 1 : 0);
     const partial = { passed: failed === 0, failed, checks: results, tls };
-    return { ...partial, markdown: renderVerifyReport(settings.url, partial) };
+    return { ...partial, markdown: renderVerifyReport(settings.shownUrl ?? settings.url, partial) };
 }
 async function runCheck(base, check, settings, deps) {
     const url = new URL(check.path.replace(/^\//, ""), base.href.endsWith("/") ? base : `${base.href}/`);
@@ -68605,7 +68663,7 @@ function judge(check, response) {
     if (check.maxMs !== undefined && response.latencyMs > check.maxMs)
         return `took ${response.latencyMs}ms, over max-ms=${check.maxMs}`;
     if (check.contains !== undefined && !response.body.includes(check.contains))
-        return `body does not contain ${JSON.stringify(check.contains)}`;
+        return `body does not contain ${(0,inputs/* quoteValue */.cl)(check.contains)}`;
     return undefined;
 }
 const DAY_MS = 86_400_000;
@@ -68659,6 +68717,7 @@ function parseYamlSource(text, file, options = {}) {
 
 
 
+
 /** Reads a JSON or YAML file named by an input; unreadable or malformed files become `file:line:col: …` errors. */
 function readYamlFile(path, inputName, root) {
     const shown = (0,external_node_path_.relative)(root, path) || path;
@@ -68667,7 +68726,7 @@ function readYamlFile(path, inputName, root) {
         text = (0,external_node_fs_.readFileSync)(path, "utf8");
     }
     catch {
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': cannot read ${shown}; the path is relative to the workspace.`);
+        throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(inputName)}: cannot read ${shown}; the path is relative to the workspace.`);
     }
     const source = parseYamlSource(text, shown);
     const [error] = source.errors;
@@ -69016,6 +69075,8 @@ class TargetReader {
 
 // EXTERNAL MODULE: ./src/ecs/image.ts
 var ecs_image = __nccwpck_require__(9704);
+// EXTERNAL MODULE: ./src/ecs/input-names.ts
+var input_names = __nccwpck_require__(7572);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var client_ecs_dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./src/ecs/native.ts
@@ -69140,6 +69201,8 @@ async function waitForEnd(arn, progress, deps, intervalMs) {
 
 
 
+
+
 /** Fields ECS returns but refuses on RegisterTaskDefinition. Only these go: empty values the user wrote stay. */
 const READ_ONLY_FIELDS = [
     "taskDefinitionArn",
@@ -69182,7 +69245,7 @@ function renderTaskDefinition(base, options) {
     const container = rendered.containerDefinitions.find((item) => item.name === options.containerName);
     if (!container) {
         const names = rendered.containerDefinitions.map((item) => item.name).join(", ");
-        throw new errors/* ConfigurationError */.j1(`Input 'container-name': the task definition ${base.family} has no container '${options.containerName}' (it has ${names}).`);
+        throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.containerName)}: the task definition ${base.family} has no container ${(0,inputs/* quoteValue */.cl)(options.containerName)} (it has ${names}).`);
     }
     if (options.image)
         container.image = options.image;
@@ -69217,6 +69280,8 @@ function containerPortOf(definition, containerName, fromService) {
 
 
 
+
+
 const NATIVE_STRATEGIES = ["BLUE_GREEN", "LINEAR", "CANARY"];
 async function describeService(clients, cluster, name, signal) {
     let described;
@@ -69225,13 +69290,13 @@ async function describeService(clients, cluster, name, signal) {
     }
     catch (error) {
         if ((0,aws/* awsErrorCode */.J6)(error) === "ClusterNotFoundException")
-            throw new errors/* ConfigurationError */.j1(`Input 'cluster': ECS cluster '${cluster}' does not exist in this account and region.`);
+            throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.cluster)}: ECS cluster ${(0,inputs/* quoteValue */.cl)(cluster)} does not exist in this account and region.`);
         throw error;
     }
     const service = described.services?.[0];
     if (!service) {
         const reason = described.failures?.[0]?.reason ?? "MISSING";
-        throw new errors/* ConfigurationError */.j1(`Input 'service': ECS service '${name}' was not found in cluster '${cluster}' (${reason}).`);
+        throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.service)}: ECS service ${(0,inputs/* quoteValue */.cl)(name)} was not found in cluster ${(0,inputs/* quoteValue */.cl)(cluster)} (${reason}).`);
     }
     if (service.status !== "ACTIVE")
         throw new errors/* RemoteError */.Hi(`ECS service '${name}' is ${service.status}, not ACTIVE; it cannot be deployed.`);
@@ -69293,9 +69358,9 @@ async function readDeploymentGroup(clients, application, group, signal) {
     catch (error) {
         const code = (0,aws/* awsErrorCode */.J6)(error);
         if (code === "ApplicationDoesNotExistException")
-            throw new errors/* ConfigurationError */.j1(`Input 'codedeploy-application': CodeDeploy application '${application}' does not exist.`);
+            throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.application)}: CodeDeploy application ${(0,inputs/* quoteValue */.cl)(application)} does not exist.`);
         if (code === "DeploymentGroupDoesNotExistException") {
-            throw new errors/* ConfigurationError */.j1(`Input 'codedeploy-deployment-group': deployment group '${group}' does not exist in CodeDeploy application '${application}'.`);
+            throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.deploymentGroup)}: deployment group ${(0,inputs/* quoteValue */.cl)(group)} does not exist in CodeDeploy application ${(0,inputs/* quoteValue */.cl)(application)}.`);
         }
         throw error;
     }
@@ -69374,6 +69439,8 @@ function renderRunError(settings, message, started) {
 
 
 
+
+
 /** Deploys (or rolls back) one ECS service blue/green: image check, task definition, AppSpec, deployment, watch. */
 async function deployEcs(settings, deps) {
     const { clients, logger } = deps;
@@ -69384,7 +69451,7 @@ async function deployEcs(settings, deps) {
     const region = /^arn:[^:]+:ecs:([^:]+):/.exec(service.serviceArn ?? "")?.[1];
     const group = controller === "codedeploy" ? await readDeploymentGroup(clients, settings.application, settings.deploymentGroup, signal) : undefined;
     if (group && settings.checks.length && !group.readyWait) {
-        throw new errors/* ConfigurationError */.j1(`Input 'test-checks' needs a ready wait, but deployment group ${settings.deploymentGroup} reroutes traffic at once; set its deploymentReadyOption.actionOnTimeout to STOP_DEPLOYMENT.`);
+        throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.testChecks)} needs a ready wait, but deployment group ${settings.deploymentGroup} reroutes traffic at once; set its deploymentReadyOption.actionOnTimeout to STOP_DEPLOYMENT.`);
     }
     let image;
     if (settings.command === "deploy" && settings.image && settings.verifyImage) {
@@ -69399,7 +69466,7 @@ async function deployEcs(settings, deps) {
         if (settings.appspecFile)
             return loadAppSpec(settings.appspecFile, input, deps.root);
         if (definition && !port)
-            throw new errors/* ConfigurationError */.j1(`Input 'container-port' is needed: neither the service's load balancer nor container ${settings.containerName} names a port.`);
+            throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.containerPort)} is needed: neither the service's load balancer nor container ${settings.containerName} names a port.`);
         return generateAppSpec(input);
     };
     if (controller === "codedeploy" && settings.appspecFile)
@@ -69498,9 +69565,11 @@ function checksGate(settings, deps, signal) {
     return async () => {
         if (!settings.testUrl || !settings.checks.length)
             return { passed: true };
-        deps.logger.info(`Running ${settings.checks.length} test check(s) against ${settings.testUrl}`);
+        const shown = settings.shownTestUrl ?? settings.testUrl;
+        deps.logger.info(`Running ${settings.checks.length} test check(s) against ${shown}`);
         const verified = await runVerify({
             url: settings.testUrl,
+            shownUrl: shown,
             checks: settings.checks,
             tlsMinDays: 0,
             attempts: 3,
@@ -69509,14 +69578,14 @@ function checksGate(settings, deps, signal) {
         }, { logger: deps.logger, signal, sleep: deps.sleep });
         return {
             passed: verified.passed,
-            reason: `${verified.failed} of ${settings.checks.length} failed against ${settings.testUrl}`,
+            reason: `${verified.failed} of ${settings.checks.length} failed against ${shown}`,
             markdown: verified.markdown,
         };
     };
 }
 
-// EXTERNAL MODULE: ./src/ecs/settings.ts
-var ecs_settings = __nccwpck_require__(5632);
+// EXTERNAL MODULE: ./src/ecs/settings.ts + 1 modules
+var ecs_settings = __nccwpck_require__(1305);
 ;// CONCATENATED MODULE: ./src/ecs/run.ts
 
 
@@ -69574,45 +69643,83 @@ async function runEcs(settings, deps) {
 
 /***/ }),
 
-/***/ 5632:
+/***/ 1305:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   RF: () => (/* binding */ ECS_OUTPUTS),
-/* harmony export */   RH: () => (/* binding */ readEcsSettings),
-/* harmony export */   Tk: () => (/* binding */ ECS_SECRET_ENV),
-/* harmony export */   um: () => (/* binding */ ECS_STATE)
-/* harmony export */ });
-/* unused harmony exports ECS_INPUTS, HOOK_EVENTS */
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _verify_checks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3148);
-/* harmony import */ var _image_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9704);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  RF: () => (/* binding */ ECS_OUTPUTS),
+  Tk: () => (/* binding */ ECS_SECRET_ENV),
+  um: () => (/* binding */ ECS_STATE),
+  RH: () => (/* binding */ readEcsSettings)
+});
+
+// UNUSED EXPORTS: ECS_INPUTS, HOOK_EVENTS
+
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
+// EXTERNAL MODULE: ./src/verify/checks.ts
+var checks = __nccwpck_require__(3148);
+;// CONCATENATED MODULE: ./src/verify/url.ts
+
+
+/**
+ * Reads an http(s) URL input. Credentials in it (`https://user:password@host`, or a token as the user name) are
+ * registered with `secrets` before anything can print them; `shownUrl` leaves them out. Undefined when empty.
+ */
+function readHttpUrl(inputs, name, secrets, what) {
+    const url = inputs.raw(name);
+    if (!url)
+        return undefined;
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    if (parsed)
+        registerCredentials(parsed, secrets);
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || !parsed.hostname) {
+        // An unparsable URL may still carry credentials that could not be registered: then it is not echoed.
+        const shown = url.includes("@") ? "a value with '@' in it" : (0,lib_inputs/* quoteValue */.cl)(url);
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(name)} got ${shown}; expected an http:// or https:// URL${what}.`);
+    }
+    return { url, shownUrl: parsed.username || parsed.password ? withoutCredentials(parsed) : url };
+}
+/** The password (or, for `https://TOKEN@host`, the user name alone, which is then the token) becomes a secret. */
+function registerCredentials(url, secrets) {
+    const secret = url.password ? [url.password, `${url.username}:${url.password}`] : [url.username];
+    for (const value of secret) {
+        secrets?.add(value);
+        secrets?.add(decoded(value));
+    }
+}
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+function withoutCredentials(url) {
+    const shown = new URL(url.href);
+    shown.username = "";
+    shown.password = "";
+    return shown.href;
+}
+
+// EXTERNAL MODULE: ./src/ecs/image.ts
+var ecs_image = __nccwpck_require__(9704);
+// EXTERNAL MODULE: ./src/ecs/input-names.ts
+var input_names = __nccwpck_require__(7572);
+;// CONCATENATED MODULE: ./src/ecs/settings.ts
 
 
 
-/** Input, output and state names of the ecs-blue-green action, defined once. */
-const ECS_INPUTS = {
-    command: "command",
-    cluster: "cluster",
-    service: "service",
-    taskDefinition: "task-definition",
-    containerName: "container-name",
-    image: "image",
-    environment: "environment",
-    containerPort: "container-port",
-    application: "codedeploy-application",
-    deploymentGroup: "codedeploy-deployment-group",
-    deploymentConfig: "deployment-config",
-    appspec: "appspec",
-    hooks: "hooks",
-    wait: "wait",
-    timeout: "timeout",
-    testUrl: "test-url",
-    testChecks: "test-checks",
-    verifyImage: "verify-image",
-    maxCriticalFindings: "max-critical-findings",
-    pollInterval: "poll-interval",
-};
+
+
+
+
+/** Output and state names of the ecs-blue-green action, defined once. */
 const ECS_OUTPUTS = {
     taskDefinitionArn: "task-definition-arn",
     deploymentId: "deployment-id",
@@ -69625,58 +69732,57 @@ const ECS_STATE = { deploymentId: "deployment-id", serviceDeployment: "service-d
 /** Environment variables holding AWS secrets (from configure-aws-credentials): masked before anything runs. */
 const ECS_SECRET_ENV = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
 const HOOK_EVENTS = ["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"];
-/** Reads and checks every input; relative file paths resolve against `workspace`. */
-function readEcsSettings(inputs, resolvePath = (path) => path) {
-    const cluster = inputs.required(ECS_INPUTS.cluster);
-    const service = inputs.required(ECS_INPUTS.service);
-    const command = inputs.choice(ECS_INPUTS.command, ["deploy", "rollback"], "deploy");
-    const image = inputs.optional(ECS_INPUTS.image) || undefined;
-    if (image && !(0,_image_js__WEBPACK_IMPORTED_MODULE_2__/* .parseImage */ .z)(image)) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${ECS_INPUTS.image}' got ${JSON.stringify(image)}; expected an image URI with a tag or digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2.`);
+/** Reads and checks every input; `resolvePath` resolves (and checks) the file inputs against the workspace. */
+function readEcsSettings(inputs, resolvePath = (_name, path) => path, secrets) {
+    const cluster = inputs.required(input_names/* ECS_INPUTS */.S.cluster);
+    const service = inputs.required(input_names/* ECS_INPUTS */.S.service);
+    const command = inputs.choice(input_names/* ECS_INPUTS */.S.command, ["deploy", "rollback"], "deploy");
+    const image = inputs.optional(input_names/* ECS_INPUTS */.S.image) || undefined;
+    if (image && !(0,ecs_image/* parseImage */.z)(image)) {
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.image)} got ${(0,lib_inputs/* quoteValue */.cl)(image)}; expected an image URI with a tag or digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2.`);
     }
-    if (command === "deploy" && !image && !inputs.raw(ECS_INPUTS.taskDefinition)) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${ECS_INPUTS.image}' is required when '${ECS_INPUTS.taskDefinition}' is empty: there is nothing new to deploy.`);
+    if (command === "deploy" && !image && !inputs.raw(input_names/* ECS_INPUTS */.S.taskDefinition)) {
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.image)} is required when '${input_names/* ECS_INPUTS */.S.taskDefinition}' is empty: there is nothing new to deploy.`);
     }
-    const testUrl = inputs.optional(ECS_INPUTS.testUrl) || undefined;
-    if (testUrl && (!/^https?:\/\/[^/]/.test(testUrl) || !URL.canParse(testUrl))) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${ECS_INPUTS.testUrl}' got ${JSON.stringify(testUrl)}; expected an http:// or https:// URL of the test listener.`);
-    }
-    const checkLines = inputs.lines(ECS_INPUTS.testChecks);
+    const test = readHttpUrl(inputs, input_names/* ECS_INPUTS */.S.testUrl, secrets, " of the test listener");
+    const testUrl = test?.url;
+    const checkLines = inputs.lines(input_names/* ECS_INPUTS */.S.testChecks);
     if (checkLines.length && !testUrl)
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${ECS_INPUTS.testChecks}' needs '${ECS_INPUTS.testUrl}': the checks run against the test listener.`);
-    const taskDefinition = inputs.optional(ECS_INPUTS.taskDefinition);
-    const appspec = inputs.optional(ECS_INPUTS.appspec);
-    const port = inputs.raw(ECS_INPUTS.containerPort) ? inputs.integer(ECS_INPUTS.containerPort, 0, { min: 1, max: 65535 }) : undefined;
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.testChecks)} needs '${input_names/* ECS_INPUTS */.S.testUrl}': the checks run against the test listener.`);
+    const taskDefinition = inputs.optional(input_names/* ECS_INPUTS */.S.taskDefinition);
+    const appspec = inputs.optional(input_names/* ECS_INPUTS */.S.appspec);
+    const port = inputs.raw(input_names/* ECS_INPUTS */.S.containerPort) ? inputs.integer(input_names/* ECS_INPUTS */.S.containerPort, 0, { min: 1, max: 65535 }) : undefined;
     return {
         command,
         cluster,
         service,
-        taskDefinitionFile: taskDefinition ? resolvePath(taskDefinition) : undefined,
-        containerName: inputs.required(ECS_INPUTS.containerName),
+        taskDefinitionFile: taskDefinition ? resolvePath(input_names/* ECS_INPUTS */.S.taskDefinition, taskDefinition, "file") : undefined,
+        containerName: inputs.required(input_names/* ECS_INPUTS */.S.containerName),
         image,
-        environment: inputs.keyValues(ECS_INPUTS.environment),
+        environment: inputs.keyValues(input_names/* ECS_INPUTS */.S.environment),
         containerPort: port,
-        application: inputs.optional(ECS_INPUTS.application, `AppECS-${cluster}-${service}`),
-        deploymentGroup: inputs.optional(ECS_INPUTS.deploymentGroup, `DgpECS-${cluster}-${service}`),
-        deploymentConfig: inputs.optional(ECS_INPUTS.deploymentConfig) || undefined,
-        appspecFile: appspec ? resolvePath(appspec) : undefined,
+        application: inputs.optional(input_names/* ECS_INPUTS */.S.application, `AppECS-${cluster}-${service}`),
+        deploymentGroup: inputs.optional(input_names/* ECS_INPUTS */.S.deploymentGroup, `DgpECS-${cluster}-${service}`),
+        deploymentConfig: inputs.optional(input_names/* ECS_INPUTS */.S.deploymentConfig) || undefined,
+        appspecFile: appspec ? resolvePath(input_names/* ECS_INPUTS */.S.appspec, appspec, "file") : undefined,
         hooks: readHooks(inputs),
-        wait: inputs.boolean(ECS_INPUTS.wait, true),
-        timeoutMs: inputs.duration(ECS_INPUTS.timeout, "60m"),
+        wait: inputs.boolean(input_names/* ECS_INPUTS */.S.wait, true),
+        timeoutMs: inputs.duration(input_names/* ECS_INPUTS */.S.timeout, "60m", { min: "1s", max: "72h" }),
         testUrl,
-        checks: testUrl ? (0,_verify_checks_js__WEBPACK_IMPORTED_MODULE_1__/* .parseChecks */ .B2)(checkLines.length ? checkLines : [{ line: 1, text: "GET /health 200" }], ECS_INPUTS.testChecks) : [],
-        verifyImage: inputs.boolean(ECS_INPUTS.verifyImage, true),
-        maxCriticalFindings: inputs.integer(ECS_INPUTS.maxCriticalFindings, 0, { min: -1 }),
-        pollIntervalMs: inputs.duration(ECS_INPUTS.pollInterval, "15s"),
+        shownTestUrl: test?.shownUrl,
+        checks: testUrl ? (0,checks/* parseChecks */.B2)(checkLines.length ? checkLines : [{ line: 1, text: "GET /health 200" }], input_names/* ECS_INPUTS */.S.testChecks) : [],
+        verifyImage: inputs.boolean(input_names/* ECS_INPUTS */.S.verifyImage, true),
+        maxCriticalFindings: inputs.integer(input_names/* ECS_INPUTS */.S.maxCriticalFindings, 0, { min: -1, max: 100_000 }),
+        pollIntervalMs: inputs.duration(input_names/* ECS_INPUTS */.S.pollInterval, "15s", { min: "50ms", max: "5m" }),
     };
 }
 function readHooks(inputs) {
-    return [...inputs.keyValues(ECS_INPUTS.hooks)].map(([event, fn]) => {
+    return [...inputs.keyValues(input_names/* ECS_INPUTS */.S.hooks)].map(([event, fn]) => {
         if (!HOOK_EVENTS.includes(event)) {
-            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${ECS_INPUTS.hooks}' names the event ${JSON.stringify(event)}; allowed: ${HOOK_EVENTS.join(", ")}.`);
+            throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.hooks)} names the event ${(0,lib_inputs/* quoteValue */.cl)(event)}; allowed: ${HOOK_EVENTS.join(", ")}.`);
         }
         if (!fn)
-            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${ECS_INPUTS.hooks}': ${event} needs a Lambda function name or ARN after '='.`);
+            throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(input_names/* ECS_INPUTS */.S.hooks)}: ${event} needs a Lambda function name or ARN after '='.`);
         return { event: event, function: fn };
     });
 }
@@ -69767,13 +69873,20 @@ function parseDuration(text) {
     }
     return Number.isFinite(total) ? Math.round(total) : undefined;
 }
+/**
+ * `250ms`, `12.3s`, `4m5s`, `2h3m`: every unit floored, as codeql-action's formatDuration does, so a value just
+ * under a boundary never rounds up into "1m60s" or "60.0s".
+ */
 function formatDuration(ms) {
-    if (ms < 1_000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1_000).toFixed(1)}s`;
-    const minutes = Math.floor(ms / 60_000);
-    return `${minutes}m${Math.round((ms % 60_000) / 1_000)}s`;
+    const whole = Math.max(0, Math.floor(ms));
+    if (whole < 1_000)
+        return `${whole}ms`;
+    if (whole < 60_000)
+        return `${(Math.floor(whole / 100) / 10).toFixed(1)}s`;
+    const seconds = Math.floor(whole / 1_000);
+    if (seconds < 3_600)
+        return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+    return `${Math.floor(seconds / 3_600)}h${Math.floor(seconds / 60) % 60}m`;
 }
 
 
@@ -69829,7 +69942,157 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 9712:
+/***/ 1662:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ Inputs),
+/* harmony export */   NB: () => (/* binding */ inputLabel),
+/* harmony export */   cl: () => (/* binding */ quoteValue),
+/* harmony export */   lQ: () => (/* binding */ envInputSource)
+/* harmony export */ });
+/* unused harmony exports runnerInputName, mapInputSource, SHOWN_VALUE_CHARS, MAX_TIMER_DURATION */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
+
+/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
+function runnerInputName(name) {
+    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+function envInputSource(env = process.env) {
+    return (name) => env[runnerInputName(name)];
+}
+function mapInputSource(values) {
+    return (name) => values[name];
+}
+/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
+const SHOWN_VALUE_CHARS = 100;
+/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
+function quoteValue(value) {
+    if (value.length <= SHOWN_VALUE_CHARS)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
+}
+/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
+function inputLabel(name) {
+    return `Input '${name}'`;
+}
+function invalid(name, value, allowed) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
+}
+/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
+const MAX_TIMER_DURATION = "596h";
+function durationBound(bound) {
+    const ms = typeof bound === "number" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(bound);
+    if (ms === undefined)
+        throw new Error(`bad duration bound ${bound}`);
+    return { ms, shown: typeof bound === "string" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(bound) };
+}
+/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
+class Inputs {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    /** The trimmed value, or '' when unset. */
+    raw(name) {
+        return (this.source(name) ?? "").trim();
+    }
+    required(name) {
+        const value = this.raw(name);
+        if (!value)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} is required but was empty.`);
+        return value;
+    }
+    optional(name, fallback = "") {
+        return this.raw(name) || fallback;
+    }
+    boolean(name, fallback) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        if (/^(true|yes|on|1)$/i.test(value))
+            return true;
+        if (/^(false|no|off|0)$/i.test(value))
+            return false;
+        throw invalid(name, value, "true or false");
+    }
+    integer(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a whole number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    number(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = -Infinity, max = Infinity } = range;
+        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    /**
+     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
+     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
+     */
+    duration(name, fallback, range = {}) {
+        const value = this.raw(name) || fallback;
+        const parsed = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(value);
+        if (parsed === undefined)
+            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
+        const min = durationBound(range.min ?? "0s");
+        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
+        if (parsed < min.ms || parsed > max.ms)
+            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
+        return parsed;
+    }
+    /** Items separated by newlines or commas, trimmed, empties dropped. */
+    list(name, separators = /[\n,]/) {
+        return this.raw(name)
+            .split(separators)
+            .map((item) => item.trim())
+            .filter(Boolean);
+    }
+    /** Non-empty, non-comment lines with their 1-based line numbers. */
+    lines(name) {
+        return (this.source(name) ?? "")
+            .split(/\r?\n/)
+            .map((text, index) => ({ line: index + 1, text: text.trim() }))
+            .filter(({ text }) => text && !text.startsWith("#"));
+    }
+    /** `KEY=value` per line (or comma); the value may contain '='. */
+    keyValues(name, separators = /\n/) {
+        const pairs = new Map();
+        for (const item of this.list(name, separators)) {
+            const at = item.indexOf("=");
+            const key = at > 0 ? item.slice(0, at).trim() : "";
+            if (!key)
+                throw invalid(name, item, "lines of KEY=value");
+            pairs.set(key, item.slice(at + 1).trim());
+        }
+        return pairs;
+    }
+    choice(name, allowed, fallback) {
+        const value = this.raw(name) || fallback;
+        if (!allowed.includes(value))
+            throw invalid(name, value, `one of ${allowed.join(", ")}`);
+        return value;
+    }
+}
+
+
+/***/ }),
+
+/***/ 8641:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72828,126 +73091,11 @@ function readEvent(path) {
         return {};
     }
 }
-/** The link to this run's log page, for deployment statuses and summaries. */
-function runUrl(context) {
-    if (!context.repository || !context.runId)
-        return undefined;
-    return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
-}
 
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __nccwpck_require__(2543);
-;// CONCATENATED MODULE: ./src/lib/inputs.ts
-
-
-/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
-function runnerInputName(name) {
-    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
-}
-function envInputSource(env = process.env) {
-    return (name) => env[runnerInputName(name)];
-}
-function mapInputSource(values) {
-    return (name) => values[name];
-}
-function invalid(name, value, allowed) {
-    return new errors/* ConfigurationError */.j1(`Input '${name}' got ${JSON.stringify(value)}; expected ${allowed}.`);
-}
-/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
-class Inputs {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    /** The trimmed value, or '' when unset. */
-    raw(name) {
-        return (this.source(name) ?? "").trim();
-    }
-    required(name) {
-        const value = this.raw(name);
-        if (!value)
-            throw new errors/* ConfigurationError */.j1(`Input '${name}' is required but was empty.`);
-        return value;
-    }
-    optional(name, fallback = "") {
-        return this.raw(name) || fallback;
-    }
-    boolean(name, fallback) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        if (/^(true|yes|on|1)$/i.test(value))
-            return true;
-        if (/^(false|no|off|0)$/i.test(value))
-            return false;
-        throw invalid(name, value, "true or false");
-    }
-    integer(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
-        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a whole number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    number(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = -Infinity, max = Infinity } = range;
-        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    /** Milliseconds, from `500ms`, `90s`, `15m`, `1h`. */
-    duration(name, fallback) {
-        const value = this.raw(name) || fallback;
-        const parsed = (0,duration/* parseDuration */.E)(value);
-        if (parsed === undefined)
-            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
-        return parsed;
-    }
-    /** Items separated by newlines or commas, trimmed, empties dropped. */
-    list(name, separators = /[\n,]/) {
-        return this.raw(name)
-            .split(separators)
-            .map((item) => item.trim())
-            .filter(Boolean);
-    }
-    /** Non-empty, non-comment lines with their 1-based line numbers. */
-    lines(name) {
-        return (this.source(name) ?? "")
-            .split(/\r?\n/)
-            .map((text, index) => ({ line: index + 1, text: text.trim() }))
-            .filter(({ text }) => text && !text.startsWith("#"));
-    }
-    /** `KEY=value` per line (or comma); the value may contain '='. */
-    keyValues(name, separators = /\n/) {
-        const pairs = new Map();
-        for (const item of this.list(name, separators)) {
-            const at = item.indexOf("=");
-            const key = at > 0 ? item.slice(0, at).trim() : "";
-            if (!key)
-                throw invalid(name, item, "lines of KEY=value");
-            pairs.set(key, item.slice(at + 1).trim());
-        }
-        return pairs;
-    }
-    choice(name, allowed, fallback) {
-        const value = this.raw(name) || fallback;
-        if (!allowed.includes(value))
-            throw invalid(name, value, `one of ${allowed.join(", ")}`);
-        return value;
-    }
-}
-
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/lib/secrets.ts
 /**
  * Values that must never be shown. The action registers each with the runner (setSecret) as soon as it is read;
@@ -73033,7 +73181,7 @@ async function runAction(main, options = {}) {
     const env = process.env;
     const secrets = new Secrets();
     secrets.onAdd((value) => core_setSecret(value));
-    const inputs = new Inputs(envInputSource(env));
+    const inputs = new lib_inputs/* Inputs */.G0((0,lib_inputs/* envInputSource */.lQ)(env));
     for (const name of options.secretInputs ?? [])
         secrets.add(inputs.raw(name));
     for (const name of options.secretEnv ?? [])
@@ -73143,6 +73291,73 @@ function chunk(items, size) {
 
 /***/ }),
 
+/***/ 6168:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ workspacePaths)
+/* harmony export */ });
+/* unused harmony export resolveWorkspacePath */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7268);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1662);
+
+
+
+
+/** Why an OS refused a path, in words that do not need the errno table. */
+const OS_REASONS = {
+    ENOENT: "does not exist",
+    ENOTDIR: "goes through a file as if it were a folder",
+    ENAMETOOLONG: "is too long for the file system",
+    EACCES: "cannot be read (permission denied)",
+    ELOOP: "goes through a loop of symbolic links",
+    ERR_INVALID_ARG_VALUE: "contains a NUL byte",
+    ERR_INVALID_ARG_TYPE: "contains a NUL byte",
+};
+function outside(root, path) {
+    const rel = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, path);
+    return rel === ".." || rel.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}`) || (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(rel);
+}
+/**
+ * Resolves a path input against the workspace. Refused, naming the input, before anything remote happens: a path
+ * that leaves the workspace (by `..`, an absolute path or a symbolic link), one that does not exist, one of the
+ * wrong kind, and one the OS rejects (ENOTDIR, ENAMETOOLONG…). Returns the absolute path, symbolic links kept.
+ */
+function resolveWorkspacePath(workspace, name, value, kind) {
+    const fail = (problem) => new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`${(0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .inputLabel */ .NB)(name)} got ${(0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .quoteValue */ .cl)(value)}: the path ${problem}.`);
+    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(workspace, value);
+    if (outside((0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(workspace), path))
+        throw fail("leaves the workspace; give a path inside it, relative to the workspace");
+    let real;
+    let isDirectory;
+    try {
+        real = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(path);
+        isDirectory = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(real).isDirectory();
+    }
+    catch (error) {
+        const code = error.code ?? "";
+        throw fail(OS_REASONS[code] ?? `cannot be read (${code || error.message})`);
+    }
+    if (outside((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(workspace), real))
+        throw fail("leads outside the workspace through a symbolic link");
+    if (kind === "file" && isDirectory)
+        throw fail("is a folder; expected a file");
+    if (kind === "directory" && !isDirectory)
+        throw fail("is a file; expected a folder");
+    return path;
+}
+/** A {@link PathResolver} bound to one workspace. */
+function workspacePaths(workspace) {
+    return (name, value, kind) => resolveWorkspacePath(workspace, name, value, kind);
+}
+
+
+/***/ }),
+
 /***/ 3148:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -73152,6 +73367,8 @@ function chunk(items, size) {
 /* harmony export */ });
 /* unused harmony export CHECK_METHODS */
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
+/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1662);
+
 
 const CHECK_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const STATUS = /^([1-5]\d\d|[1-5]xx)$/;
@@ -73161,20 +73378,20 @@ function statusMatches(accepted, status) {
 }
 function parseChecks(lines, inputName) {
     if (lines.length === 0)
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${inputName}' has no checks; write one per line as ${SYNTAX}.`);
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(inputName)} has no checks; write one per line as ${SYNTAX}.`);
     return lines.map(({ line, text }) => parseCheckLine(text, line, inputName));
 }
 function parseCheckLine(text, line, inputName) {
-    const fail = (problem) => new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${inputName}' line ${line} (${JSON.stringify(text)}): ${problem}; expected ${SYNTAX}.`);
+    const fail = (problem) => new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(inputName)} line ${line} (${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(text)}): ${problem}; expected ${SYNTAX}.`);
     const [method, path, statusList, ...options] = text.split(/\s+/);
     if (!CHECK_METHODS.includes(method?.toUpperCase() ?? "")) {
-        throw fail(`unknown method ${JSON.stringify(method)} (allowed: ${CHECK_METHODS.join(", ")})`);
+        throw fail(`unknown method ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(method)} (allowed: ${CHECK_METHODS.join(", ")})`);
     }
     if (!path?.startsWith("/"))
         throw fail("the path must start with /");
     const statuses = (statusList ?? "").split(",").filter(Boolean);
     if (statuses.length === 0 || !statuses.every((status) => STATUS.test(status)))
-        throw fail(`bad status list ${JSON.stringify(statusList ?? "")}`);
+        throw fail(`bad status list ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(statusList ?? "")}`);
     const spec = { line, text, method: method.toUpperCase(), path, statuses };
     for (const option of options) {
         const [key, ...rest] = option.split("=");
@@ -73184,7 +73401,7 @@ function parseCheckLine(text, line, inputName) {
         else if (key === "contains" && value)
             spec.contains = value;
         else
-            throw fail(`unknown option ${JSON.stringify(option)} (allowed: max-ms=N, contains=TEXT)`);
+            throw fail(`unknown option ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(option)} (allowed: max-ms=N, contains=TEXT)`);
     }
     return spec;
 }

@@ -28379,8 +28379,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7268);
-/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8182);
-/* harmony import */ var _verify_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4216);
+/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8114);
+/* harmony import */ var _verify_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(702);
 /* harmony import */ var _verify_verify_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3686);
 
 
@@ -28389,7 +28389,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .C)(async (run) => {
-    const settings = (0,_verify_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .readVerifySettings */ .T1)(run.inputs);
+    const settings = (0,_verify_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .readVerifySettings */ .T1)(run.inputs, run.secrets);
     const result = await (0,_verify_verify_js__WEBPACK_IMPORTED_MODULE_5__/* .runVerify */ .R)(settings, { logger: run.logger, signal: run.signal });
     const report = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(run.context.runnerTemp, "launchpad-verify-report.md");
     (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(report, run.secrets.redact(result.markdown));
@@ -28398,11 +28398,51 @@ await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .C)(asy
     run.setOutput(_verify_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .VERIFY_OUTPUTS */ .xc.report, report);
     await run.writeSummary(result.markdown);
     if (!result.passed)
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .StepFailedError */ .mK(`verify: ${result.failed} check(s) failed against ${settings.url}`);
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .StepFailedError */ .mK(`verify: ${result.failed} check(s) failed against ${settings.shownUrl}`);
 });
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 2543:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+/** Parses `500ms`, `90s`, `15m`, `1h` (or a combination like `1m30s`) into milliseconds; undefined when malformed. */
+function parseDuration(text) {
+    const parts = text.trim().match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g);
+    if (!parts || parts.join("") !== text.trim())
+        return undefined;
+    let total = 0;
+    for (const part of parts) {
+        const [, amount, unit] = DURATION.exec(part) ?? [];
+        total += Number(amount) * (UNIT_MS[unit] ?? Number.NaN);
+    }
+    return Number.isFinite(total) ? Math.round(total) : undefined;
+}
+/**
+ * `250ms`, `12.3s`, `4m5s`, `2h3m`: every unit floored, as codeql-action's formatDuration does, so a value just
+ * under a boundary never rounds up into "1m60s" or "60.0s".
+ */
+function formatDuration(ms) {
+    const whole = Math.max(0, Math.floor(ms));
+    if (whole < 1_000)
+        return `${whole}ms`;
+    if (whole < 60_000)
+        return `${(Math.floor(whole / 100) / 10).toFixed(1)}s`;
+    const seconds = Math.floor(whole / 1_000);
+    if (seconds < 3_600)
+        return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+    return `${Math.floor(seconds / 3_600)}h${Math.floor(seconds / 60) % 60}m`;
+}
+
 
 /***/ }),
 
@@ -28456,7 +28496,157 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 8182:
+/***/ 1662:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ Inputs),
+/* harmony export */   NB: () => (/* binding */ inputLabel),
+/* harmony export */   cl: () => (/* binding */ quoteValue),
+/* harmony export */   lQ: () => (/* binding */ envInputSource)
+/* harmony export */ });
+/* unused harmony exports runnerInputName, mapInputSource, SHOWN_VALUE_CHARS, MAX_TIMER_DURATION */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
+
+/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
+function runnerInputName(name) {
+    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+function envInputSource(env = process.env) {
+    return (name) => env[runnerInputName(name)];
+}
+function mapInputSource(values) {
+    return (name) => values[name];
+}
+/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
+const SHOWN_VALUE_CHARS = 100;
+/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
+function quoteValue(value) {
+    if (value.length <= SHOWN_VALUE_CHARS)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
+}
+/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
+function inputLabel(name) {
+    return `Input '${name}'`;
+}
+function invalid(name, value, allowed) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
+}
+/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
+const MAX_TIMER_DURATION = "596h";
+function durationBound(bound) {
+    const ms = typeof bound === "number" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(bound);
+    if (ms === undefined)
+        throw new Error(`bad duration bound ${bound}`);
+    return { ms, shown: typeof bound === "string" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(bound) };
+}
+/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
+class Inputs {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    /** The trimmed value, or '' when unset. */
+    raw(name) {
+        return (this.source(name) ?? "").trim();
+    }
+    required(name) {
+        const value = this.raw(name);
+        if (!value)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} is required but was empty.`);
+        return value;
+    }
+    optional(name, fallback = "") {
+        return this.raw(name) || fallback;
+    }
+    boolean(name, fallback) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        if (/^(true|yes|on|1)$/i.test(value))
+            return true;
+        if (/^(false|no|off|0)$/i.test(value))
+            return false;
+        throw invalid(name, value, "true or false");
+    }
+    integer(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a whole number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    number(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = -Infinity, max = Infinity } = range;
+        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    /**
+     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
+     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
+     */
+    duration(name, fallback, range = {}) {
+        const value = this.raw(name) || fallback;
+        const parsed = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(value);
+        if (parsed === undefined)
+            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
+        const min = durationBound(range.min ?? "0s");
+        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
+        if (parsed < min.ms || parsed > max.ms)
+            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
+        return parsed;
+    }
+    /** Items separated by newlines or commas, trimmed, empties dropped. */
+    list(name, separators = /[\n,]/) {
+        return this.raw(name)
+            .split(separators)
+            .map((item) => item.trim())
+            .filter(Boolean);
+    }
+    /** Non-empty, non-comment lines with their 1-based line numbers. */
+    lines(name) {
+        return (this.source(name) ?? "")
+            .split(/\r?\n/)
+            .map((text, index) => ({ line: index + 1, text: text.trim() }))
+            .filter(({ text }) => text && !text.startsWith("#"));
+    }
+    /** `KEY=value` per line (or comma); the value may contain '='. */
+    keyValues(name, separators = /\n/) {
+        const pairs = new Map();
+        for (const item of this.list(name, separators)) {
+            const at = item.indexOf("=");
+            const key = at > 0 ? item.slice(0, at).trim() : "";
+            if (!key)
+                throw invalid(name, item, "lines of KEY=value");
+            pairs.set(key, item.slice(at + 1).trim());
+        }
+        return pairs;
+    }
+    choice(name, allowed, fallback) {
+        const value = this.raw(name) || fallback;
+        if (!allowed.includes(value))
+            throw invalid(name, value, `one of ${allowed.join(", ")}`);
+        return value;
+    }
+}
+
+
+/***/ }),
+
+/***/ 8114:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31412,30 +31602,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/lib/duration.ts
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-/** Parses `500ms`, `90s`, `15m`, `1h` (or a combination like `1m30s`) into milliseconds; undefined when malformed. */
-function parseDuration(text) {
-    const parts = text.trim().match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g);
-    if (!parts || parts.join("") !== text.trim())
-        return undefined;
-    let total = 0;
-    for (const part of parts) {
-        const [, amount, unit] = DURATION.exec(part) ?? [];
-        total += Number(amount) * (UNIT_MS[unit] ?? Number.NaN);
-    }
-    return Number.isFinite(total) ? Math.round(total) : undefined;
-}
-function duration_formatDuration(ms) {
-    if (ms < 1_000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1_000).toFixed(1)}s`;
-    const minutes = Math.floor(ms / 60_000);
-    return `${minutes}m${Math.round((ms % 60_000) / 1_000)}s`;
-}
-
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
 ;// CONCATENATED MODULE: ./src/lib/cancel.ts
@@ -31459,7 +31627,7 @@ function onCancel(options = {}) {
     const timer = options.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
-            controller.abort(new errors/* CancelledError */.cc(`Timed out after ${duration_formatDuration(options.timeoutMs)}.`));
+            controller.abort(new errors/* CancelledError */.cc(`Timed out after ${(0,duration/* formatDuration */.a)(options.timeoutMs)}.`));
         }, options.timeoutMs);
     timer?.unref();
     return {
@@ -31530,122 +31698,9 @@ function readEvent(path) {
         return {};
     }
 }
-/** The link to this run's log page, for deployment statuses and summaries. */
-function runUrl(context) {
-    if (!context.repository || !context.runId)
-        return undefined;
-    return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
-}
 
-;// CONCATENATED MODULE: ./src/lib/inputs.ts
-
-
-/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
-function runnerInputName(name) {
-    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
-}
-function envInputSource(env = process.env) {
-    return (name) => env[runnerInputName(name)];
-}
-function mapInputSource(values) {
-    return (name) => values[name];
-}
-function invalid(name, value, allowed) {
-    return new errors/* ConfigurationError */.j1(`Input '${name}' got ${JSON.stringify(value)}; expected ${allowed}.`);
-}
-/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
-class Inputs {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    /** The trimmed value, or '' when unset. */
-    raw(name) {
-        return (this.source(name) ?? "").trim();
-    }
-    required(name) {
-        const value = this.raw(name);
-        if (!value)
-            throw new errors/* ConfigurationError */.j1(`Input '${name}' is required but was empty.`);
-        return value;
-    }
-    optional(name, fallback = "") {
-        return this.raw(name) || fallback;
-    }
-    boolean(name, fallback) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        if (/^(true|yes|on|1)$/i.test(value))
-            return true;
-        if (/^(false|no|off|0)$/i.test(value))
-            return false;
-        throw invalid(name, value, "true or false");
-    }
-    integer(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
-        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a whole number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    number(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = -Infinity, max = Infinity } = range;
-        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    /** Milliseconds, from `500ms`, `90s`, `15m`, `1h`. */
-    duration(name, fallback) {
-        const value = this.raw(name) || fallback;
-        const parsed = parseDuration(value);
-        if (parsed === undefined)
-            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
-        return parsed;
-    }
-    /** Items separated by newlines or commas, trimmed, empties dropped. */
-    list(name, separators = /[\n,]/) {
-        return this.raw(name)
-            .split(separators)
-            .map((item) => item.trim())
-            .filter(Boolean);
-    }
-    /** Non-empty, non-comment lines with their 1-based line numbers. */
-    lines(name) {
-        return (this.source(name) ?? "")
-            .split(/\r?\n/)
-            .map((text, index) => ({ line: index + 1, text: text.trim() }))
-            .filter(({ text }) => text && !text.startsWith("#"));
-    }
-    /** `KEY=value` per line (or comma); the value may contain '='. */
-    keyValues(name, separators = /\n/) {
-        const pairs = new Map();
-        for (const item of this.list(name, separators)) {
-            const at = item.indexOf("=");
-            const key = at > 0 ? item.slice(0, at).trim() : "";
-            if (!key)
-                throw invalid(name, item, "lines of KEY=value");
-            pairs.set(key, item.slice(at + 1).trim());
-        }
-        return pairs;
-    }
-    choice(name, allowed, fallback) {
-        const value = this.raw(name) || fallback;
-        if (!allowed.includes(value))
-            throw invalid(name, value, `one of ${allowed.join(", ")}`);
-        return value;
-    }
-}
-
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/lib/secrets.ts
 /**
  * Values that must never be shown. The action registers each with the runner (setSecret) as soon as it is read;
@@ -31731,7 +31786,7 @@ async function runAction(main, options = {}) {
     const env = process.env;
     const secrets = new Secrets();
     secrets.onAdd((value) => core_setSecret(value));
-    const inputs = new Inputs(envInputSource(env));
+    const inputs = new lib_inputs/* Inputs */.G0((0,lib_inputs/* envInputSource */.lQ)(env));
     for (const name of options.secretInputs ?? [])
         secrets.add(inputs.raw(name));
     for (const name of options.secretEnv ?? [])
@@ -31850,6 +31905,8 @@ function chunk(items, size) {
 /* harmony export */ });
 /* unused harmony export CHECK_METHODS */
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
+/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1662);
+
 
 const CHECK_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const STATUS = /^([1-5]\d\d|[1-5]xx)$/;
@@ -31859,20 +31916,20 @@ function statusMatches(accepted, status) {
 }
 function parseChecks(lines, inputName) {
     if (lines.length === 0)
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${inputName}' has no checks; write one per line as ${SYNTAX}.`);
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(inputName)} has no checks; write one per line as ${SYNTAX}.`);
     return lines.map(({ line, text }) => parseCheckLine(text, line, inputName));
 }
 function parseCheckLine(text, line, inputName) {
-    const fail = (problem) => new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${inputName}' line ${line} (${JSON.stringify(text)}): ${problem}; expected ${SYNTAX}.`);
+    const fail = (problem) => new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .inputLabel */ .NB)(inputName)} line ${line} (${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(text)}): ${problem}; expected ${SYNTAX}.`);
     const [method, path, statusList, ...options] = text.split(/\s+/);
     if (!CHECK_METHODS.includes(method?.toUpperCase() ?? "")) {
-        throw fail(`unknown method ${JSON.stringify(method)} (allowed: ${CHECK_METHODS.join(", ")})`);
+        throw fail(`unknown method ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(method)} (allowed: ${CHECK_METHODS.join(", ")})`);
     }
     if (!path?.startsWith("/"))
         throw fail("the path must start with /");
     const statuses = (statusList ?? "").split(",").filter(Boolean);
     if (statuses.length === 0 || !statuses.every((status) => STATUS.test(status)))
-        throw fail(`bad status list ${JSON.stringify(statusList ?? "")}`);
+        throw fail(`bad status list ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(statusList ?? "")}`);
     const spec = { line, text, method: method.toUpperCase(), path, statuses };
     for (const option of options) {
         const [key, ...rest] = option.split("=");
@@ -31882,7 +31939,7 @@ function parseCheckLine(text, line, inputName) {
         else if (key === "contains" && value)
             spec.contains = value;
         else
-            throw fail(`unknown option ${JSON.stringify(option)} (allowed: max-ms=N, contains=TEXT)`);
+            throw fail(`unknown option ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteValue */ .cl)(option)} (allowed: max-ms=N, contains=TEXT)`);
     }
     return spec;
 }
@@ -31890,19 +31947,72 @@ function parseCheckLine(text, line, inputName) {
 
 /***/ }),
 
-/***/ 4216:
+/***/ 702:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   T1: () => (/* binding */ readVerifySettings),
-/* harmony export */   xc: () => (/* binding */ VERIFY_OUTPUTS)
-/* harmony export */ });
-/* unused harmony exports VERIFY_INPUTS, DEFAULT_CHECKS */
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _checks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3148);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  xc: () => (/* binding */ VERIFY_OUTPUTS),
+  T1: () => (/* binding */ readVerifySettings)
+});
+
+// UNUSED EXPORTS: DEFAULT_CHECKS, VERIFY_INPUTS
+
+// EXTERNAL MODULE: ./src/verify/checks.ts
+var checks = __nccwpck_require__(3148);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
+;// CONCATENATED MODULE: ./src/verify/url.ts
 
 
-/** Input and output names of the verify action, defined once. */
+/**
+ * Reads an http(s) URL input. Credentials in it (`https://user:password@host`, or a token as the user name) are
+ * registered with `secrets` before anything can print them; `shownUrl` leaves them out. Undefined when empty.
+ */
+function readHttpUrl(inputs, name, secrets, what) {
+    const url = inputs.raw(name);
+    if (!url)
+        return undefined;
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    if (parsed)
+        registerCredentials(parsed, secrets);
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || !parsed.hostname) {
+        // An unparsable URL may still carry credentials that could not be registered: then it is not echoed.
+        const shown = url.includes("@") ? "a value with '@' in it" : (0,lib_inputs/* quoteValue */.cl)(url);
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(name)} got ${shown}; expected an http:// or https:// URL${what}.`);
+    }
+    return { url, shownUrl: parsed.username || parsed.password ? withoutCredentials(parsed) : url };
+}
+/** The password (or, for `https://TOKEN@host`, the user name alone, which is then the token) becomes a secret. */
+function registerCredentials(url, secrets) {
+    const secret = url.password ? [url.password, `${url.username}:${url.password}`] : [url.username];
+    for (const value of secret) {
+        secrets?.add(value);
+        secrets?.add(decoded(value));
+    }
+}
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+function withoutCredentials(url) {
+    const shown = new URL(url.href);
+    shown.username = "";
+    shown.password = "";
+    return shown.href;
+}
+
+;// CONCATENATED MODULE: ./src/verify/settings.ts
+
+
+/** Input and output names of the verify action, defined once (the names themselves come from its action.yml). */
 const VERIFY_INPUTS = {
     url: "url",
     checks: "checks",
@@ -31913,19 +32023,22 @@ const VERIFY_INPUTS = {
 };
 const VERIFY_OUTPUTS = { passed: "passed", failed: "failed", report: "report" };
 const DEFAULT_CHECKS = "GET /health 200";
-function readVerifySettings(inputs) {
-    const url = inputs.required(VERIFY_INPUTS.url);
-    if (!/^https?:\/\/[^/]/.test(url) || !URL.canParse(url)) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${VERIFY_INPUTS.url}' got ${JSON.stringify(url)}; expected an http:// or https:// URL.`);
-    }
+/**
+ * Reads and checks every input. Credentials in the URL (`https://user:password@host`) are registered with `secrets`
+ * before anything can print them, and every place that shows the URL shows it without them.
+ */
+function readVerifySettings(inputs, secrets) {
+    inputs.required(VERIFY_INPUTS.url);
+    const { url, shownUrl } = readHttpUrl(inputs, VERIFY_INPUTS.url, secrets, "");
     const checkLines = inputs.lines(VERIFY_INPUTS.checks);
     return {
         url,
-        checks: (0,_checks_js__WEBPACK_IMPORTED_MODULE_1__/* .parseChecks */ .B2)(checkLines.length ? checkLines : [{ line: 1, text: DEFAULT_CHECKS }], VERIFY_INPUTS.checks),
+        shownUrl,
+        checks: (0,checks/* parseChecks */.B2)(checkLines.length ? checkLines : [{ line: 1, text: DEFAULT_CHECKS }], VERIFY_INPUTS.checks),
         tlsMinDays: inputs.integer(VERIFY_INPUTS.tlsMinDays, 30, { min: 0, max: 3650 }),
         attempts: inputs.integer(VERIFY_INPUTS.attempts, 3, { min: 1, max: 20 }),
-        timeoutMs: inputs.duration(VERIFY_INPUTS.timeout, "10s"),
-        retryDelayMs: inputs.duration(VERIFY_INPUTS.retryDelay, "1s"),
+        timeoutMs: inputs.duration(VERIFY_INPUTS.timeout, "10s", { min: "100ms", max: "10m" }),
+        retryDelayMs: inputs.duration(VERIFY_INPUTS.retryDelay, "1s", { min: "0s", max: "5m" }),
     };
 }
 
@@ -31941,6 +32054,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   R: () => (/* binding */ runVerify)
 });
 
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/lib/retry.ts
 /** setTimeout as a promise that rejects early when the signal aborts. */
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
@@ -31992,28 +32107,47 @@ var external_node_tls_ = __nccwpck_require__(1692);
 
 
 const MAX_BODY_BYTES = 1024 * 1024;
-/** One HTTP(S) request with a hard per-request timeout; the body is read (capped) so `contains` can be checked. */
+/**
+ * One HTTP(S) request bounded as a whole: `timeoutMs` covers connecting, the headers and the entire body, so a
+ * server that trickles bytes or streams forever cannot hold the step. The body is read up to a cap (enough for
+ * `contains`), then the request is aborted.
+ */
 function probe(url, method, timeoutMs, signal) {
     const send = url.protocol === "https:" ? external_node_https_namespaceObject.request : external_node_http_.request;
     const started = performance.now();
     return new Promise((resolve, reject) => {
-        const request = send(url, { method, timeout: timeoutMs, signal, headers: { "user-agent": "launchpad-verify", accept: "*/*" } }, (response) => {
+        const request = send(url, { method, signal, headers: { "user-agent": "launchpad-verify", accept: "*/*" } }, (response) => {
             const chunks = [];
             let size = 0;
+            const finish = (truncated) => {
+                clearTimeout(deadline);
+                resolve({
+                    status: response.statusCode ?? 0,
+                    body: Buffer.concat(chunks).toString("utf8"),
+                    latencyMs: Math.round(performance.now() - started),
+                    truncated,
+                });
+            };
             response.on("data", (chunk) => {
+                const room = MAX_BODY_BYTES - size;
+                chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
                 size += chunk.length;
-                if (size <= MAX_BODY_BYTES)
-                    chunks.push(chunk);
+                if (size < MAX_BODY_BYTES)
+                    return;
+                finish(true);
+                request.destroy();
             });
-            response.on("end", () => resolve({
-                status: response.statusCode ?? 0,
-                body: Buffer.concat(chunks).toString("utf8"),
-                latencyMs: Math.round(performance.now() - started),
-            }));
+            response.on("end", () => finish(false));
             response.on("error", reject);
         });
-        request.on("timeout", () => request.destroy(new Error(`no response within ${timeoutMs}ms`)));
-        request.on("error", reject);
+        const deadline = setTimeout(() => {
+            reject(new Error(`no complete response within ${timeoutMs}ms`));
+            request.destroy();
+        }, timeoutMs);
+        request.on("error", (error) => {
+            clearTimeout(deadline);
+            reject(error);
+        });
         request.end();
     });
 }
@@ -32086,6 +32220,7 @@ function renderVerifyReport(url, result) {
 
 
 
+
 class CheckFailed extends Error {
     status;
     latencyMs;
@@ -32112,7 +32247,7 @@ async function runVerify(settings, deps) {
     const tls = base.protocol === "https:" && settings.tlsMinDays > 0 ? await checkTls(base, settings, deps) : undefined;
     const failed = results.filter((result) => !result.passed).length + (tls && !tls.passed ? 1 : 0);
     const partial = { passed: failed === 0, failed, checks: results, tls };
-    return { ...partial, markdown: renderVerifyReport(settings.url, partial) };
+    return { ...partial, markdown: renderVerifyReport(settings.shownUrl ?? settings.url, partial) };
 }
 async function runCheck(base, check, settings, deps) {
     const url = new URL(check.path.replace(/^\//, ""), base.href.endsWith("/") ? base : `${base.href}/`);
@@ -32150,7 +32285,7 @@ function judge(check, response) {
     if (check.maxMs !== undefined && response.latencyMs > check.maxMs)
         return `took ${response.latencyMs}ms, over max-ms=${check.maxMs}`;
     if (check.contains !== undefined && !response.body.includes(check.contains))
-        return `body does not contain ${JSON.stringify(check.contains)}`;
+        return `body does not contain ${(0,inputs/* quoteValue */.cl)(check.contains)}`;
     return undefined;
 }
 const DAY_MS = 86_400_000;

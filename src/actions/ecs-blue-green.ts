@@ -1,12 +1,12 @@
-import { resolve } from "node:path";
 import { runEcs, withEcsClients } from "../ecs/run.js";
 import { ECS_SECRET_ENV, readEcsSettings } from "../ecs/settings.js";
 import { runAction } from "../lib/run-action.js";
+import { workspacePaths } from "../lib/workspace-path.js";
 
 await runAction(
   async (run) => {
     const workspace = run.context.workspace;
-    const settings = readEcsSettings(run.inputs, (path) => resolve(workspace, path));
+    const settings = readEcsSettings(run.inputs, workspacePaths(workspace), run.secrets);
     const outcome = await withEcsClients(settings, (clients) =>
       runEcs(settings, { clients, logger: run.logger, signal: run.signal, root: workspace, saveState: run.saveState }),
     );

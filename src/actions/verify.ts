@@ -6,7 +6,7 @@ import { readVerifySettings, VERIFY_OUTPUTS } from "../verify/settings.js";
 import { runVerify } from "../verify/verify.js";
 
 await runAction(async (run) => {
-  const settings = readVerifySettings(run.inputs);
+  const settings = readVerifySettings(run.inputs, run.secrets);
   const result = await runVerify(settings, { logger: run.logger, signal: run.signal });
   const report = join(run.context.runnerTemp, "launchpad-verify-report.md");
   writeFileSync(report, run.secrets.redact(result.markdown));
@@ -14,5 +14,5 @@ await runAction(async (run) => {
   run.setOutput(VERIFY_OUTPUTS.failed, result.failed);
   run.setOutput(VERIFY_OUTPUTS.report, report);
   await run.writeSummary(result.markdown);
-  if (!result.passed) throw new StepFailedError(`verify: ${result.failed} check(s) failed against ${settings.url}`);
+  if (!result.passed) throw new StepFailedError(`verify: ${result.failed} check(s) failed against ${settings.shownUrl}`);
 });

@@ -7,8 +7,9 @@ import { registerSeed } from "../seed/cli.js";
 import { registerVercel } from "../vercel/cli.js";
 import { registerVerify } from "../verify/cli.js";
 import { registerPreflight } from "./preflight.js";
+import { configureProgram, runProgram } from "./program.js";
 
-const program = new Command("launchpad")
+const program = configureProgram(new Command("launchpad"))
   .description("Launchpad: the cores of the Launchpad GitHub Actions, from the command line")
   .version(LAUNCHPAD_VERSION)
   .option("--verbose", "print debug output, including stack traces of internal errors");
@@ -20,4 +21,4 @@ registerGate(program);
 registerSeed(program);
 registerPreflight(program);
 
-await program.parseAsync();
+await runProgram(program);

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Command, Option } from "commander";
+import { type Command, CommanderError, type Option } from "commander";
+import { type ActionName, actionInputs, type InputName } from "../lib/action-inputs.js";
 import { onCancel } from "../lib/cancel.js";
 import { ConfigurationError, errorMessage, isUserFacing } from "../lib/errors.js";
 import { Inputs } from "../lib/inputs.js";
@@ -20,6 +21,65 @@ export interface CliRun {
   saveReport(path: string, markdown: string): void;
 }
 
+/** The exit code of a usage mistake (a bad, missing or unknown flag or command); a failed check exits 1. */
+export const USAGE_EXIT_CODE = 2;
+
+/** The one spelling of the flag that also writes a command's markdown report to a file. */
+export const SUMMARY_FLAG = "summary";
+
+/**
+ * One option per input of `action`, named like the input, with action.yml's description, default and required-ness:
+ * nothing about an input is retyped here. `placeholders` names each flag's value (`<url>`, `<line...>` for a
+ * multi-line input); its type lists every input, so an input added to action.yml without a flag fails the typecheck.
+ */
+export function addInputOptions<A extends ActionName>(command: Command, action: A, placeholders: Record<InputName<A>, string>): Command {
+  const definitions = actionInputs(action);
+  for (const [name, placeholder] of Object.entries(placeholders) as Array<[InputName<A>, string]>) {
+    const { description, required, default: fallback } = definitions[name];
+    const flags = `--${name} ${placeholder}`;
+    if (required && fallback === undefined) command.requiredOption(flags, description);
+    else command.option(flags, description, fallback);
+  }
+  return command;
+}
+
+/** `--summary <file>`, the same on every command that writes a report. */
+export function addSummaryOption(command: Command): Command {
+  return command.option(`--${SUMMARY_FLAG} <file>`, "also write the markdown report to this file");
+}
+
+/**
+ * Commander's own usage errors (unknown command or flag, missing required flag, missing value) end like ours:
+ * one `launchpad: …` line on stderr and exit code 2; `--help` and `--version` exit 0. Subcommands created after
+ * this call inherit it.
+ */
+export function configureProgram(program: Command): Command {
+  return program
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      // One line: Commander puts its "(Did you mean --tls-min-days?)" on a second one.
+      outputError: (text, write) =>
+        write(
+          `launchpad: ${text
+            .replace(/^error: /, "")
+            .trim()
+            .replace(/\s*\n\s*/g, " ")}\n`,
+        ),
+    });
+}
+
+/** Runs the CLI; the exit code of a usage mistake Commander caught is 2, whatever Commander would have used. */
+export async function runProgram(program: Command, argv?: readonly string[]): Promise<void> {
+  try {
+    await program.parseAsync(argv as string[] | undefined);
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    const clean = error.code === "commander.helpDisplayed" || error.code === "commander.version";
+    process.exitCode = clean ? 0 : USAGE_EXIT_CODE;
+  }
+}
+
 /** Flags are named like the action's inputs (`--tls-min-days`), so one settings reader serves both. */
 export function inputsFromCommand(command: Command): Inputs {
   const options = command.opts();
@@ -33,6 +93,15 @@ export function inputsFromCommand(command: Command): Inputs {
     if (value === undefined || value === null) return undefined;
     return Array.isArray(value) ? value.join("\n") : String(value);
   });
+}
+
+/**
+ * Messages name inputs as the action's log shows them (`Input 'tls-min-days'`, or `'tls-min-days'` in passing);
+ * on the command line the same words name the flag as typed (`--tls-min-days`). Only this command's flags change.
+ */
+export function nameFlags(message: string, command: Command): string {
+  const flags = new Set((command.options as Option[]).map((option) => option.long?.replace(/^--/, "")).filter(Boolean));
+  return message.replace(/(?:\b[Ii]nput )?'([a-z][a-z0-9-]*)'/g, (whole, name: string) => (flags.has(name) ? `--${name}` : whole));
 }
 
 /** Wraps a subcommand: one readable error line and exit code 1 (2 for a usage mistake), stack only with --verbose. */
@@ -64,8 +133,10 @@ export function cliAction(work: (run: CliRun, command: Command) => Promise<numbe
       process.exitCode = code ?? 0;
     } catch (error) {
       if (verbose && !isUserFacing(error) && error instanceof Error) logger.debug(error.stack ?? "");
-      process.stderr.write(`launchpad: ${redact(errorMessage(error))}\n`);
-      process.exitCode = error instanceof ConfigurationError ? 2 : 1;
+      const message = redact(errorMessage(error));
+      const usage = error instanceof ConfigurationError;
+      process.stderr.write(`launchpad: ${usage ? nameFlags(message, command) : message}\n`);
+      process.exitCode = usage ? USAGE_EXIT_CODE : 1;
     } finally {
       cancellation.dispose();
     }

@@ -1,5 +1,6 @@
 import { withDeadline } from "../lib/cancel.js";
 import { ConfigurationError } from "../lib/errors.js";
+import { inputLabel } from "../lib/inputs.js";
 import type { Logger } from "../lib/logger.js";
 import { sleep as realSleep, type Sleep } from "../lib/retry.js";
 import { runVerify } from "../verify/verify.js";
@@ -7,6 +8,7 @@ import { appSpecRevision, generateAppSpec, loadAppSpec } from "./appspec.js";
 import type { EcsClients } from "./aws.js";
 import { createDeployment, type DeploymentOutcome, type ReadyGate, watchDeployment } from "./codedeploy.js";
 import { checkImage, type ImageCheck, parseImage } from "./image.js";
+import { ECS_INPUTS } from "./input-names.js";
 import { deployNative } from "./native.js";
 import {
   controllerOf,
@@ -52,7 +54,7 @@ export async function deployEcs(settings: EcsSettings, deps: EcsDeps): Promise<E
     controller === "codedeploy" ? await readDeploymentGroup(clients, settings.application, settings.deploymentGroup, signal) : undefined;
   if (group && settings.checks.length && !group.readyWait) {
     throw new ConfigurationError(
-      `Input 'test-checks' needs a ready wait, but deployment group ${settings.deploymentGroup} reroutes traffic at once; set its deploymentReadyOption.actionOnTimeout to STOP_DEPLOYMENT.`,
+      `${inputLabel(ECS_INPUTS.testChecks)} needs a ready wait, but deployment group ${settings.deploymentGroup} reroutes traffic at once; set its deploymentReadyOption.actionOnTimeout to STOP_DEPLOYMENT.`,
     );
   }
 
@@ -71,7 +73,7 @@ export async function deployEcs(settings: EcsSettings, deps: EcsDeps): Promise<E
     if (settings.appspecFile) return loadAppSpec(settings.appspecFile, input, deps.root);
     if (definition && !port)
       throw new ConfigurationError(
-        `Input 'container-port' is needed: neither the service's load balancer nor container ${settings.containerName} names a port.`,
+        `${inputLabel(ECS_INPUTS.containerPort)} is needed: neither the service's load balancer nor container ${settings.containerName} names a port.`,
       );
     return generateAppSpec(input);
   };
@@ -177,10 +179,12 @@ function serviceContainerPort(service: Record<string, any>, containerName: strin
 function checksGate(settings: EcsSettings, deps: EcsDeps, signal: AbortSignal): ReadyGate {
   return async () => {
     if (!settings.testUrl || !settings.checks.length) return { passed: true };
-    deps.logger.info(`Running ${settings.checks.length} test check(s) against ${settings.testUrl}`);
+    const shown = settings.shownTestUrl ?? settings.testUrl;
+    deps.logger.info(`Running ${settings.checks.length} test check(s) against ${shown}`);
     const verified = await runVerify(
       {
         url: settings.testUrl,
+        shownUrl: shown,
         checks: settings.checks,
         tlsMinDays: 0,
         attempts: 3,
@@ -191,7 +195,7 @@ function checksGate(settings: EcsSettings, deps: EcsDeps, signal: AbortSignal): 
     );
     return {
       passed: verified.passed,
-      reason: `${verified.failed} of ${settings.checks.length} failed against ${settings.testUrl}`,
+      reason: `${verified.failed} of ${settings.checks.length} failed against ${shown}`,
       markdown: verified.markdown,
     };
   };

@@ -5,8 +5,10 @@ import {
   type ECRClient,
 } from "@aws-sdk/client-ecr";
 import { ConfigurationError, RemoteError } from "../lib/errors.js";
+import { inputLabel, quoteValue } from "../lib/inputs.js";
 import type { Logger } from "../lib/logger.js";
 import { awsErrorCode, call } from "./aws.js";
+import { ECS_INPUTS } from "./input-names.js";
 
 export interface ImageReference {
   /** Everything before the tag or digest. */
@@ -62,7 +64,7 @@ export async function checkImage(
   const image = parseImage(uri);
   if (!image?.ecr) {
     throw new ConfigurationError(
-      `Input 'image' (${uri}) is not an ECR image URI, so it cannot be verified; use an ECR URI or set verify-image: false.`,
+      `${inputLabel(ECS_INPUTS.image)} (${quoteValue(uri)}) is not an ECR image URI, so it cannot be verified; use an ECR URI or set '${ECS_INPUTS.verifyImage}' to false.`,
     );
   }
   const imageId = image.digest ? { imageDigest: image.digest } : { imageTag: image.tag };

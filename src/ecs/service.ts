@@ -7,7 +7,9 @@ import {
   RegisterTaskDefinitionCommand,
 } from "@aws-sdk/client-ecs";
 import { ConfigurationError, RemoteError } from "../lib/errors.js";
+import { inputLabel, quoteValue } from "../lib/inputs.js";
 import { awsErrorCode, call, type EcsClients } from "./aws.js";
+import { ECS_INPUTS } from "./input-names.js";
 import { revisionName, type TaskDefinition } from "./task-definition.js";
 
 export const NATIVE_STRATEGIES = ["BLUE_GREEN", "LINEAR", "CANARY"];
@@ -26,13 +28,17 @@ export async function describeService(
     described = await call(clients.ecs, new DescribeServicesCommand({ cluster, services: [name] }), signal);
   } catch (error) {
     if (awsErrorCode(error) === "ClusterNotFoundException")
-      throw new ConfigurationError(`Input 'cluster': ECS cluster '${cluster}' does not exist in this account and region.`);
+      throw new ConfigurationError(
+        `${inputLabel(ECS_INPUTS.cluster)}: ECS cluster ${quoteValue(cluster)} does not exist in this account and region.`,
+      );
     throw error;
   }
   const service = described.services?.[0];
   if (!service) {
     const reason = described.failures?.[0]?.reason ?? "MISSING";
-    throw new ConfigurationError(`Input 'service': ECS service '${name}' was not found in cluster '${cluster}' (${reason}).`);
+    throw new ConfigurationError(
+      `${inputLabel(ECS_INPUTS.service)}: ECS service ${quoteValue(name)} was not found in cluster ${quoteValue(cluster)} (${reason}).`,
+    );
   }
   if (service.status !== "ACTIVE") throw new RemoteError(`ECS service '${name}' is ${service.status}, not ACTIVE; it cannot be deployed.`);
   return service;
@@ -113,10 +119,12 @@ export async function readDeploymentGroup(
   } catch (error) {
     const code = awsErrorCode(error);
     if (code === "ApplicationDoesNotExistException")
-      throw new ConfigurationError(`Input 'codedeploy-application': CodeDeploy application '${application}' does not exist.`);
+      throw new ConfigurationError(
+        `${inputLabel(ECS_INPUTS.application)}: CodeDeploy application ${quoteValue(application)} does not exist.`,
+      );
     if (code === "DeploymentGroupDoesNotExistException") {
       throw new ConfigurationError(
-        `Input 'codedeploy-deployment-group': deployment group '${group}' does not exist in CodeDeploy application '${application}'.`,
+        `${inputLabel(ECS_INPUTS.deploymentGroup)}: deployment group ${quoteValue(group)} does not exist in CodeDeploy application ${quoteValue(application)}.`,
       );
     }
     throw error;

@@ -1,32 +1,15 @@
 import { ConfigurationError } from "../lib/errors.js";
-import type { Inputs } from "../lib/inputs.js";
+import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
+import type { Secrets } from "../lib/secrets.js";
+import type { PathResolver } from "../lib/workspace-path.js";
 import { type CheckSpec, parseChecks } from "../verify/checks.js";
+import { readHttpUrl } from "../verify/url.js";
 import { parseImage } from "./image.js";
+import { ECS_INPUTS } from "./input-names.js";
 
-/** Input, output and state names of the ecs-blue-green action, defined once. */
-export const ECS_INPUTS = {
-  command: "command",
-  cluster: "cluster",
-  service: "service",
-  taskDefinition: "task-definition",
-  containerName: "container-name",
-  image: "image",
-  environment: "environment",
-  containerPort: "container-port",
-  application: "codedeploy-application",
-  deploymentGroup: "codedeploy-deployment-group",
-  deploymentConfig: "deployment-config",
-  appspec: "appspec",
-  hooks: "hooks",
-  wait: "wait",
-  timeout: "timeout",
-  testUrl: "test-url",
-  testChecks: "test-checks",
-  verifyImage: "verify-image",
-  maxCriticalFindings: "max-critical-findings",
-  pollInterval: "poll-interval",
-} as const;
+export { ECS_INPUTS };
 
+/** Output and state names of the ecs-blue-green action, defined once. */
 export const ECS_OUTPUTS = {
   taskDefinitionArn: "task-definition-arn",
   deploymentId: "deployment-id",
@@ -62,38 +45,36 @@ export interface EcsSettings {
   wait: boolean;
   timeoutMs: number;
   testUrl?: string;
+  /** `testUrl` without credentials, for logs and the summary. */
+  shownTestUrl?: string;
   checks: CheckSpec[];
   verifyImage: boolean;
   maxCriticalFindings: number;
   pollIntervalMs: number;
 }
 
-/** Reads and checks every input; relative file paths resolve against `workspace`. */
-export function readEcsSettings(inputs: Inputs, resolvePath: (path: string) => string = (path) => path): EcsSettings {
+/** Reads and checks every input; `resolvePath` resolves (and checks) the file inputs against the workspace. */
+export function readEcsSettings(inputs: Inputs, resolvePath: PathResolver = (_name, path) => path, secrets?: Secrets): EcsSettings {
   const cluster = inputs.required(ECS_INPUTS.cluster);
   const service = inputs.required(ECS_INPUTS.service);
   const command = inputs.choice(ECS_INPUTS.command, ["deploy", "rollback"] as const, "deploy");
   const image = inputs.optional(ECS_INPUTS.image) || undefined;
   if (image && !parseImage(image)) {
     throw new ConfigurationError(
-      `Input '${ECS_INPUTS.image}' got ${JSON.stringify(image)}; expected an image URI with a tag or digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2.`,
+      `${inputLabel(ECS_INPUTS.image)} got ${quoteValue(image)}; expected an image URI with a tag or digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2.`,
     );
   }
   if (command === "deploy" && !image && !inputs.raw(ECS_INPUTS.taskDefinition)) {
     throw new ConfigurationError(
-      `Input '${ECS_INPUTS.image}' is required when '${ECS_INPUTS.taskDefinition}' is empty: there is nothing new to deploy.`,
+      `${inputLabel(ECS_INPUTS.image)} is required when '${ECS_INPUTS.taskDefinition}' is empty: there is nothing new to deploy.`,
     );
   }
-  const testUrl = inputs.optional(ECS_INPUTS.testUrl) || undefined;
-  if (testUrl && (!/^https?:\/\/[^/]/.test(testUrl) || !URL.canParse(testUrl))) {
-    throw new ConfigurationError(
-      `Input '${ECS_INPUTS.testUrl}' got ${JSON.stringify(testUrl)}; expected an http:// or https:// URL of the test listener.`,
-    );
-  }
+  const test = readHttpUrl(inputs, ECS_INPUTS.testUrl, secrets, " of the test listener");
+  const testUrl = test?.url;
   const checkLines = inputs.lines(ECS_INPUTS.testChecks);
   if (checkLines.length && !testUrl)
     throw new ConfigurationError(
-      `Input '${ECS_INPUTS.testChecks}' needs '${ECS_INPUTS.testUrl}': the checks run against the test listener.`,
+      `${inputLabel(ECS_INPUTS.testChecks)} needs '${ECS_INPUTS.testUrl}': the checks run against the test listener.`,
     );
   const taskDefinition = inputs.optional(ECS_INPUTS.taskDefinition);
   const appspec = inputs.optional(ECS_INPUTS.appspec);
@@ -102,7 +83,7 @@ export function readEcsSettings(inputs: Inputs, resolvePath: (path: string) => s
     command,
     cluster,
     service,
-    taskDefinitionFile: taskDefinition ? resolvePath(taskDefinition) : undefined,
+    taskDefinitionFile: taskDefinition ? resolvePath(ECS_INPUTS.taskDefinition, taskDefinition, "file") : undefined,
     containerName: inputs.required(ECS_INPUTS.containerName),
     image,
     environment: inputs.keyValues(ECS_INPUTS.environment),
@@ -110,15 +91,16 @@ export function readEcsSettings(inputs: Inputs, resolvePath: (path: string) => s
     application: inputs.optional(ECS_INPUTS.application, `AppECS-${cluster}-${service}`),
     deploymentGroup: inputs.optional(ECS_INPUTS.deploymentGroup, `DgpECS-${cluster}-${service}`),
     deploymentConfig: inputs.optional(ECS_INPUTS.deploymentConfig) || undefined,
-    appspecFile: appspec ? resolvePath(appspec) : undefined,
+    appspecFile: appspec ? resolvePath(ECS_INPUTS.appspec, appspec, "file") : undefined,
     hooks: readHooks(inputs),
     wait: inputs.boolean(ECS_INPUTS.wait, true),
-    timeoutMs: inputs.duration(ECS_INPUTS.timeout, "60m"),
+    timeoutMs: inputs.duration(ECS_INPUTS.timeout, "60m", { min: "1s", max: "72h" }),
     testUrl,
+    shownTestUrl: test?.shownUrl,
     checks: testUrl ? parseChecks(checkLines.length ? checkLines : [{ line: 1, text: "GET /health 200" }], ECS_INPUTS.testChecks) : [],
     verifyImage: inputs.boolean(ECS_INPUTS.verifyImage, true),
-    maxCriticalFindings: inputs.integer(ECS_INPUTS.maxCriticalFindings, 0, { min: -1 }),
-    pollIntervalMs: inputs.duration(ECS_INPUTS.pollInterval, "15s"),
+    maxCriticalFindings: inputs.integer(ECS_INPUTS.maxCriticalFindings, 0, { min: -1, max: 100_000 }),
+    pollIntervalMs: inputs.duration(ECS_INPUTS.pollInterval, "15s", { min: "50ms", max: "5m" }),
   };
 }
 
@@ -126,10 +108,10 @@ function readHooks(inputs: Inputs): EcsSettings["hooks"] {
   return [...inputs.keyValues(ECS_INPUTS.hooks)].map(([event, fn]) => {
     if (!(HOOK_EVENTS as readonly string[]).includes(event)) {
       throw new ConfigurationError(
-        `Input '${ECS_INPUTS.hooks}' names the event ${JSON.stringify(event)}; allowed: ${HOOK_EVENTS.join(", ")}.`,
+        `${inputLabel(ECS_INPUTS.hooks)} names the event ${quoteValue(event)}; allowed: ${HOOK_EVENTS.join(", ")}.`,
       );
     }
-    if (!fn) throw new ConfigurationError(`Input '${ECS_INPUTS.hooks}': ${event} needs a Lambda function name or ARN after '='.`);
+    if (!fn) throw new ConfigurationError(`${inputLabel(ECS_INPUTS.hooks)}: ${event} needs a Lambda function name or ARN after '='.`);
     return { event: event as HookEvent, function: fn };
   });
 }

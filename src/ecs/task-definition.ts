@@ -1,5 +1,7 @@
 import { isMap, isSeq } from "yaml";
 import { ConfigurationError } from "../lib/errors.js";
+import { inputLabel, quoteValue } from "../lib/inputs.js";
+import { ECS_INPUTS } from "./input-names.js";
 import { readYamlFile } from "./yaml-file.js";
 
 /** Fields ECS returns but refuses on RegisterTaskDefinition. Only these go: empty values the user wrote stay. */
@@ -54,7 +56,7 @@ export function renderTaskDefinition(base: TaskDefinition, options: RenderOption
   if (!container) {
     const names = rendered.containerDefinitions.map((item) => item.name).join(", ");
     throw new ConfigurationError(
-      `Input 'container-name': the task definition ${base.family} has no container '${options.containerName}' (it has ${names}).`,
+      `${inputLabel(ECS_INPUTS.containerName)}: the task definition ${base.family} has no container ${quoteValue(options.containerName)} (it has ${names}).`,
     );
   }
   if (options.image) container.image = options.image;

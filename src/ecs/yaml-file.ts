@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import type { Document } from "yaml";
 import { ConfigurationError } from "../lib/errors.js";
+import { inputLabel } from "../lib/inputs.js";
 import { formatSourcePlace, parseYamlSource } from "../lib/yaml-source.js";
 
 export interface YamlFile {
@@ -17,7 +18,7 @@ export function readYamlFile(path: string, inputName: string, root: string): Yam
   try {
     text = readFileSync(path, "utf8");
   } catch {
-    throw new ConfigurationError(`Input '${inputName}': cannot read ${shown}; the path is relative to the workspace.`);
+    throw new ConfigurationError(`${inputLabel(inputName)}: cannot read ${shown}; the path is relative to the workspace.`);
   }
   const source = parseYamlSource(text, shown);
   const [error] = source.errors;

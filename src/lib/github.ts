@@ -60,9 +60,3 @@ export function isPermissionDenied(error: unknown): boolean {
   const status = (error as { status?: number })?.status;
   return status === 403 || status === 404;
 }
-
-/** The repository this run belongs to, from GITHUB_REPOSITORY. */
-export function repoFromEnv(env: NodeJS.ProcessEnv = process.env): { owner: string; repo: string } | undefined {
-  const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
-  return owner && repo ? { owner, repo } : undefined;
-}

@@ -1,4 +1,4 @@
-import { parseDuration } from "./duration.js";
+import { formatDuration, parseDuration } from "./duration.js";
 import { ConfigurationError } from "./errors.js";
 
 /** Where raw input strings come from: the runner's INPUT_ variables, or CLI flags of the same names. */
@@ -17,8 +17,42 @@ export function mapInputSource(values: Record<string, string | undefined>): Inpu
   return (name) => values[name];
 }
 
+/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
+export const SHOWN_VALUE_CHARS = 100;
+
+/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
+export function quoteValue(value: string): string {
+  if (value.length <= SHOWN_VALUE_CHARS) return JSON.stringify(value);
+  return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
+}
+
+/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
+export function inputLabel(name: string): string {
+  return `Input '${name}'`;
+}
+
 function invalid(name: string, value: string, allowed: string): ConfigurationError {
-  return new ConfigurationError(`Input '${name}' got ${JSON.stringify(value)}; expected ${allowed}.`);
+  return new ConfigurationError(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
+}
+
+export interface NumberRange {
+  min?: number;
+  max?: number;
+}
+
+/** Bounds of a duration input, as durations (`1s`) or milliseconds. */
+export interface DurationRange {
+  min?: string | number;
+  max?: string | number;
+}
+
+/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
+export const MAX_TIMER_DURATION = "596h";
+
+function durationBound(bound: string | number): { ms: number; shown: string } {
+  const ms = typeof bound === "number" ? bound : parseDuration(bound);
+  if (ms === undefined) throw new Error(`bad duration bound ${bound}`);
+  return { ms, shown: typeof bound === "string" ? bound : formatDuration(bound) };
 }
 
 /** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
@@ -32,7 +66,7 @@ export class Inputs {
 
   required(name: string): string {
     const value = this.raw(name);
-    if (!value) throw new ConfigurationError(`Input '${name}' is required but was empty.`);
+    if (!value) throw new ConfigurationError(`${inputLabel(name)} is required but was empty.`);
     return value;
   }
 
@@ -48,7 +82,7 @@ export class Inputs {
     throw invalid(name, value, "true or false");
   }
 
-  integer(name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
+  integer(name: string, fallback: number, range: NumberRange = {}): number {
     const value = this.raw(name);
     if (!value) return fallback;
     const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
@@ -59,7 +93,7 @@ export class Inputs {
     return parsed;
   }
 
-  number(name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
+  number(name: string, fallback: number, range: NumberRange = {}): number {
     const value = this.raw(name);
     if (!value) return fallback;
     const { min = -Infinity, max = Infinity } = range;
@@ -70,11 +104,17 @@ export class Inputs {
     return parsed;
   }
 
-  /** Milliseconds, from `500ms`, `90s`, `15m`, `1h`. */
-  duration(name: string, fallback: string): number {
+  /**
+   * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
+   * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
+   */
+  duration(name: string, fallback: string, range: DurationRange = {}): number {
     const value = this.raw(name) || fallback;
     const parsed = parseDuration(value);
     if (parsed === undefined) throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
+    const min = durationBound(range.min ?? "0s");
+    const max = durationBound(range.max ?? MAX_TIMER_DURATION);
+    if (parsed < min.ms || parsed > max.ms) throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
     return parsed;
   }
 

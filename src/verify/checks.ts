@@ -1,4 +1,5 @@
 import { ConfigurationError } from "../lib/errors.js";
+import { inputLabel, quoteValue } from "../lib/inputs.js";
 
 export const CHECK_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 export type CheckMethod = (typeof CHECK_METHODS)[number];
@@ -25,28 +26,28 @@ export function statusMatches(accepted: readonly string[], status: number): bool
 }
 
 export function parseChecks(lines: ReadonlyArray<{ line: number; text: string }>, inputName: string): CheckSpec[] {
-  if (lines.length === 0) throw new ConfigurationError(`Input '${inputName}' has no checks; write one per line as ${SYNTAX}.`);
+  if (lines.length === 0) throw new ConfigurationError(`${inputLabel(inputName)} has no checks; write one per line as ${SYNTAX}.`);
   return lines.map(({ line, text }) => parseCheckLine(text, line, inputName));
 }
 
 function parseCheckLine(text: string, line: number, inputName: string): CheckSpec {
   const fail = (problem: string) =>
-    new ConfigurationError(`Input '${inputName}' line ${line} (${JSON.stringify(text)}): ${problem}; expected ${SYNTAX}.`);
+    new ConfigurationError(`${inputLabel(inputName)} line ${line} (${quoteValue(text)}): ${problem}; expected ${SYNTAX}.`);
   const [method, path, statusList, ...options] = text.split(/\s+/);
   if (!(CHECK_METHODS as readonly string[]).includes(method?.toUpperCase() ?? "")) {
-    throw fail(`unknown method ${JSON.stringify(method)} (allowed: ${CHECK_METHODS.join(", ")})`);
+    throw fail(`unknown method ${quoteValue(method)} (allowed: ${CHECK_METHODS.join(", ")})`);
   }
   if (!path?.startsWith("/")) throw fail("the path must start with /");
   const statuses = (statusList ?? "").split(",").filter(Boolean);
   if (statuses.length === 0 || !statuses.every((status) => STATUS.test(status)))
-    throw fail(`bad status list ${JSON.stringify(statusList ?? "")}`);
+    throw fail(`bad status list ${quoteValue(statusList ?? "")}`);
   const spec: CheckSpec = { line, text, method: method.toUpperCase() as CheckMethod, path, statuses };
   for (const option of options) {
     const [key, ...rest] = option.split("=");
     const value = rest.join("=");
     if (key === "max-ms" && /^\d+$/.test(value)) spec.maxMs = Number(value);
     else if (key === "contains" && value) spec.contains = value;
-    else throw fail(`unknown option ${JSON.stringify(option)} (allowed: max-ms=N, contains=TEXT)`);
+    else throw fail(`unknown option ${quoteValue(option)} (allowed: max-ms=N, contains=TEXT)`);
   }
   return spec;
 }

@@ -1,26 +1,27 @@
 import type { Command } from "commander";
-import { cliAction } from "../cli/program.js";
-import { DEFAULT_CHECKS, readVerifySettings } from "./settings.js";
+import { addInputOptions, addSummaryOption, cliAction, SUMMARY_FLAG } from "../cli/program.js";
+import { readVerifySettings } from "./settings.js";
 import { runVerify } from "./verify.js";
 
 export function registerVerify(program: Command): void {
-  program
+  const command = program
     .command("verify")
-    .description("Run post-deploy health checks, smoke tests and the TLS expiry check against a URL")
-    .requiredOption("--url <url>", "base URL of the deployment")
-    .option("--checks <line...>", "checks, one per argument, e.g. 'GET /health 200'", [DEFAULT_CHECKS])
-    .option("--tls-min-days <days>", "fail when the certificate expires sooner", "30")
-    .option("--attempts <n>", "tries per check", "3")
-    .option("--timeout <duration>", "per-request timeout", "10s")
-    .option("--retry-delay <duration>", "base backoff between tries", "1s")
-    .option("--report <file>", "also write the markdown report to this file")
-    .action(
-      cliAction(async (run) => {
-        const settings = readVerifySettings(run.inputs);
-        const result = await runVerify(settings, { logger: run.logger, signal: run.signal });
-        run.saveReport(run.inputs.optional("report"), result.markdown);
-        run.print(result.markdown);
-        return result.passed ? 0 : 1;
-      }),
-    );
+    .description("Run post-deploy health checks, smoke tests and the TLS expiry check against a URL");
+  addInputOptions(command, "verify", {
+    url: "<url>",
+    checks: "<line...>",
+    "tls-min-days": "<days>",
+    attempts: "<n>",
+    timeout: "<duration>",
+    "retry-delay": "<duration>",
+  });
+  addSummaryOption(command).action(
+    cliAction(async (run) => {
+      const settings = readVerifySettings(run.inputs, run.secrets);
+      const result = await runVerify(settings, { logger: run.logger, signal: run.signal });
+      run.saveReport(run.inputs.optional(SUMMARY_FLAG), result.markdown);
+      run.print(result.markdown);
+      return result.passed ? 0 : 1;
+    }),
+  );
 }

@@ -4,39 +4,55 @@ import { connect, type PeerCertificate } from "node:tls";
 
 export interface ProbeResponse {
   status: number;
+  /** The body, up to {@link MAX_BODY_BYTES}; the rest is never read. */
   body: string;
   latencyMs: number;
+  /** True when the body was longer than the cap and the request was aborted after it. */
+  truncated: boolean;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** One HTTP(S) request with a hard per-request timeout; the body is read (capped) so `contains` can be checked. */
+/**
+ * One HTTP(S) request bounded as a whole: `timeoutMs` covers connecting, the headers and the entire body, so a
+ * server that trickles bytes or streams forever cannot hold the step. The body is read up to a cap (enough for
+ * `contains`), then the request is aborted.
+ */
 export function probe(url: URL, method: string, timeoutMs: number, signal?: AbortSignal): Promise<ProbeResponse> {
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const request = send(
-      url,
-      { method, timeout: timeoutMs, signal, headers: { "user-agent": "launchpad-verify", accept: "*/*" } },
-      (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-          if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    const request = send(url, { method, signal, headers: { "user-agent": "launchpad-verify", accept: "*/*" } }, (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const finish = (truncated: boolean) => {
+        clearTimeout(deadline);
+        resolve({
+          status: response.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString("utf8"),
+          latencyMs: Math.round(performance.now() - started),
+          truncated,
         });
-        response.on("end", () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString("utf8"),
-            latencyMs: Math.round(performance.now() - started),
-          }),
-        );
-        response.on("error", reject);
-      },
-    );
-    request.on("timeout", () => request.destroy(new Error(`no response within ${timeoutMs}ms`)));
-    request.on("error", reject);
+      };
+      response.on("data", (chunk: Buffer) => {
+        const room = MAX_BODY_BYTES - size;
+        chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+        size += chunk.length;
+        if (size < MAX_BODY_BYTES) return;
+        finish(true);
+        request.destroy();
+      });
+      response.on("end", () => finish(false));
+      response.on("error", reject);
+    });
+    const deadline = setTimeout(() => {
+      reject(new Error(`no complete response within ${timeoutMs}ms`));
+      request.destroy();
+    }, timeoutMs);
+    request.on("error", (error) => {
+      clearTimeout(deadline);
+      reject(error);
+    });
     request.end();
   });
 }

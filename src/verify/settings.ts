@@ -1,9 +1,11 @@
-import { ConfigurationError } from "../lib/errors.js";
+import type { InputName } from "../lib/action-inputs.js";
 import type { Inputs } from "../lib/inputs.js";
+import type { Secrets } from "../lib/secrets.js";
 import { parseChecks } from "./checks.js";
+import { readHttpUrl } from "./url.js";
 import type { VerifySettings } from "./verify.js";
 
-/** Input and output names of the verify action, defined once. */
+/** Input and output names of the verify action, defined once (the names themselves come from its action.yml). */
 export const VERIFY_INPUTS = {
   url: "url",
   checks: "checks",
@@ -11,24 +13,27 @@ export const VERIFY_INPUTS = {
   attempts: "attempts",
   timeout: "timeout",
   retryDelay: "retry-delay",
-} as const;
+} as const satisfies Record<string, InputName<"verify">>;
 
 export const VERIFY_OUTPUTS = { passed: "passed", failed: "failed", report: "report" } as const;
 
 export const DEFAULT_CHECKS = "GET /health 200";
 
-export function readVerifySettings(inputs: Inputs): VerifySettings {
-  const url = inputs.required(VERIFY_INPUTS.url);
-  if (!/^https?:\/\/[^/]/.test(url) || !URL.canParse(url)) {
-    throw new ConfigurationError(`Input '${VERIFY_INPUTS.url}' got ${JSON.stringify(url)}; expected an http:// or https:// URL.`);
-  }
+/**
+ * Reads and checks every input. Credentials in the URL (`https://user:password@host`) are registered with `secrets`
+ * before anything can print them, and every place that shows the URL shows it without them.
+ */
+export function readVerifySettings(inputs: Inputs, secrets?: Secrets): VerifySettings {
+  inputs.required(VERIFY_INPUTS.url);
+  const { url, shownUrl } = readHttpUrl(inputs, VERIFY_INPUTS.url, secrets, "")!;
   const checkLines = inputs.lines(VERIFY_INPUTS.checks);
   return {
     url,
+    shownUrl,
     checks: parseChecks(checkLines.length ? checkLines : [{ line: 1, text: DEFAULT_CHECKS }], VERIFY_INPUTS.checks),
     tlsMinDays: inputs.integer(VERIFY_INPUTS.tlsMinDays, 30, { min: 0, max: 3650 }),
     attempts: inputs.integer(VERIFY_INPUTS.attempts, 3, { min: 1, max: 20 }),
-    timeoutMs: inputs.duration(VERIFY_INPUTS.timeout, "10s"),
-    retryDelayMs: inputs.duration(VERIFY_INPUTS.retryDelay, "1s"),
+    timeoutMs: inputs.duration(VERIFY_INPUTS.timeout, "10s", { min: "100ms", max: "10m" }),
+    retryDelayMs: inputs.duration(VERIFY_INPUTS.retryDelay, "1s", { min: "0s", max: "5m" }),
   };
 }

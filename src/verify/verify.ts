@@ -1,3 +1,4 @@
+import { quoteValue } from "../lib/inputs.js";
 import type { Logger } from "../lib/logger.js";
 import { retry, type Sleep } from "../lib/retry.js";
 import { type CheckSpec, statusMatches } from "./checks.js";
@@ -7,6 +8,8 @@ import { renderVerifyReport } from "./report.js";
 export interface VerifySettings {
   /** Base URL the check paths are appended to. */
   url: string;
+  /** The URL as reports and messages show it: without credentials. Defaults to `url`. */
+  shownUrl?: string;
   checks: CheckSpec[];
   /** Fail when an https certificate expires within this many days; 0 turns the check off. */
   tlsMinDays: number;
@@ -74,7 +77,7 @@ export async function runVerify(settings: VerifySettings, deps: VerifyDeps): Pro
   const tls = base.protocol === "https:" && settings.tlsMinDays > 0 ? await checkTls(base, settings, deps) : undefined;
   const failed = results.filter((result) => !result.passed).length + (tls && !tls.passed ? 1 : 0);
   const partial = { passed: failed === 0, failed, checks: results, tls };
-  return { ...partial, markdown: renderVerifyReport(settings.url, partial) };
+  return { ...partial, markdown: renderVerifyReport(settings.shownUrl ?? settings.url, partial) };
 }
 
 async function runCheck(base: URL, check: CheckSpec, settings: VerifySettings, deps: VerifyDeps): Promise<CheckResult> {
@@ -112,8 +115,7 @@ async function runCheck(base: URL, check: CheckSpec, settings: VerifySettings, d
 function judge(check: CheckSpec, response: { status: number; body: string; latencyMs: number }): string | undefined {
   if (!statusMatches(check.statuses, response.status)) return `expected status ${check.statuses.join(" or ")}, got ${response.status}`;
   if (check.maxMs !== undefined && response.latencyMs > check.maxMs) return `took ${response.latencyMs}ms, over max-ms=${check.maxMs}`;
-  if (check.contains !== undefined && !response.body.includes(check.contains))
-    return `body does not contain ${JSON.stringify(check.contains)}`;
+  if (check.contains !== undefined && !response.body.includes(check.contains)) return `body does not contain ${quoteValue(check.contains)}`;
   return undefined;
 }
 

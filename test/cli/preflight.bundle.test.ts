@@ -38,6 +38,6 @@ describe("the launchpad CLI bundle", () => {
   it("runs verify with flags named like the action's inputs and fails on a bad one with a one-line message", () => {
     const result = launchpad(["verify", "--url", "http://127.0.0.1:9", "--attempts", "zero"]);
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe(`launchpad: Input 'attempts' got "zero"; expected a whole number from 1 to 20.`);
+    expect(result.stderr.trim()).toBe(`launchpad: --attempts got "zero"; expected a whole number from 1 to 20.`);
   });
 });

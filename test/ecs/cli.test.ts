@@ -42,12 +42,12 @@ it("deploys from the command line with flags named like the inputs", async () =>
   });
 });
 
-it("exits 2 with one line naming the input on a usage mistake, before calling AWS", async () => {
+it("exits 2 with one line naming the flag as typed on a usage mistake, before calling AWS", async () => {
   fake = await startWorld();
   const done = await cli([...SERVICE_FLAGS, "--image", `${REGISTRY}/api:1`, "--hooks", "Whenever=fn"]);
   expect(done.code).toBe(2);
   expect(done.stderr.trim()).toBe(
-    "launchpad: Input 'hooks' names the event \"Whenever\"; allowed: BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic.",
+    'launchpad: --hooks names the event "Whenever"; allowed: BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic.',
   );
   expect(fake.calls()).toHaveLength(0);
 });

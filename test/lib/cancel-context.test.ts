@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { onCancel, withDeadline } from "../../src/lib/cancel.js";
-import { readRunContext, runUrl } from "../../src/lib/context.js";
+import { readRunContext } from "../../src/lib/context.js";
 import { CancelledError } from "../../src/lib/errors.js";
 
 describe("cancellation", () => {
@@ -59,6 +59,7 @@ describe("run context", () => {
     });
     expect(context.pullRequest).toEqual({ number: 7, headSha: "headsha", headRef: "feature/x", fork: true });
     expect(context.refName).toBe("feature/x");
-    expect(runUrl(context)).toBe("https://github.com/blockbuilders/platform/actions/runs/99");
+    expect(context.repository).toEqual({ owner: "blockbuilders", repo: "platform" });
+    expect(context.runId).toBe("99");
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { envInputSource, Inputs, mapInputSource, runnerInputName } from "../../src/lib/inputs.js";
+import { formatDuration } from "../../src/lib/duration.js";
+import { envInputSource, Inputs, mapInputSource, quoteValue, runnerInputName } from "../../src/lib/inputs.js";
 
 const inputs = (values: Record<string, string>) => new Inputs(mapInputSource(values));
 
@@ -56,5 +57,46 @@ describe("typed input readers", () => {
       `Input 'target' got "qa"; expected one of preview, production.`,
     );
     expect(inputs({}).choice("target", ["preview", "production"], "preview")).toBe("preview");
+  });
+});
+
+describe("ranges and echoed values", () => {
+  it("keeps duration readers without a range working, bounded by the longest timer Node holds", () => {
+    expect(inputs({ t: "0s" }).duration("t", "1s")).toBe(0);
+    expect(inputs({ t: "596h" }).duration("t", "1s")).toBe(596 * 3_600_000);
+    expect(() => inputs({ t: "999999h" }).duration("t", "1s")).toThrow(`Input 't' got "999999h"; expected a duration from 0s to 596h.`);
+  });
+
+  it("refuses a duration outside its declared range, naming the range as written", () => {
+    const reader = inputs({ fast: "10ms", slow: "2h", ok: "1m30s" });
+    const range = { min: "50ms", max: "5m" };
+    expect(reader.duration("ok", "15s", range)).toBe(90_000);
+    expect(() => reader.duration("fast", "15s", range)).toThrow(`Input 'fast' got "10ms"; expected a duration from 50ms to 5m.`);
+    expect(() => reader.duration("slow", "15s", range)).toThrow(`Input 'slow' got "2h"; expected a duration from 50ms to 5m.`);
+  });
+
+  it("echoes at most about 100 characters of a bad value, with its length", () => {
+    const huge = "x".repeat(120_000);
+    let message = "";
+    try {
+      inputs({ n: huge }).integer("n", 1);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe(
+      `Input 'n' got "${"x".repeat(80)}"… (120000 characters); expected a whole number from ${Number.MIN_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}.`,
+    );
+    expect(quoteValue("y".repeat(100))).toBe(JSON.stringify("y".repeat(100)));
+  });
+});
+
+describe("formatDuration", () => {
+  it("floors every unit, so nothing reads 1m60s or 60.0s", () => {
+    expect(formatDuration(119_600)).toBe("1m59s");
+    expect(formatDuration(59_960)).toBe("59.9s");
+    expect(formatDuration(999.7)).toBe("999ms");
+    expect(formatDuration(3_000)).toBe("3.0s");
+    expect(formatDuration(3_599_999)).toBe("59m59s");
+    expect(formatDuration(7_380_000)).toBe("2h3m");
   });
 });

@@ -35,15 +35,28 @@ describe("summary helpers", () => {
 });
 
 describe("secrets", () => {
-  it("redacts values, their URL-encoded form and passwords inside connection strings", () => {
+  it("redacts a value and the password inside a connection string, raw and percent-decoded", () => {
     const secrets = new Secrets();
     const masked: string[] = [];
     secrets.onAdd((value) => masked.push(value));
-    secrets.add("postgres://seed:p@ss w0rd!@db.internal:5432/app".replace("p@ss w0rd!", encodeURIComponent("p@ss w0rd!")));
+    secrets.add(`postgres://seed:${encodeURIComponent("p@ss w0rd!")}@db.internal:5432/app`);
     secrets.add("tok_abc123");
     const text = "connect with password p@ss w0rd! or p%40ss%20w0rd! using tok_abc123";
     expect(secrets.redact(text)).toBe("connect with password *** or *** using ***");
     expect(masked).toContain("p@ss w0rd!");
+  });
+
+  it("redacts a secret's URL-encoded form, as it appears in a query string, and masks that form too", () => {
+    // Not a URL and with characters encodeURIComponent changes, so only the encoded variant can catch it.
+    const token = "tok/ab+c=12";
+    const encoded = encodeURIComponent(token);
+    expect(encoded).not.toContain(token);
+    const secrets = new Secrets();
+    const masked: string[] = [];
+    secrets.onAdd((value) => masked.push(value));
+    secrets.add(token);
+    expect(secrets.redact(`GET /callback?token=${encoded}`)).toBe("GET /callback?token=***");
+    expect(masked).toEqual([token, encoded]);
   });
 
   it("ignores empty and very short values that would mask ordinary text", () => {

@@ -85,7 +85,7 @@ describe("verify action bundle over plain HTTP", () => {
   it("ends a request at the per-request timeout", async () => {
     const result = await runStep("verify", { inputs: { url: app.url, checks: "GET /slow 200", timeout: "150ms", attempts: 1 } });
     expect(result.code).toBe(1);
-    expect(result.summary).toContain("no response within 150ms");
+    expect(result.summary).toContain("no complete response within 150ms");
   });
 
   it("rejects a malformed check line with a one-line error naming the line and the syntax, before any request", async () => {

@@ -68172,8 +68172,8 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _ecs_backstop_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7662);
 /* harmony import */ var _ecs_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(549);
-/* harmony import */ var _ecs_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5632);
-/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9712);
+/* harmony import */ var _ecs_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1305);
+/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8641);
 
 
 
@@ -68561,7 +68561,11 @@ class TargetReader {
 /* harmony export */ });
 /* unused harmony export checkImage */
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _aws_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(296);
+/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1662);
+/* harmony import */ var _aws_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(296);
+/* harmony import */ var _input_names_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7572);
+
+
 
 
 
@@ -68596,7 +68600,7 @@ function parseImage(uri) {
 async function checkImage(ecr, uri, maxCritical, deps) {
     const image = parseImage(uri);
     if (!image?.ecr) {
-        throw new ConfigurationError(`Input 'image' (${uri}) is not an ECR image URI, so it cannot be verified; use an ECR URI or set verify-image: false.`);
+        throw new ConfigurationError(`${inputLabel(ECS_INPUTS.image)} (${quoteValue(uri)}) is not an ECR image URI, so it cannot be verified; use an ECR URI or set '${ECS_INPUTS.verifyImage}' to false.`);
     }
     const imageId = image.digest ? { imageDigest: image.digest } : { imageTag: image.tag };
     const target = { registryId: image.ecr.registryId, repositoryName: image.repository };
@@ -68651,6 +68655,37 @@ async function gateFindings(ecr, target, uri, maxCritical, deps) {
     }
     return counts;
 }
+
+
+/***/ }),
+
+/***/ 7572:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* unused harmony export ECS_INPUTS */
+/** Input names of the ecs-blue-green action, checked against its action.yml; the core's messages name inputs through these. */
+const ECS_INPUTS = {
+    command: "command",
+    cluster: "cluster",
+    service: "service",
+    taskDefinition: "task-definition",
+    containerName: "container-name",
+    image: "image",
+    environment: "environment",
+    containerPort: "container-port",
+    application: "codedeploy-application",
+    deploymentGroup: "codedeploy-deployment-group",
+    deploymentConfig: "deployment-config",
+    appspec: "appspec",
+    hooks: "hooks",
+    wait: "wait",
+    timeout: "timeout",
+    testUrl: "test-url",
+    testChecks: "test-checks",
+    verifyImage: "verify-image",
+    maxCriticalFindings: "max-critical-findings",
+    pollInterval: "poll-interval",
+};
 
 
 /***/ }),
@@ -68740,6 +68775,8 @@ var errors = __nccwpck_require__(7268);
 var aws = __nccwpck_require__(296);
 // EXTERNAL MODULE: ./src/lib/cancel.ts
 var cancel = __nccwpck_require__(5321);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
 // EXTERNAL MODULE: ./src/verify/checks.ts
 var checks = __nccwpck_require__(3148);
 // EXTERNAL MODULE: external "node:http"
@@ -68753,28 +68790,47 @@ var external_node_tls_ = __nccwpck_require__(1692);
 
 
 const MAX_BODY_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
-/** One HTTP(S) request with a hard per-request timeout; the body is read (capped) so `contains` can be checked. */
+/**
+ * One HTTP(S) request bounded as a whole: `timeoutMs` covers connecting, the headers and the entire body, so a
+ * server that trickles bytes or streams forever cannot hold the step. The body is read up to a cap (enough for
+ * `contains`), then the request is aborted.
+ */
 function probe_probe(url, method, timeoutMs, signal) {
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
     const started = performance.now();
     return new Promise((resolve, reject) => {
-        const request = send(url, { method, timeout: timeoutMs, signal, headers: { "user-agent": "launchpad-verify", accept: "*/*" } }, (response) => {
+        const request = send(url, { method, signal, headers: { "user-agent": "launchpad-verify", accept: "*/*" } }, (response) => {
             const chunks = [];
             let size = 0;
+            const finish = (truncated) => {
+                clearTimeout(deadline);
+                resolve({
+                    status: response.statusCode ?? 0,
+                    body: Buffer.concat(chunks).toString("utf8"),
+                    latencyMs: Math.round(performance.now() - started),
+                    truncated,
+                });
+            };
             response.on("data", (chunk) => {
+                const room = MAX_BODY_BYTES - size;
+                chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
                 size += chunk.length;
-                if (size <= MAX_BODY_BYTES)
-                    chunks.push(chunk);
+                if (size < MAX_BODY_BYTES)
+                    return;
+                finish(true);
+                request.destroy();
             });
-            response.on("end", () => resolve({
-                status: response.statusCode ?? 0,
-                body: Buffer.concat(chunks).toString("utf8"),
-                latencyMs: Math.round(performance.now() - started),
-            }));
+            response.on("end", () => finish(false));
             response.on("error", reject);
         });
-        request.on("timeout", () => request.destroy(new Error(`no response within ${timeoutMs}ms`)));
-        request.on("error", reject);
+        const deadline = setTimeout(() => {
+            reject(new Error(`no complete response within ${timeoutMs}ms`));
+            request.destroy();
+        }, timeoutMs);
+        request.on("error", (error) => {
+            clearTimeout(deadline);
+            reject(error);
+        });
         request.end();
     });
 }
@@ -68847,6 +68903,7 @@ function report_renderVerifyReport(url, result) {
 
 
 
+
 class CheckFailed extends Error {
     status;
     latencyMs;
@@ -68873,7 +68930,7 @@ async function verify_runVerify(settings, deps) {
     const tls = base.protocol === "https:" && settings.tlsMinDays > 0 ? await checkTls(base, settings, deps) : undefined;
     const failed = results.filter((result) => !result.passed).length + (tls && !tls.passed ? 1 : 0);
     const partial = { passed: failed === 0, failed, checks: results, tls };
-    return { ...partial, markdown: renderVerifyReport(settings.url, partial) };
+    return { ...partial, markdown: renderVerifyReport(settings.shownUrl ?? settings.url, partial) };
 }
 async function runCheck(base, check, settings, deps) {
     const url = new URL(check.path.replace(/^\//, ""), base.href.endsWith("/") ? base : `${base.href}/`);
@@ -68911,7 +68968,7 @@ function judge(check, response) {
     if (check.maxMs !== undefined && response.latencyMs > check.maxMs)
         return `took ${response.latencyMs}ms, over max-ms=${check.maxMs}`;
     if (check.contains !== undefined && !response.body.includes(check.contains))
-        return `body does not contain ${JSON.stringify(check.contains)}`;
+        return `body does not contain ${quoteValue(check.contains)}`;
     return undefined;
 }
 const DAY_MS = 86_400_000;
@@ -68965,6 +69022,7 @@ function yaml_source_parseYamlSource(text, file, options = {}) {
 
 
 
+
 /** Reads a JSON or YAML file named by an input; unreadable or malformed files become `file:line:col: …` errors. */
 function yaml_file_readYamlFile(path, inputName, root) {
     const shown = relative(root, path) || path;
@@ -68973,7 +69031,7 @@ function yaml_file_readYamlFile(path, inputName, root) {
         text = readFileSync(path, "utf8");
     }
     catch {
-        throw new ConfigurationError(`Input '${inputName}': cannot read ${shown}; the path is relative to the workspace.`);
+        throw new ConfigurationError(`${inputLabel(inputName)}: cannot read ${shown}; the path is relative to the workspace.`);
     }
     const source = parseYamlSource(text, shown);
     const [error] = source.errors;
@@ -69056,6 +69114,8 @@ function appspec_appSpecRevision(spec) {
 var codedeploy = __nccwpck_require__(2195);
 // EXTERNAL MODULE: ./src/ecs/image.ts
 var ecs_image = __nccwpck_require__(9704);
+// EXTERNAL MODULE: ./src/ecs/input-names.ts
+var input_names = __nccwpck_require__(7572);
 // EXTERNAL MODULE: ./src/ecs/progress.ts
 var progress = __nccwpck_require__(5190);
 ;// CONCATENATED MODULE: ./src/ecs/native.ts
@@ -69180,6 +69240,8 @@ async function waitForEnd(arn, progress, deps, intervalMs) {
 
 
 
+
+
 /** Fields ECS returns but refuses on RegisterTaskDefinition. Only these go: empty values the user wrote stay. */
 const READ_ONLY_FIELDS = (/* unused pure expression or super */ null && ([
     "taskDefinitionArn",
@@ -69222,7 +69284,7 @@ function task_definition_renderTaskDefinition(base, options) {
     const container = rendered.containerDefinitions.find((item) => item.name === options.containerName);
     if (!container) {
         const names = rendered.containerDefinitions.map((item) => item.name).join(", ");
-        throw new ConfigurationError(`Input 'container-name': the task definition ${base.family} has no container '${options.containerName}' (it has ${names}).`);
+        throw new ConfigurationError(`${inputLabel(ECS_INPUTS.containerName)}: the task definition ${base.family} has no container ${quoteValue(options.containerName)} (it has ${names}).`);
     }
     if (options.image)
         container.image = options.image;
@@ -69257,6 +69319,8 @@ function task_definition_containerPortOf(definition, containerName, fromService)
 
 
 
+
+
 const NATIVE_STRATEGIES = (/* unused pure expression or super */ null && (["BLUE_GREEN", "LINEAR", "CANARY"]));
 async function service_describeService(clients, cluster, name, signal) {
     let described;
@@ -69265,13 +69329,13 @@ async function service_describeService(clients, cluster, name, signal) {
     }
     catch (error) {
         if (awsErrorCode(error) === "ClusterNotFoundException")
-            throw new ConfigurationError(`Input 'cluster': ECS cluster '${cluster}' does not exist in this account and region.`);
+            throw new ConfigurationError(`${inputLabel(ECS_INPUTS.cluster)}: ECS cluster ${quoteValue(cluster)} does not exist in this account and region.`);
         throw error;
     }
     const service = described.services?.[0];
     if (!service) {
         const reason = described.failures?.[0]?.reason ?? "MISSING";
-        throw new ConfigurationError(`Input 'service': ECS service '${name}' was not found in cluster '${cluster}' (${reason}).`);
+        throw new ConfigurationError(`${inputLabel(ECS_INPUTS.service)}: ECS service ${quoteValue(name)} was not found in cluster ${quoteValue(cluster)} (${reason}).`);
     }
     if (service.status !== "ACTIVE")
         throw new RemoteError(`ECS service '${name}' is ${service.status}, not ACTIVE; it cannot be deployed.`);
@@ -69333,9 +69397,9 @@ async function service_readDeploymentGroup(clients, application, group, signal) 
     catch (error) {
         const code = awsErrorCode(error);
         if (code === "ApplicationDoesNotExistException")
-            throw new ConfigurationError(`Input 'codedeploy-application': CodeDeploy application '${application}' does not exist.`);
+            throw new ConfigurationError(`${inputLabel(ECS_INPUTS.application)}: CodeDeploy application ${quoteValue(application)} does not exist.`);
         if (code === "DeploymentGroupDoesNotExistException") {
-            throw new ConfigurationError(`Input 'codedeploy-deployment-group': deployment group '${group}' does not exist in CodeDeploy application '${application}'.`);
+            throw new ConfigurationError(`${inputLabel(ECS_INPUTS.deploymentGroup)}: deployment group ${quoteValue(group)} does not exist in CodeDeploy application ${quoteValue(application)}.`);
         }
         throw error;
     }
@@ -69416,6 +69480,8 @@ function summary_renderRunError(settings, message, started) {
 
 
 
+
+
 /** Deploys (or rolls back) one ECS service blue/green: image check, task definition, AppSpec, deployment, watch. */
 async function deploy_deployEcs(settings, deps) {
     const { clients, logger } = deps;
@@ -69426,7 +69492,7 @@ async function deploy_deployEcs(settings, deps) {
     const region = /^arn:[^:]+:ecs:([^:]+):/.exec(service.serviceArn ?? "")?.[1];
     const group = controller === "codedeploy" ? await readDeploymentGroup(clients, settings.application, settings.deploymentGroup, signal) : undefined;
     if (group && settings.checks.length && !group.readyWait) {
-        throw new ConfigurationError(`Input 'test-checks' needs a ready wait, but deployment group ${settings.deploymentGroup} reroutes traffic at once; set its deploymentReadyOption.actionOnTimeout to STOP_DEPLOYMENT.`);
+        throw new ConfigurationError(`${inputLabel(ECS_INPUTS.testChecks)} needs a ready wait, but deployment group ${settings.deploymentGroup} reroutes traffic at once; set its deploymentReadyOption.actionOnTimeout to STOP_DEPLOYMENT.`);
     }
     let image;
     if (settings.command === "deploy" && settings.image && settings.verifyImage) {
@@ -69441,7 +69507,7 @@ async function deploy_deployEcs(settings, deps) {
         if (settings.appspecFile)
             return loadAppSpec(settings.appspecFile, input, deps.root);
         if (definition && !port)
-            throw new ConfigurationError(`Input 'container-port' is needed: neither the service's load balancer nor container ${settings.containerName} names a port.`);
+            throw new ConfigurationError(`${inputLabel(ECS_INPUTS.containerPort)} is needed: neither the service's load balancer nor container ${settings.containerName} names a port.`);
         return generateAppSpec(input);
     };
     if (controller === "codedeploy" && settings.appspecFile)
@@ -69540,9 +69606,11 @@ function checksGate(settings, deps, signal) {
     return async () => {
         if (!settings.testUrl || !settings.checks.length)
             return { passed: true };
-        deps.logger.info(`Running ${settings.checks.length} test check(s) against ${settings.testUrl}`);
+        const shown = settings.shownTestUrl ?? settings.testUrl;
+        deps.logger.info(`Running ${settings.checks.length} test check(s) against ${shown}`);
         const verified = await runVerify({
             url: settings.testUrl,
+            shownUrl: shown,
             checks: settings.checks,
             tlsMinDays: 0,
             attempts: 3,
@@ -69551,14 +69619,14 @@ function checksGate(settings, deps, signal) {
         }, { logger: deps.logger, signal, sleep: deps.sleep });
         return {
             passed: verified.passed,
-            reason: `${verified.failed} of ${settings.checks.length} failed against ${settings.testUrl}`,
+            reason: `${verified.failed} of ${settings.checks.length} failed against ${shown}`,
             markdown: verified.markdown,
         };
     };
 }
 
-// EXTERNAL MODULE: ./src/ecs/settings.ts
-var settings = __nccwpck_require__(5632);
+// EXTERNAL MODULE: ./src/ecs/settings.ts + 1 modules
+var settings = __nccwpck_require__(1305);
 ;// CONCATENATED MODULE: ./src/ecs/run.ts
 
 
@@ -69616,43 +69684,81 @@ async function runEcs(settings, deps) {
 
 /***/ }),
 
-/***/ 5632:
+/***/ 1305:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Tk: () => (/* binding */ ECS_SECRET_ENV),
-/* harmony export */   um: () => (/* binding */ ECS_STATE)
-/* harmony export */ });
-/* unused harmony exports ECS_INPUTS, ECS_OUTPUTS, HOOK_EVENTS, readEcsSettings */
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _verify_checks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3148);
-/* harmony import */ var _image_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9704);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Tk: () => (/* binding */ ECS_SECRET_ENV),
+  um: () => (/* binding */ ECS_STATE)
+});
+
+// UNUSED EXPORTS: ECS_INPUTS, ECS_OUTPUTS, HOOK_EVENTS, readEcsSettings
+
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
+// EXTERNAL MODULE: ./src/verify/checks.ts
+var checks = __nccwpck_require__(3148);
+;// CONCATENATED MODULE: ./src/verify/url.ts
+
+
+/**
+ * Reads an http(s) URL input. Credentials in it (`https://user:password@host`, or a token as the user name) are
+ * registered with `secrets` before anything can print them; `shownUrl` leaves them out. Undefined when empty.
+ */
+function url_readHttpUrl(inputs, name, secrets, what) {
+    const url = inputs.raw(name);
+    if (!url)
+        return undefined;
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    if (parsed)
+        registerCredentials(parsed, secrets);
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || !parsed.hostname) {
+        // An unparsable URL may still carry credentials that could not be registered: then it is not echoed.
+        const shown = url.includes("@") ? "a value with '@' in it" : quoteValue(url);
+        throw new ConfigurationError(`${inputLabel(name)} got ${shown}; expected an http:// or https:// URL${what}.`);
+    }
+    return { url, shownUrl: parsed.username || parsed.password ? withoutCredentials(parsed) : url };
+}
+/** The password (or, for `https://TOKEN@host`, the user name alone, which is then the token) becomes a secret. */
+function registerCredentials(url, secrets) {
+    const secret = url.password ? [url.password, `${url.username}:${url.password}`] : [url.username];
+    for (const value of secret) {
+        secrets?.add(value);
+        secrets?.add(decoded(value));
+    }
+}
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+function withoutCredentials(url) {
+    const shown = new URL(url.href);
+    shown.username = "";
+    shown.password = "";
+    return shown.href;
+}
+
+// EXTERNAL MODULE: ./src/ecs/image.ts
+var ecs_image = __nccwpck_require__(9704);
+// EXTERNAL MODULE: ./src/ecs/input-names.ts
+var input_names = __nccwpck_require__(7572);
+;// CONCATENATED MODULE: ./src/ecs/settings.ts
 
 
 
-/** Input, output and state names of the ecs-blue-green action, defined once. */
-const ECS_INPUTS = {
-    command: "command",
-    cluster: "cluster",
-    service: "service",
-    taskDefinition: "task-definition",
-    containerName: "container-name",
-    image: "image",
-    environment: "environment",
-    containerPort: "container-port",
-    application: "codedeploy-application",
-    deploymentGroup: "codedeploy-deployment-group",
-    deploymentConfig: "deployment-config",
-    appspec: "appspec",
-    hooks: "hooks",
-    wait: "wait",
-    timeout: "timeout",
-    testUrl: "test-url",
-    testChecks: "test-checks",
-    verifyImage: "verify-image",
-    maxCriticalFindings: "max-critical-findings",
-    pollInterval: "poll-interval",
-};
+
+
+
+
+/** Output and state names of the ecs-blue-green action, defined once. */
 const ECS_OUTPUTS = {
     taskDefinitionArn: "task-definition-arn",
     deploymentId: "deployment-id",
@@ -69665,25 +69771,23 @@ const ECS_STATE = { deploymentId: "deployment-id", serviceDeployment: "service-d
 /** Environment variables holding AWS secrets (from configure-aws-credentials): masked before anything runs. */
 const ECS_SECRET_ENV = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
 const HOOK_EVENTS = (/* unused pure expression or super */ null && (["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"]));
-/** Reads and checks every input; relative file paths resolve against `workspace`. */
-function readEcsSettings(inputs, resolvePath = (path) => path) {
+/** Reads and checks every input; `resolvePath` resolves (and checks) the file inputs against the workspace. */
+function readEcsSettings(inputs, resolvePath = (_name, path) => path, secrets) {
     const cluster = inputs.required(ECS_INPUTS.cluster);
     const service = inputs.required(ECS_INPUTS.service);
     const command = inputs.choice(ECS_INPUTS.command, ["deploy", "rollback"], "deploy");
     const image = inputs.optional(ECS_INPUTS.image) || undefined;
     if (image && !parseImage(image)) {
-        throw new ConfigurationError(`Input '${ECS_INPUTS.image}' got ${JSON.stringify(image)}; expected an image URI with a tag or digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2.`);
+        throw new ConfigurationError(`${inputLabel(ECS_INPUTS.image)} got ${quoteValue(image)}; expected an image URI with a tag or digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2.`);
     }
     if (command === "deploy" && !image && !inputs.raw(ECS_INPUTS.taskDefinition)) {
-        throw new ConfigurationError(`Input '${ECS_INPUTS.image}' is required when '${ECS_INPUTS.taskDefinition}' is empty: there is nothing new to deploy.`);
+        throw new ConfigurationError(`${inputLabel(ECS_INPUTS.image)} is required when '${ECS_INPUTS.taskDefinition}' is empty: there is nothing new to deploy.`);
     }
-    const testUrl = inputs.optional(ECS_INPUTS.testUrl) || undefined;
-    if (testUrl && (!/^https?:\/\/[^/]/.test(testUrl) || !URL.canParse(testUrl))) {
-        throw new ConfigurationError(`Input '${ECS_INPUTS.testUrl}' got ${JSON.stringify(testUrl)}; expected an http:// or https:// URL of the test listener.`);
-    }
+    const test = readHttpUrl(inputs, ECS_INPUTS.testUrl, secrets, " of the test listener");
+    const testUrl = test?.url;
     const checkLines = inputs.lines(ECS_INPUTS.testChecks);
     if (checkLines.length && !testUrl)
-        throw new ConfigurationError(`Input '${ECS_INPUTS.testChecks}' needs '${ECS_INPUTS.testUrl}': the checks run against the test listener.`);
+        throw new ConfigurationError(`${inputLabel(ECS_INPUTS.testChecks)} needs '${ECS_INPUTS.testUrl}': the checks run against the test listener.`);
     const taskDefinition = inputs.optional(ECS_INPUTS.taskDefinition);
     const appspec = inputs.optional(ECS_INPUTS.appspec);
     const port = inputs.raw(ECS_INPUTS.containerPort) ? inputs.integer(ECS_INPUTS.containerPort, 0, { min: 1, max: 65535 }) : undefined;
@@ -69691,7 +69795,7 @@ function readEcsSettings(inputs, resolvePath = (path) => path) {
         command,
         cluster,
         service,
-        taskDefinitionFile: taskDefinition ? resolvePath(taskDefinition) : undefined,
+        taskDefinitionFile: taskDefinition ? resolvePath(ECS_INPUTS.taskDefinition, taskDefinition, "file") : undefined,
         containerName: inputs.required(ECS_INPUTS.containerName),
         image,
         environment: inputs.keyValues(ECS_INPUTS.environment),
@@ -69699,24 +69803,25 @@ function readEcsSettings(inputs, resolvePath = (path) => path) {
         application: inputs.optional(ECS_INPUTS.application, `AppECS-${cluster}-${service}`),
         deploymentGroup: inputs.optional(ECS_INPUTS.deploymentGroup, `DgpECS-${cluster}-${service}`),
         deploymentConfig: inputs.optional(ECS_INPUTS.deploymentConfig) || undefined,
-        appspecFile: appspec ? resolvePath(appspec) : undefined,
+        appspecFile: appspec ? resolvePath(ECS_INPUTS.appspec, appspec, "file") : undefined,
         hooks: readHooks(inputs),
         wait: inputs.boolean(ECS_INPUTS.wait, true),
-        timeoutMs: inputs.duration(ECS_INPUTS.timeout, "60m"),
+        timeoutMs: inputs.duration(ECS_INPUTS.timeout, "60m", { min: "1s", max: "72h" }),
         testUrl,
+        shownTestUrl: test?.shownUrl,
         checks: testUrl ? parseChecks(checkLines.length ? checkLines : [{ line: 1, text: "GET /health 200" }], ECS_INPUTS.testChecks) : [],
         verifyImage: inputs.boolean(ECS_INPUTS.verifyImage, true),
-        maxCriticalFindings: inputs.integer(ECS_INPUTS.maxCriticalFindings, 0, { min: -1 }),
-        pollIntervalMs: inputs.duration(ECS_INPUTS.pollInterval, "15s"),
+        maxCriticalFindings: inputs.integer(ECS_INPUTS.maxCriticalFindings, 0, { min: -1, max: 100_000 }),
+        pollIntervalMs: inputs.duration(ECS_INPUTS.pollInterval, "15s", { min: "50ms", max: "5m" }),
     };
 }
 function readHooks(inputs) {
     return [...inputs.keyValues(ECS_INPUTS.hooks)].map(([event, fn]) => {
         if (!HOOK_EVENTS.includes(event)) {
-            throw new ConfigurationError(`Input '${ECS_INPUTS.hooks}' names the event ${JSON.stringify(event)}; allowed: ${HOOK_EVENTS.join(", ")}.`);
+            throw new ConfigurationError(`${inputLabel(ECS_INPUTS.hooks)} names the event ${quoteValue(event)}; allowed: ${HOOK_EVENTS.join(", ")}.`);
         }
         if (!fn)
-            throw new ConfigurationError(`Input '${ECS_INPUTS.hooks}': ${event} needs a Lambda function name or ARN after '='.`);
+            throw new ConfigurationError(`${inputLabel(ECS_INPUTS.hooks)}: ${event} needs a Lambda function name or ARN after '='.`);
         return { event: event, function: fn };
     });
 }
@@ -69807,13 +69912,20 @@ function parseDuration(text) {
     }
     return Number.isFinite(total) ? Math.round(total) : undefined;
 }
+/**
+ * `250ms`, `12.3s`, `4m5s`, `2h3m`: every unit floored, as codeql-action's formatDuration does, so a value just
+ * under a boundary never rounds up into "1m60s" or "60.0s".
+ */
 function formatDuration(ms) {
-    if (ms < 1_000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1_000).toFixed(1)}s`;
-    const minutes = Math.floor(ms / 60_000);
-    return `${minutes}m${Math.round((ms % 60_000) / 1_000)}s`;
+    const whole = Math.max(0, Math.floor(ms));
+    if (whole < 1_000)
+        return `${whole}ms`;
+    if (whole < 60_000)
+        return `${(Math.floor(whole / 100) / 10).toFixed(1)}s`;
+    const seconds = Math.floor(whole / 1_000);
+    if (seconds < 3_600)
+        return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+    return `${Math.floor(seconds / 3_600)}h${Math.floor(seconds / 60) % 60}m`;
 }
 
 
@@ -69869,7 +69981,155 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 9712:
+/***/ 1662:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ Inputs),
+/* harmony export */   lQ: () => (/* binding */ envInputSource)
+/* harmony export */ });
+/* unused harmony exports runnerInputName, mapInputSource, SHOWN_VALUE_CHARS, quoteValue, inputLabel, MAX_TIMER_DURATION */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
+
+/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
+function runnerInputName(name) {
+    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+function envInputSource(env = process.env) {
+    return (name) => env[runnerInputName(name)];
+}
+function mapInputSource(values) {
+    return (name) => values[name];
+}
+/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
+const SHOWN_VALUE_CHARS = 100;
+/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
+function quoteValue(value) {
+    if (value.length <= SHOWN_VALUE_CHARS)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
+}
+/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
+function inputLabel(name) {
+    return `Input '${name}'`;
+}
+function invalid(name, value, allowed) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
+}
+/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
+const MAX_TIMER_DURATION = "596h";
+function durationBound(bound) {
+    const ms = typeof bound === "number" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(bound);
+    if (ms === undefined)
+        throw new Error(`bad duration bound ${bound}`);
+    return { ms, shown: typeof bound === "string" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(bound) };
+}
+/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
+class Inputs {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    /** The trimmed value, or '' when unset. */
+    raw(name) {
+        return (this.source(name) ?? "").trim();
+    }
+    required(name) {
+        const value = this.raw(name);
+        if (!value)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} is required but was empty.`);
+        return value;
+    }
+    optional(name, fallback = "") {
+        return this.raw(name) || fallback;
+    }
+    boolean(name, fallback) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        if (/^(true|yes|on|1)$/i.test(value))
+            return true;
+        if (/^(false|no|off|0)$/i.test(value))
+            return false;
+        throw invalid(name, value, "true or false");
+    }
+    integer(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a whole number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    number(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = -Infinity, max = Infinity } = range;
+        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    /**
+     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
+     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
+     */
+    duration(name, fallback, range = {}) {
+        const value = this.raw(name) || fallback;
+        const parsed = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(value);
+        if (parsed === undefined)
+            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
+        const min = durationBound(range.min ?? "0s");
+        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
+        if (parsed < min.ms || parsed > max.ms)
+            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
+        return parsed;
+    }
+    /** Items separated by newlines or commas, trimmed, empties dropped. */
+    list(name, separators = /[\n,]/) {
+        return this.raw(name)
+            .split(separators)
+            .map((item) => item.trim())
+            .filter(Boolean);
+    }
+    /** Non-empty, non-comment lines with their 1-based line numbers. */
+    lines(name) {
+        return (this.source(name) ?? "")
+            .split(/\r?\n/)
+            .map((text, index) => ({ line: index + 1, text: text.trim() }))
+            .filter(({ text }) => text && !text.startsWith("#"));
+    }
+    /** `KEY=value` per line (or comma); the value may contain '='. */
+    keyValues(name, separators = /\n/) {
+        const pairs = new Map();
+        for (const item of this.list(name, separators)) {
+            const at = item.indexOf("=");
+            const key = at > 0 ? item.slice(0, at).trim() : "";
+            if (!key)
+                throw invalid(name, item, "lines of KEY=value");
+            pairs.set(key, item.slice(at + 1).trim());
+        }
+        return pairs;
+    }
+    choice(name, allowed, fallback) {
+        const value = this.raw(name) || fallback;
+        if (!allowed.includes(value))
+            throw invalid(name, value, `one of ${allowed.join(", ")}`);
+        return value;
+    }
+}
+
+
+/***/ }),
+
+/***/ 8641:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72868,126 +73128,11 @@ function readEvent(path) {
         return {};
     }
 }
-/** The link to this run's log page, for deployment statuses and summaries. */
-function runUrl(context) {
-    if (!context.repository || !context.runId)
-        return undefined;
-    return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
-}
 
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __nccwpck_require__(2543);
-;// CONCATENATED MODULE: ./src/lib/inputs.ts
-
-
-/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
-function runnerInputName(name) {
-    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
-}
-function envInputSource(env = process.env) {
-    return (name) => env[runnerInputName(name)];
-}
-function mapInputSource(values) {
-    return (name) => values[name];
-}
-function invalid(name, value, allowed) {
-    return new errors/* ConfigurationError */.j1(`Input '${name}' got ${JSON.stringify(value)}; expected ${allowed}.`);
-}
-/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
-class Inputs {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    /** The trimmed value, or '' when unset. */
-    raw(name) {
-        return (this.source(name) ?? "").trim();
-    }
-    required(name) {
-        const value = this.raw(name);
-        if (!value)
-            throw new errors/* ConfigurationError */.j1(`Input '${name}' is required but was empty.`);
-        return value;
-    }
-    optional(name, fallback = "") {
-        return this.raw(name) || fallback;
-    }
-    boolean(name, fallback) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        if (/^(true|yes|on|1)$/i.test(value))
-            return true;
-        if (/^(false|no|off|0)$/i.test(value))
-            return false;
-        throw invalid(name, value, "true or false");
-    }
-    integer(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
-        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a whole number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    number(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = -Infinity, max = Infinity } = range;
-        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    /** Milliseconds, from `500ms`, `90s`, `15m`, `1h`. */
-    duration(name, fallback) {
-        const value = this.raw(name) || fallback;
-        const parsed = (0,duration/* parseDuration */.E)(value);
-        if (parsed === undefined)
-            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
-        return parsed;
-    }
-    /** Items separated by newlines or commas, trimmed, empties dropped. */
-    list(name, separators = /[\n,]/) {
-        return this.raw(name)
-            .split(separators)
-            .map((item) => item.trim())
-            .filter(Boolean);
-    }
-    /** Non-empty, non-comment lines with their 1-based line numbers. */
-    lines(name) {
-        return (this.source(name) ?? "")
-            .split(/\r?\n/)
-            .map((text, index) => ({ line: index + 1, text: text.trim() }))
-            .filter(({ text }) => text && !text.startsWith("#"));
-    }
-    /** `KEY=value` per line (or comma); the value may contain '='. */
-    keyValues(name, separators = /\n/) {
-        const pairs = new Map();
-        for (const item of this.list(name, separators)) {
-            const at = item.indexOf("=");
-            const key = at > 0 ? item.slice(0, at).trim() : "";
-            if (!key)
-                throw invalid(name, item, "lines of KEY=value");
-            pairs.set(key, item.slice(at + 1).trim());
-        }
-        return pairs;
-    }
-    choice(name, allowed, fallback) {
-        const value = this.raw(name) || fallback;
-        if (!allowed.includes(value))
-            throw invalid(name, value, `one of ${allowed.join(", ")}`);
-        return value;
-    }
-}
-
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/lib/secrets.ts
 /**
  * Values that must never be shown. The action registers each with the runner (setSecret) as soon as it is read;
@@ -73073,7 +73218,7 @@ async function runAction(main, options = {}) {
     const env = process.env;
     const secrets = new Secrets();
     secrets.onAdd((value) => core_setSecret(value));
-    const inputs = new Inputs(envInputSource(env));
+    const inputs = new lib_inputs/* Inputs */.G0((0,lib_inputs/* envInputSource */.lQ)(env));
     for (const name of options.secretInputs ?? [])
         secrets.add(inputs.raw(name));
     for (const name of options.secretEnv ?? [])
@@ -73186,6 +73331,8 @@ function chunk(items, size) {
 
 /* unused harmony exports CHECK_METHODS, statusMatches, parseChecks */
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
+/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1662);
+
 
 const CHECK_METHODS = (/* unused pure expression or super */ null && (["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]));
 const STATUS = /^([1-5]\d\d|[1-5]xx)$/;
@@ -73195,20 +73342,20 @@ function statusMatches(accepted, status) {
 }
 function parseChecks(lines, inputName) {
     if (lines.length === 0)
-        throw new ConfigurationError(`Input '${inputName}' has no checks; write one per line as ${SYNTAX}.`);
+        throw new ConfigurationError(`${inputLabel(inputName)} has no checks; write one per line as ${SYNTAX}.`);
     return lines.map(({ line, text }) => parseCheckLine(text, line, inputName));
 }
 function parseCheckLine(text, line, inputName) {
-    const fail = (problem) => new ConfigurationError(`Input '${inputName}' line ${line} (${JSON.stringify(text)}): ${problem}; expected ${SYNTAX}.`);
+    const fail = (problem) => new ConfigurationError(`${inputLabel(inputName)} line ${line} (${quoteValue(text)}): ${problem}; expected ${SYNTAX}.`);
     const [method, path, statusList, ...options] = text.split(/\s+/);
     if (!CHECK_METHODS.includes(method?.toUpperCase() ?? "")) {
-        throw fail(`unknown method ${JSON.stringify(method)} (allowed: ${CHECK_METHODS.join(", ")})`);
+        throw fail(`unknown method ${quoteValue(method)} (allowed: ${CHECK_METHODS.join(", ")})`);
     }
     if (!path?.startsWith("/"))
         throw fail("the path must start with /");
     const statuses = (statusList ?? "").split(",").filter(Boolean);
     if (statuses.length === 0 || !statuses.every((status) => STATUS.test(status)))
-        throw fail(`bad status list ${JSON.stringify(statusList ?? "")}`);
+        throw fail(`bad status list ${quoteValue(statusList ?? "")}`);
     const spec = { line, text, method: method.toUpperCase(), path, statuses };
     for (const option of options) {
         const [key, ...rest] = option.split("=");
@@ -73218,7 +73365,7 @@ function parseCheckLine(text, line, inputName) {
         else if (key === "contains" && value)
             spec.contains = value;
         else
-            throw fail(`unknown option ${JSON.stringify(option)} (allowed: max-ms=N, contains=TEXT)`);
+            throw fail(`unknown option ${quoteValue(option)} (allowed: max-ms=N, contains=TEXT)`);
     }
     return spec;
 }
