@@ -39347,7 +39347,7 @@ function parseComplianceConfig(text, file) {
     const fail = (path, message, key = false) => {
         throw new errors/* ConfigurationError */.j1(`${formatSourcePlace(place(path, key))}: ${message}`);
     };
-    const ajv = new dist_ajv.Ajv({ allErrors: false, strict: false });
+    const ajv = new dist_ajv.Ajv({ allErrors: false, strict: false, verbose: true });
     const validate = ajv.compile(COMPLIANCE_SCHEMA);
     if (!validate(data)) {
         const error = mostSpecific(validate.errors ?? []);
@@ -39368,7 +39368,7 @@ function parseComplianceConfig(text, file) {
     const phrases = (items, path) => (items ?? []).map((item, index) => toPhrase(item, (message) => fail([...path, index], message)));
     const checklist = (data.checklist ?? []).map((item, index) => {
         const matches = item.text
-            ? ((itemText) => normalize(itemText) === normalize(item.text))
+            ? (itemText) => normalize(itemText) === normalize(item.text)
             : compileRegex(item.pattern, "i", (message) => fail(["checklist", index, "pattern"], message));
         return {
             label: item.text ?? `/${item.pattern}/`,
@@ -39405,19 +39405,21 @@ function normalize(text) {
 function toPhrase(source, fail) {
     const literal = /^\/(.+)\/([a-z]*)$/s.exec(source);
     if (literal) {
-        const regex = compileRegex(literal[1], literal[2], fail);
+        const regex = compileRegex(literal[1], literal[2], fail, source);
         return { source, test: (text) => regex.test(text) };
     }
     const wanted = normalize(source);
     return { source, test: (text) => normalize(text).includes(wanted) };
 }
-function compileRegex(pattern, flags, fail) {
+function compileRegex(pattern, flags, fail, shown) {
     try {
         // Never global: `test` on a /g regex keeps state between calls.
         return new RegExp(pattern, flags.replace("g", ""));
     }
     catch (error) {
-        return fail(`'${pattern}' is not a valid regular expression: ${error.message.replace(/^Invalid regular expression: /, "")}`);
+        // V8 says "Invalid regular expression: /…/flags: Unterminated group"; the reason is the last part.
+        const message = error.message;
+        return fail(`'${shown ?? pattern}' is not a valid regular expression: ${message.slice(message.lastIndexOf(": ") + 2)}`);
     }
 }
 /** The deepest error: it names the exact key, not the `oneOf` around it. */
@@ -39429,12 +39431,21 @@ function mostSpecific(errors) {
 }
 function config_describe(error) {
     const path = pointerPath(error.instancePath);
-    const name = path.length ? path.map((part) => (typeof part === "number" ? `[${part}]` : `.${part}`)).join("").slice(1) : "the file";
+    const name = path.length
+        ? path
+            .map((part) => (typeof part === "number" ? `[${part}]` : `.${part}`))
+            .join("")
+            .slice(1)
+        : "the file";
     const params = error.params;
     switch (error.keyword) {
         case "additionalProperties": {
             const allowed = Object.keys(schemaAt(error.parentSchema)).join(", ");
-            return { path: [...path, params.additionalProperty], key: true, message: `unknown key '${params.additionalProperty}' in ${name}; allowed are ${allowed}` };
+            return {
+                path: [...path, params.additionalProperty],
+                key: true,
+                message: `unknown key '${params.additionalProperty}' in ${name}; allowed are ${allowed}`,
+            };
         }
         case "required":
             return { path, key: false, message: `${name} needs '${params.missingProperty}'` };
@@ -39476,7 +39487,9 @@ function locate(doc, path, key) {
         const prefix = path.slice(0, depth);
         if (key && depth === path.length && depth > 0) {
             const parent = doc.getIn(prefix.slice(0, -1), true);
-            const pair = (0,dist/* isMap */.jh)(parent) ? parent.items.find((item) => (0,dist/* isPair */.tO)(item) && (0,dist/* isScalar */.jn)(item.key) && item.key.value === prefix.at(-1)) : undefined;
+            const pair = (0,dist/* isMap */.jh)(parent)
+                ? parent.items.find((item) => (0,dist/* isPair */.tO)(item) && (0,dist/* isScalar */.jn)(item.key) && item.key.value === prefix.at(-1))
+                : undefined;
             if (pair && (0,dist/* isScalar */.jn)(pair.key) && pair.key.range)
                 return pair.key.range[0];
             continue;
@@ -57596,7 +57609,11 @@ function collectCheckboxes(tree) {
 /** The item's own paragraph text (not its nested lists), without struck, code or HTML parts. */
 function itemText(item) {
     const own = item.children.filter((child) => child.type !== "list" && child.type !== "code" && child.type !== "blockquote");
-    return own.map((child) => plainText(child)).join(" ").replace(/\s+/g, " ").trim();
+    return own
+        .map((child) => plainText(child))
+        .join(" ")
+        .replace(/\s+/g, " ")
+        .trim();
 }
 /** Visible text of a node: struck-through text and HTML (comments included) are left out. */
 function plainText(node) {
@@ -57689,9 +57706,11 @@ function judgeSection(rule, body) {
     return problem ? row("missing", problem) : row("met", "filled in");
 }
 function sectionProblem(section, allowNa) {
-    const text = normalize(section.content.map((node) => plainText(node)).join(" "));
+    // Subheadings structure a section; they are not its content.
+    const blocks = section.content.filter((node) => node.type !== "heading");
+    const text = normalize(blocks.map((node) => plainText(node)).join(" "));
     if (!text)
-        return section.content.length ? "only an HTML comment or placeholder tag" : "empty";
+        return blocks.length ? "only an HTML comment or placeholder tag" : "empty";
     if (text.startsWith("<") && text.endsWith(">"))
         return "only the template's placeholder";
     if (PLACEHOLDERS.has(text))
@@ -57718,7 +57737,11 @@ function judgeDisclosure(rule, changed, readFile, annotations, notes) {
                 kind: "disclosure",
                 rule: `require ${phrase.source} in ${rule.filesText}`,
                 state: missing.length ? "violated" : "met",
-                detail: missing.length ? `missing in ${listFew(missing.map((file) => file.path))}` : `${files.length} changed file(s) carry it`,
+                detail: missing.length
+                    ? `missing in ${listFew(missing.map((file) => file.path))}`
+                    : files.length
+                        ? `all ${files.length} changed file(s) carry it`
+                        : "no changed file matches",
             },
             count: missing.length,
         });
@@ -57873,7 +57896,12 @@ async function fetchPullRequestFacts(github, target, waiveLabel) {
 }
 /** Who applied `label` last, from the issue's events (paged through to the end: the latest is last). */
 async function lastLabeler(github, target, label) {
-    const events = await github.paginate(github.rest.issues.listEvents, { owner: target.owner, repo: target.repo, issue_number: target.number, ...PAGE });
+    const events = await github.paginate(github.rest.issues.listEvents, {
+        owner: target.owner,
+        repo: target.repo,
+        issue_number: target.number,
+        ...PAGE,
+    });
     const labeled = events.filter((event) => event.event === "labeled" && event.label?.name === label);
     return labeled.at(-1)?.actor?.login;
 }
@@ -57952,7 +57980,9 @@ async function runCompliance(settings, deps) {
     const { source, logger } = deps;
     // A bad rules file fails here, before anything is written anywhere.
     const config = loadComplianceConfig(settings.configPath, settings.configShown);
-    const facts = source.kind === "github" ? await fetchPullRequestFacts(source.github, source.pull, config.waiveLabel) : await source.facts(config.waiveLabel);
+    const facts = source.kind === "github"
+        ? await fetchPullRequestFacts(source.github, source.pull, config.waiveLabel)
+        : await source.facts(config.waiveLabel);
     const extraNotes = [];
     if (source.kind === "github" && source.payloadHeadSha && source.payloadHeadSha !== facts.headSha)
         extraNotes.push(`The event payload names head ${source.payloadHeadSha.slice(0, 7)}, but the PR is now at ${facts.headSha.slice(0, 7)} (a re-run replays the old payload): the body, reviews and files were read from the API; file contents from the checkout.`);

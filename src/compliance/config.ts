@@ -30,7 +30,7 @@ export function parseComplianceConfig(text: string, file: string): ComplianceCon
     throw new ConfigurationError(`${formatSourcePlace(place(path, key))}: ${message}`);
   };
 
-  const ajv = new Ajv({ allErrors: false, strict: false });
+  const ajv = new Ajv({ allErrors: false, strict: false, verbose: true });
   const validate = ajv.compile(COMPLIANCE_SCHEMA);
   if (!validate(data)) {
     const error = mostSpecific(validate.errors ?? []);
@@ -94,19 +94,21 @@ export function normalize(text: string): string {
 function toPhrase(source: string, fail: (message: string) => never): Phrase {
   const literal = /^\/(.+)\/([a-z]*)$/s.exec(source);
   if (literal) {
-    const regex = compileRegex(literal[1], literal[2], fail);
+    const regex = compileRegex(literal[1], literal[2], fail, source);
     return { source, test: (text) => regex.test(text) };
   }
   const wanted = normalize(source);
   return { source, test: (text) => normalize(text).includes(wanted) };
 }
 
-function compileRegex(pattern: string, flags: string, fail: (message: string) => never): RegExp {
+function compileRegex(pattern: string, flags: string, fail: (message: string) => never, shown?: string): RegExp {
   try {
     // Never global: `test` on a /g regex keeps state between calls.
     return new RegExp(pattern, flags.replace("g", ""));
   } catch (error) {
-    return fail(`'${pattern}' is not a valid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, "")}`);
+    // V8 says "Invalid regular expression: /…/flags: Unterminated group"; the reason is the last part.
+    const message = (error as Error).message;
+    return fail(`'${shown ?? pattern}' is not a valid regular expression: ${message.slice(message.lastIndexOf(": ") + 2)}`);
   }
 }
 

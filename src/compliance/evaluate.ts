@@ -84,8 +84,10 @@ function judgeSection(rule: SectionRule, body: PrBody): RuleRow {
 }
 
 function sectionProblem(section: Section, allowNa: boolean): string | undefined {
-  const text = normalize(section.content.map((node) => plainText(node)).join(" "));
-  if (!text) return section.content.length ? "only an HTML comment or placeholder tag" : "empty";
+  // Subheadings structure a section; they are not its content.
+  const blocks = section.content.filter((node) => node.type !== "heading");
+  const text = normalize(blocks.map((node) => plainText(node)).join(" "));
+  if (!text) return blocks.length ? "only an HTML comment or placeholder tag" : "empty";
   if (text.startsWith("<") && text.endsWith(">")) return "only the template's placeholder";
   if (PLACEHOLDERS.has(text)) return `only the placeholder '${text}'`;
   if (NOT_APPLICABLE.has(text.replace(/\.$/, "")) && !allowNa) return `'${text}' is not allowed here (allow-na is off)`;
