@@ -57870,6 +57870,21 @@ const PAGE = { per_page: 100 };
  * trusted. Every list is paginated to the end (files up to the API's 3,000).
  */
 async function fetchPullRequestFacts(github, target, waiveLabel) {
+    try {
+        return await readFacts(github, target, waiveLabel);
+    }
+    catch (error) {
+        throw new errors/* RemoteError */.Hi(`Could not read pull request #${target.number} of ${target.owner}/${target.repo} from GitHub: ${describeFailure(error)}`);
+    }
+}
+/** GitHub's own message, or the network's reason (undici hides it in `cause`). */
+function describeFailure(error) {
+    const failure = error;
+    const cause = failure.cause?.cause?.message ?? failure.cause?.message;
+    const message = [failure.message, cause].filter(Boolean).join(": ");
+    return failure.status && failure.status < 500 ? `HTTP ${failure.status}: ${message}` : message || "unknown error";
+}
+async function readFacts(github, target, waiveLabel) {
     const { owner, repo, number } = target;
     const [pull, files, reviews] = await Promise.all([
         github.rest.pulls.get({ owner, repo, pull_number: number }),
@@ -58113,13 +58128,13 @@ function readComplianceSettings(inputs, where) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hi: () => (/* binding */ RemoteError),
 /* harmony export */   Qx: () => (/* binding */ isUserFacing),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   j1: () => (/* binding */ ConfigurationError),
 /* harmony export */   mK: () => (/* binding */ StepFailedError)
 /* harmony export */ });
-/* unused harmony export RemoteError */
 /** A mistake in what the user gave us: shown as one line, never with a stack. */
 class ConfigurationError extends Error {
     name = "ConfigurationError";

@@ -1,4 +1,4 @@
-import { errorMessage } from "../lib/errors.js";
+import { errorMessage, RemoteError } from "../lib/errors.js";
 import type { GitHubClient } from "../lib/github.js";
 import type { TeamMembers } from "./evaluate.js";
 import type { ChangedFile, PullRequestFacts } from "./model.js";
@@ -17,6 +17,22 @@ const PAGE = { per_page: 100 } as const;
  * trusted. Every list is paginated to the end (files up to the API's 3,000).
  */
 export async function fetchPullRequestFacts(github: GitHubClient, target: PullTarget, waiveLabel?: string): Promise<PullRequestFacts> {
+  try {
+    return await readFacts(github, target, waiveLabel);
+  } catch (error) {
+    throw new RemoteError(`Could not read pull request #${target.number} of ${target.owner}/${target.repo} from GitHub: ${describeFailure(error)}`);
+  }
+}
+
+/** GitHub's own message, or the network's reason (undici hides it in `cause`). */
+function describeFailure(error: unknown): string {
+  const failure = error as { status?: number; message?: string; cause?: { message?: string; cause?: { message?: string } } };
+  const cause = failure.cause?.cause?.message ?? failure.cause?.message;
+  const message = [failure.message, cause].filter(Boolean).join(": ");
+  return failure.status && failure.status < 500 ? `HTTP ${failure.status}: ${message}` : message || "unknown error";
+}
+
+async function readFacts(github: GitHubClient, target: PullTarget, waiveLabel?: string): Promise<PullRequestFacts> {
   const { owner, repo, number } = target;
   const [pull, files, reviews] = await Promise.all([
     github.rest.pulls.get({ owner, repo, pull_number: number }),
