@@ -50,7 +50,7 @@ export async function runCompliance(settings: ComplianceSettings, deps: Complian
   const needed = teamsNeeded(config, facts);
   const teams: TeamMembers = source.kind === "github" && needed.length ? await fetchTeams(source.github, needed) : new Map();
   const verdict = judge({ config, facts, teams, readFile: (path) => readWorkspaceFile(settings.workspace, path) });
-  logger.info(`compliance: ${headline(verdict)} (${facts.files.length} changed files).`);
+  logger.info(`compliance: ${headline(verdict)} (${facts.files.length} changed file(s)).`);
 
   if (source.kind === "github") await publish(settings, source, facts.headSha, verdict, logger, extraNotes);
   else annotateInLog(verdict, logger);
