@@ -30,7 +30,8 @@ waivers:
 /** A PR of 3,000 files (a tenth of them content pages, three with a forbidden phrase), 500 comments and our sticky one last. */
 function seed(github: GitHubFake, root: string): void {
   const files = Array.from({ length: FILES }, (_, index) => {
-    const filename = index % 10 === 0 ? `content/page-${index}.md` : index % 10 === 1 ? `billing/plan-${index}.ts` : `apps/web/src/file-${index}.ts`;
+    const filename =
+      index % 10 === 0 ? `content/page-${index}.md` : index % 10 === 1 ? `billing/plan-${index}.ts` : `apps/web/src/file-${index}.ts`;
     const text = `Capital at risk.\nline two of ${index}\n${index % 1000 === 0 ? "guaranteed returns\n" : ""}`;
     const path = join(root, filename);
     mkdirSync(dirname(path), { recursive: true });
@@ -39,12 +40,25 @@ function seed(github: GitHubFake, root: string): void {
     return { filename, status: "added" as const, patch: `@@ -0,0 +1,${lines.length} @@\n${lines.map((line) => `+${line}`).join("\n")}` };
   });
   github.pullFiles.set(PR, files);
-  github.pulls.set(PR, { number: PR, body: "## Summary\n\nBig PR.\n\n- [x] Risk disclosure reviewed\n", head: { sha: HEAD }, user: { login: "author" }, labels: [] });
-  github.reviews.set(PR, [{ id: 1, user: { login: "bill-ops" }, state: "APPROVED", commit_id: HEAD, submitted_at: "2026-01-01T00:00:00Z" }]);
+  github.pulls.set(PR, {
+    number: PR,
+    body: "## Summary\n\nBig PR.\n\n- [x] Risk disclosure reviewed\n",
+    head: { sha: HEAD },
+    user: { login: "author" },
+    labels: [],
+  });
+  github.reviews.set(PR, [
+    { id: 1, user: { login: "bill-ops" }, state: "APPROVED", commit_id: HEAD, submitted_at: "2026-01-01T00:00:00Z" },
+  ]);
   github.teams.set("blockbuilders/billing", ["bill-ops"]);
   for (let index = 0; index < COMMENTS; index++)
     github.comments.push({ id: index + 1, issue_number: PR, body: `chatter ${index}`, user: { login: "someone", type: "User" } });
-  github.comments.push({ id: 9999, issue_number: PR, body: "<!-- launchpad-compliance: compliance -->\nold", user: { login: "github-actions[bot]", type: "Bot" } });
+  github.comments.push({
+    id: 9999,
+    issue_number: PR,
+    body: "<!-- launchpad-compliance: compliance -->\nold",
+    user: { login: "github-actions[bot]", type: "Bot" },
+  });
 }
 
 export const complianceScenario: BenchScenario = {
@@ -67,7 +81,11 @@ export const complianceScenario: BenchScenario = {
       // A fresh client per run, as each job gets: the throttling plugin spaces one client's writes a second apart.
       const check = () =>
         runCompliance(settings, {
-          source: { kind: "github", github: createGitHubClient({ token: "ghs_bench", baseUrl: github.url }), pull: { owner: "o", repo: "r", number: PR } },
+          source: {
+            kind: "github",
+            github: createGitHubClient({ token: "ghs_bench", baseUrl: github.url }),
+            pull: { owner: "o", repo: "r", number: PR },
+          },
           logger: silentLogger,
           reportDir: join(root, ".launchpad"),
           redact: (text) => text,
@@ -85,7 +103,13 @@ export const complianceScenario: BenchScenario = {
       const [ms, baselineMs] = await compareMedians(5, check, bare);
       const target = Math.ceil(FILES / 100) + Math.ceil(COMMENTS / 100) + 10;
       return [
-        { scenario: "compliance", metric: `API requests (${FILES} files, ${COMMENTS} comments)`, value: requests, unit: "requests", maxValue: target },
+        {
+          scenario: "compliance",
+          metric: `API requests (${FILES} files, ${COMMENTS} comments)`,
+          value: requests,
+          unit: "requests",
+          maxValue: target,
+        },
         {
           scenario: "compliance",
           metric: "wall time vs the same number of bare paginated requests",

@@ -20,7 +20,9 @@ export async function fetchPullRequestFacts(github: GitHubClient, target: PullTa
   try {
     return await readFacts(github, target, waiveLabel);
   } catch (error) {
-    throw new RemoteError(`Could not read pull request #${target.number} of ${target.owner}/${target.repo} from GitHub: ${describeFailure(error)}`);
+    throw new RemoteError(
+      `Could not read pull request #${target.number} of ${target.owner}/${target.repo} from GitHub: ${describeFailure(error)}`,
+    );
   }
 }
 

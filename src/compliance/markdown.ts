@@ -1,4 +1,4 @@
-import type { Heading, List, ListItem, Nodes, Root, RootContent } from "mdast";
+import type { Heading, ListItem, Nodes, Root, RootContent } from "mdast";
 import { fromMarkdown } from "mdast-util-from-markdown";
 import { gfmFromMarkdown } from "mdast-util-gfm";
 import { gfm } from "micromark-extension-gfm";
@@ -70,9 +70,4 @@ function collectSections(tree: Root): Section[] {
     sections.push({ heading: plainText(node).trim(), content: children.slice(index + 1, end < 0 ? undefined : end) });
   });
   return sections;
-}
-
-/** Whether a list is a task list: its items are checkboxes, not prose. */
-export function isTaskList(node: RootContent): node is List {
-  return node.type === "list" && node.children.some((item) => typeof item.checked === "boolean");
 }

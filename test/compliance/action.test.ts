@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type FakeCheckRun, GitHubFake } from "../fakes/github.js";
+import { type FakeCheckRun, type FakeReview, GitHubFake } from "../fakes/github.js";
 import { expectSecretsHidden } from "../harness/secrets.js";
 import { AUTHOR, GOOD_BODY, HEAD_SHA, newFilePatch, PR, prEvent, RULES, runCompliance, setPull, TOKEN, workspace } from "./world.js";
 
@@ -65,7 +65,9 @@ describe("compliance action: the PR body", () => {
     const withSeed = await runCompliance(github, workspace());
     expect(withSeed.code).toBe(1);
     expect(withSeed.outputs.unchecked).toBe("1");
-    expect(withSeed.summary).toContain("| checklist | Data Engineering sign-off (paths changed) | ❌ missing | no such checkbox in the PR body |");
+    expect(withSeed.summary).toContain(
+      "| checklist | Data Engineering sign-off (paths changed) | ❌ missing | no such checkbox in the PR body |",
+    );
 
     setPull(github, `${GOOD_BODY}- [x] data engineering   SIGN-OFF\n`, [seedFile]);
     const ticked = await runCompliance(github, workspace());
@@ -104,8 +106,12 @@ describe("compliance action: disclosures on the changed lines", () => {
 
     expect(result.code).toBe(1);
     expect(result.outputs).toMatchObject({ passed: "false", violations: "2", unchecked: "0" });
-    expect(result.summary).toContain("| disclosure | require Capital at risk in content/**/*.md | ❌ violated | missing in content/pricing.md |");
-    expect(result.summary).toContain("| disclosure | forbid /guaranteed returns?/i in content/**/*.md | ❌ violated | on content/pricing.md:4 |");
+    expect(result.summary).toContain(
+      "| disclosure | require Capital at risk in content/**/*.md | ❌ violated | missing in content/pricing.md |",
+    );
+    expect(result.summary).toContain(
+      "| disclosure | forbid /guaranteed returns?/i in content/**/*.md | ❌ violated | on content/pricing.md:4 |",
+    );
     const annotations = onlyRun().annotations as Array<Record<string, unknown>>;
     expect(annotations.map((annotation) => [annotation.path, annotation.start_line, annotation.title])).toEqual([
       ["content/pricing.md", 4, "Missing disclosure"],
@@ -132,16 +138,18 @@ describe("compliance action: specialist reviewers", () => {
     github.teams.set("blockbuilders/billing", ["bill-ops", "pr-author"]);
     const files = [{ filename: "billing/plans.ts", status: "modified" as const, patch: "@@ -1 +1 @@\n-a\n+b" }];
     setPull(github, GOOD_BODY, files);
-    const reviews = [
-      { id: 1, user: { login: AUTHOR }, state: "APPROVED" as const, commit_id: HEAD_SHA, submitted_at: "2026-01-01T00:00:00Z" },
-      { id: 2, user: { login: "bill-ops" }, state: "APPROVED" as const, commit_id: "0ldc0mm1t", submitted_at: "2026-01-01T00:01:00Z" },
-      { id: 3, user: { login: "outsider" }, state: "APPROVED" as const, commit_id: HEAD_SHA, submitted_at: "2026-01-01T00:02:00Z" },
+    const reviews: FakeReview[] = [
+      { id: 1, user: { login: AUTHOR }, state: "APPROVED", commit_id: HEAD_SHA, submitted_at: "2026-01-01T00:00:00Z" },
+      { id: 2, user: { login: "bill-ops" }, state: "APPROVED", commit_id: "0ldc0mm1t", submitted_at: "2026-01-01T00:01:00Z" },
+      { id: 3, user: { login: "outsider" }, state: "APPROVED", commit_id: HEAD_SHA, submitted_at: "2026-01-01T00:02:00Z" },
     ];
     github.reviews.set(PR, reviews);
     const missing = await runCompliance(github, workspace());
     expect(missing.code).toBe(1);
     expect(missing.outputs["missing-reviews"]).toBe("1");
-    expect(missing.summary).toContain("| reviewers | 1 approval(s) from @blockbuilders/billing for billing/** | ❌ missing | 0/1 on c0ffeec |");
+    expect(missing.summary).toContain(
+      "| reviewers | 1 approval(s) from @blockbuilders/billing for billing/** | ❌ missing | 0/1 on c0ffeec |",
+    );
 
     reviews.push({ id: 4, user: { login: "bill-ops" }, state: "APPROVED", commit_id: HEAD_SHA, submitted_at: "2026-01-01T00:03:00Z" });
     const approved = await runCompliance(github, workspace());
@@ -177,13 +185,17 @@ describe("compliance action: the waive label", () => {
     const byOutsider = await runCompliance(github, workspace());
     expect(byOutsider.code).toBe(1);
     expect(byOutsider.outputs.unchecked).toBe("1");
-    expect(byOutsider.summary).toContain("The 'compliance-waived' label was applied by @eager-dev, who is not among the waivers; it waives nothing.");
+    expect(byOutsider.summary).toContain(
+      "The 'compliance-waived' label was applied by @eager-dev, who is not among the waivers; it waives nothing.",
+    );
 
     github.applyLabel(PR, "compliance-waived", "compliance-lead");
     const byWaiver = await runCompliance(github, workspace());
     expect(byWaiver.code).toBe(0);
     expect(byWaiver.outputs.unchecked).toBe("0");
-    expect(byWaiver.summary).toContain("| checklist | Risk disclosure reviewed | ➖ waived | waived by 'compliance-waived', applied by @compliance-lead |");
+    expect(byWaiver.summary).toContain(
+      "| checklist | Risk disclosure reviewed | ➖ waived | waived by 'compliance-waived', applied by @compliance-lead |",
+    );
   });
 
   it("never waives disclosures", async () => {
@@ -208,7 +220,12 @@ describe("compliance action: big PRs, sticky comment, read-only token, bad confi
     setPull(github, GOOD_BODY, files);
     for (let index = 0; index < 150; index++)
       github.comments.push({ id: index + 1, issue_number: PR, body: `review chatter ${index}`, user: { login: "someone", type: "User" } });
-    github.comments.push({ id: 500, issue_number: PR, body: "<!-- launchpad-compliance: compliance -->\nold verdict", user: { login: "github-actions[bot]", type: "Bot" } });
+    github.comments.push({
+      id: 500,
+      issue_number: PR,
+      body: "<!-- launchpad-compliance: compliance -->\nold verdict",
+      user: { login: "github-actions[bot]", type: "Bot" },
+    });
 
     const result = await runCompliance(github, root);
     expect(result.outputs.violations).toBe("1");
@@ -237,12 +254,16 @@ describe("compliance action: big PRs, sticky comment, read-only token, bad confi
   it("keeps the verdict with a read-only token: summary and step annotations, no crash", async () => {
     github.readOnly = true;
     const root = workspace({ "content/promo.md": "Capital at risk.\nguaranteed returns\n" });
-    setPull(github, GOOD_BODY, [{ filename: "content/promo.md", status: "added", patch: newFilePatch("Capital at risk.\nguaranteed returns\n") }]);
+    setPull(github, GOOD_BODY, [
+      { filename: "content/promo.md", status: "added", patch: newFilePatch("Capital at risk.\nguaranteed returns\n") },
+    ]);
     const failing = await runCompliance(github, root);
     expect(failing.stderr).toBe("");
     expect(failing.code).toBe(1);
     expect(failing.outputs.passed).toBe("false");
-    expect(failing.annotations).toContainEqual(expect.objectContaining({ level: "error", file: "content/promo.md", line: 2, title: "Forbidden phrase" }));
+    expect(failing.annotations).toContainEqual(
+      expect.objectContaining({ level: "error", file: "content/promo.md", line: 2, title: "Forbidden phrase" }),
+    );
     expect(failing.summary).toContain("the token cannot write checks");
     expect(failing.summary).toContain("Could not write the PR comment (HTTP 403)");
     expect(github.checkRuns).toHaveLength(0);
@@ -256,7 +277,7 @@ describe("compliance action: big PRs, sticky comment, read-only token, bad confi
 
   it("stops at a malformed config with its file:line:col, before anything is written", async () => {
     setPull(github, GOOD_BODY, []);
-    const rules = RULES.replace("    require: [\"Capital at risk\"]", "    require: [\"Capital at risk\"]\n    forbidd: [oops]");
+    const rules = RULES.replace('    require: ["Capital at risk"]', '    require: ["Capital at risk"]\n    forbidd: [oops]');
     const result = await runCompliance(github, workspace({}, rules));
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
@@ -267,6 +288,8 @@ describe("compliance action: big PRs, sticky comment, read-only token, bad confi
     expect(github.comments).toHaveLength(0);
 
     const badRegex = await runCompliance(github, workspace({}, RULES.replace("/guaranteed returns?/i", "/guaranteed (returns/")));
-    expect(badRegex.stdout).toMatch(/::error::\.github\/compliance\.yml:15:14: '\/guaranteed \(returns\/' is not a valid regular expression: Unterminated group$/m);
+    expect(badRegex.stdout).toMatch(
+      /::error::\.github\/compliance\.yml:15:14: '\/guaranteed \(returns\/' is not a valid regular expression: Unterminated group$/m,
+    );
   });
 });

@@ -30,7 +30,9 @@ function repository(): string {
   git("add", "-A");
   git("commit", "-qm", "base");
   git("checkout", "-q", "-b", "feature");
-  write(root, { "content/pricing.md": "# Pricing\n\nCapital at risk.\nOld claim: guaranteed returns.\nNew: guaranteed return on day one.\n" });
+  write(root, {
+    "content/pricing.md": "# Pricing\n\nCapital at risk.\nOld claim: guaranteed returns.\nNew: guaranteed return on day one.\n",
+  });
   git("commit", "-qam", "committed change");
   // Uncommitted and untracked changes are part of the PR-to-be too.
   write(root, { "content/promo.md": "# Promo\n\nRisk-free and fun.\n" });
@@ -47,24 +49,33 @@ describe("launchpad compliance (local mode: git diff, no API)", () => {
     const root = repository();
     const result = launchpad(["compliance", "--body-file", "PR.md", "--base", "main"], root);
 
-    expect(result.stderr).toContain("error: content/pricing.md:5: Added line matches the forbidden \"/guaranteed returns?/i\"");
+    expect(result.stderr).toContain('error: content/pricing.md:5: Added line matches the forbidden "/guaranteed returns?/i"');
     expect(result.stderr).not.toContain("content/pricing.md:4");
-    expect(result.stderr).toContain("error: content/promo.md:1: content/promo.md must contain \"Capital at risk\"");
+    expect(result.stderr).toContain('error: content/promo.md:1: content/promo.md must contain "Capital at risk"');
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain("| disclosure | forbid /guaranteed returns?/i in content/**/*.md | ❌ violated | on content/pricing.md:5 |");
-    expect(result.stdout).toContain("| disclosure | require Capital at risk in content/**/*.md | ❌ violated | missing in content/promo.md |");
+    expect(result.stdout).toContain(
+      "| disclosure | forbid /guaranteed returns?/i in content/**/*.md | ❌ violated | on content/pricing.md:5 |",
+    );
+    expect(result.stdout).toContain(
+      "| disclosure | require Capital at risk in content/**/*.md | ❌ violated | missing in content/promo.md |",
+    );
     expect(result.stdout).toContain("| checklist | Risk disclosure reviewed | ✅ met | ticked |");
   });
 
   it("passes once the offending lines are gone, and names a bad flag in one line", () => {
     const root = repository();
-    write(root, { "content/pricing.md": "# Pricing\n\nCapital at risk.\nOld claim: guaranteed returns.\n", "content/promo.md": "Capital at risk.\n" });
+    write(root, {
+      "content/pricing.md": "# Pricing\n\nCapital at risk.\nOld claim: guaranteed returns.\n",
+      "content/promo.md": "Capital at risk.\n",
+    });
     const passing = launchpad(["compliance", "--body-file", "PR.md"], root);
     expect(passing.stderr).not.toContain("error:");
     expect(passing.status).toBe(0);
 
     const badBase = launchpad(["compliance", "--body-file", "PR.md", "--base", "no-such-branch"], root);
     expect(badBase.status).toBe(2);
-    expect(badBase.stderr.trim()).toBe("launchpad: --base: 'no-such-branch' is not a commit or branch of this repository (try main, origin/main or a SHA).");
+    expect(badBase.stderr.trim()).toBe(
+      "launchpad: --base: 'no-such-branch' is not a commit or branch of this repository (try main, origin/main or a SHA).",
+    );
   });
 });

@@ -71,15 +71,24 @@ describe("the GitHub client behind the runner's proxy (through the compliance bu
     expect(proxy.tunnels.length).toBeGreaterThan(0);
     expect(new Set(proxy.tunnels)).toEqual(new Set([`${API_HOST}:${new URL(github.url).port}`]));
     expect(proxy.plain).toEqual([]);
-    expect(github.requestsTo("GET", "/repos/blockbuilders/platform/pulls/42")[0].headers.host).toBe(`${API_HOST}:${new URL(github.url).port}`);
+    expect(github.requestsTo("GET", "/repos/blockbuilders/platform/pulls/42")[0].headers.host).toBe(
+      `${API_HOST}:${new URL(github.url).port}`,
+    );
     expect(github.checkRuns).toHaveLength(1);
   });
 
-  it("goes direct for a host in NO_PROXY (here: refused by the test's loopback guard, never via the proxy)", { timeout: 60_000 }, async () => {
+  it("goes direct for a host in NO_PROXY (here: refused by the test's loopback guard, never via the proxy)", {
+    timeout: 60_000,
+  }, async () => {
     const before = proxy.tunnels.length;
     const requestsBefore = github.requests.length;
     const result = await runCompliance(github, workspace(), {
-      env: { GITHUB_API_URL: `https://${API_HOST}:${new URL(github.url).port}`, HTTPS_PROXY: proxy.url, NO_PROXY: `localhost,.launchpad.test`, NODE_EXTRA_CA_CERTS: caFile },
+      env: {
+        GITHUB_API_URL: `https://${API_HOST}:${new URL(github.url).port}`,
+        HTTPS_PROXY: proxy.url,
+        NO_PROXY: `localhost,.launchpad.test`,
+        NODE_EXTRA_CA_CERTS: caFile,
+      },
     });
 
     expect(result.code).toBe(1);

@@ -190,7 +190,9 @@ export class GitHubFake extends HttpFake {
   /** Issue events (who applied a label) and labelling, for compliance's waive label. */
   private registerComplianceRoutes(): void {
     const repo = "/repos/:owner/:repo";
-    this.route("GET", `${repo}/issues/:number/events`, (request, { number }) => paginate(request, this.issueEvents.get(Number(number)) ?? []));
+    this.route("GET", `${repo}/issues/:number/events`, (request, { number }) =>
+      paginate(request, this.issueEvents.get(Number(number)) ?? []),
+    );
   }
 
   /** Applies a label as `login` would: on the pull request's labels, with the `labeled` event GitHub records. */
