@@ -39203,13 +39203,16 @@ var errors = __nccwpck_require__(7268);
 
 /**
  * Edits the issue/PR comment that carries `marker` (searched on every page, not only the first) or creates it:
- * one comment per marker, never a second. Errors (a read-only token's 403) are the caller's to handle.
+ * one comment per marker, never a second, and no edit when the text is already there. Errors (a read-only token's 403) are the caller's to handle.
  */
 async function upsertStickyComment(github, target, marker, body) {
     const { owner, repo, issueNumber } = target;
     const text = (0,summary/* truncate */.xv)(`${marker}\n${body}`, summary/* LIMITS */.b1.commentBody);
     const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
     const ours = comments.find((comment) => comment.body?.includes(marker));
+    // GitHub spaces writes a second apart (the throttling plugin's write group): skip the one that changes nothing.
+    if (ours?.body === text)
+        return { action: "unchanged", id: ours.id };
     if (ours) {
         await github.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body: text });
         return { action: "updated", id: ours.id };
@@ -57639,10 +57642,6 @@ function collectSections(tree) {
         sections.push({ heading: plainText(node).trim(), content: children.slice(index + 1, end < 0 ? undefined : end) });
     });
     return sections;
-}
-/** Whether a list is a task list: its items are checkboxes, not prose. */
-function isTaskList(node) {
-    return node.type === "list" && node.children.some((item) => typeof item.checked === "boolean");
 }
 
 ;// CONCATENATED MODULE: ./src/compliance/evaluate.ts

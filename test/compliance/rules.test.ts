@@ -1,8 +1,12 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseComplianceConfig } from "../../src/compliance/config.js";
 import { approvers } from "../../src/compliance/evaluate.js";
 import { parsePrBody } from "../../src/compliance/markdown.js";
 import { addedLines } from "../../src/compliance/patch.js";
+import { DEFAULT_CHECK_NAME, DEFAULT_CONFIG, INPUTS, OUTPUTS } from "../../src/compliance/settings.js";
+import { REPO_ROOT, readActionMetadata } from "../harness/run-bundle.js";
 
 const configError = (text: string) => {
   try {
@@ -84,5 +88,22 @@ describe("which reviews count", () => {
       review("eve", "DISMISSED"),
     ];
     expect([...approvers(reviews, "head", "AUTHOR")].sort()).toEqual(["ann", "dee"]);
+  });
+});
+
+describe("the compliance action's metadata", () => {
+  it("declares exactly the inputs and outputs the entry reads and writes, with the defaults the CLI falls back to", () => {
+    const metadata = readActionMetadata("compliance");
+    expect(Object.keys(metadata.inputs ?? {}).sort()).toEqual(Object.values(INPUTS).sort());
+    expect(Object.keys(metadata.outputs ?? {}).sort()).toEqual(Object.values(OUTPUTS).sort());
+    expect(metadata.inputs?.[INPUTS.config].default).toBe(DEFAULT_CONFIG);
+    expect(metadata.inputs?.[INPUTS.checkName].default).toBe(DEFAULT_CHECK_NAME);
+  });
+
+  it("the example consumer's rules file is valid against the schema", () => {
+    const path = join(REPO_ROOT, "examples/blockbuilders/.github/compliance.yml");
+    const config = parseComplianceConfig(readFileSync(path, "utf8"), path);
+    expect(config.checklist).toHaveLength(4);
+    expect(config.reviewers.map((rule) => rule.teams)).toEqual([["blockbuilders/billing"], ["blockbuilders/legal"]]);
   });
 });
