@@ -5,6 +5,7 @@ import { runCompliance } from "../src/compliance/compliance.js";
 import type { ComplianceSettings } from "../src/compliance/settings.js";
 import { createGitHubClient } from "../src/lib/github.js";
 import { silentLogger } from "../src/lib/logger.js";
+import { GOOD_BODY, RULES } from "../test/compliance/world.js";
 import { GitHubFake } from "../test/fakes/github.js";
 import { type BenchScenario, compareMedians } from "./harness.js";
 
@@ -12,20 +13,6 @@ const FILES = 3_000;
 const COMMENTS = 500;
 const PR = 7;
 const HEAD = "bench000bench000bench000bench000bench000";
-const RULES = `checklist:
-  - text: Risk disclosure reviewed
-sections: [Summary]
-disclosures:
-  - files: ["content/**/*.md"]
-    require: ["Capital at risk"]
-    forbid: ["/guaranteed returns?/i"]
-reviewers:
-  - paths: ["billing/**"]
-    teams: [blockbuilders/billing]
-waive-label: compliance-waived
-waivers:
-  teams: [blockbuilders/compliance]
-`;
 
 /** A PR of 3,000 files (a tenth of them content pages, three with a forbidden phrase), 500 comments and our sticky one last. */
 function seed(github: GitHubFake, root: string): void {
@@ -42,7 +29,7 @@ function seed(github: GitHubFake, root: string): void {
   github.pullFiles.set(PR, files);
   github.pulls.set(PR, {
     number: PR,
-    body: "## Summary\n\nBig PR.\n\n- [x] Risk disclosure reviewed\n",
+    body: GOOD_BODY,
     head: { sha: HEAD },
     user: { login: "author" },
     labels: [],

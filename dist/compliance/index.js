@@ -39053,7 +39053,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _compliance_compliance_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4339);
+/* harmony import */ var _compliance_compliance_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6923);
 /* harmony import */ var _compliance_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8874);
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7268);
 /* harmony import */ var _lib_github_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(635);
@@ -39093,7 +39093,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4339:
+/***/ 6923:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39228,6 +39228,41 @@ var picomatch = __nccwpck_require__(4006);
 var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/lib/yaml-path.ts
+
+/** A JSON Pointer (ajv's `instancePath`, e.g. `/rules/0/files`) as a document path. */
+function jsonPointerPath(pointer) {
+    if (!pointer)
+        return [];
+    return pointer
+        .slice(1)
+        .split("/")
+        .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+        .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+/**
+ * The offset of the node at `path` (with `key`, of its mapping key), falling back to the nearest ancestor that
+ * exists, so a schema error can name its `file:line:col` (through yaml-source's placeAt).
+ */
+function locateYamlPath(doc, path, key = false) {
+    for (let depth = path.length; depth >= 0; depth--) {
+        const prefix = path.slice(0, depth);
+        if (key && depth === path.length && depth > 0) {
+            const parent = doc.getIn(prefix.slice(0, -1), true);
+            const pair = (0,dist/* isMap */.jh)(parent)
+                ? parent.items.find((item) => (0,dist/* isPair */.tO)(item) && (0,dist/* isScalar */.jn)(item.key) && item.key.value === prefix.at(-1))
+                : undefined;
+            if (pair && (0,dist/* isScalar */.jn)(pair.key) && pair.key.range)
+                return pair.key.range[0];
+            continue;
+        }
+        const node = prefix.length ? doc.getIn(prefix, true) : doc.contents;
+        if (((0,dist/* isScalar */.jn)(node) || (0,dist/* isCollection */.P3)(node)) && node.range)
+            return node.range[0];
+    }
+    return 0;
+}
+
 ;// CONCATENATED MODULE: ./src/lib/yaml-source.ts
 
 function formatSourcePlace(place) {
@@ -39346,7 +39381,7 @@ function parseComplianceConfig(text, file) {
     if (syntax)
         throw new errors/* ConfigurationError */.j1(`${formatSourcePlace(syntax)}: ${syntax.message}`);
     const data = (source.document.toJS() ?? {});
-    const place = (path, key = false) => source.placeAt(locate(source.document, path, key));
+    const place = (path, key = false) => source.placeAt(locateYamlPath(source.document, path, key));
     const fail = (path, message, key = false) => {
         throw new errors/* ConfigurationError */.j1(`${formatSourcePlace(place(path, key))}: ${message}`);
     };
@@ -39433,7 +39468,7 @@ function mostSpecific(errors) {
     return candidates.find((error) => error.keyword === "oneOf" || error.keyword === "anyOf") ?? candidates[0];
 }
 function config_describe(error) {
-    const path = pointerPath(error.instancePath);
+    const path = jsonPointerPath(error.instancePath);
     const name = path.length
         ? path
             .map((part) => (typeof part === "number" ? `[${part}]` : `.${part}`))
@@ -39474,34 +39509,6 @@ function anyOfHint(path) {
 }
 function patternHint(path) {
     return path.includes("teams") ? "org/team-slug" : "a GitHub login";
-}
-function pointerPath(pointer) {
-    if (!pointer)
-        return [];
-    return pointer
-        .slice(1)
-        .split("/")
-        .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
-        .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-}
-/** The offset of the node at `path` (or its key), falling back to the nearest ancestor that exists. */
-function locate(doc, path, key) {
-    for (let depth = path.length; depth >= 0; depth--) {
-        const prefix = path.slice(0, depth);
-        if (key && depth === path.length && depth > 0) {
-            const parent = doc.getIn(prefix.slice(0, -1), true);
-            const pair = (0,dist/* isMap */.jh)(parent)
-                ? parent.items.find((item) => (0,dist/* isPair */.tO)(item) && (0,dist/* isScalar */.jn)(item.key) && item.key.value === prefix.at(-1))
-                : undefined;
-            if (pair && (0,dist/* isScalar */.jn)(pair.key) && pair.key.range)
-                return pair.key.range[0];
-            continue;
-        }
-        const node = prefix.length ? doc.getIn(prefix, true) : doc.contents;
-        if (((0,dist/* isScalar */.jn)(node) || (0,dist/* isCollection */.P3)(node)) && node.range)
-            return node.range[0];
-    }
-    return 0;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/mdast-util-to-string/lib/index.js

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject } from "ajv";
 import picomatch from "picomatch";
-import { type Document, isCollection, isMap, isPair, isScalar } from "yaml";
 import { ConfigurationError } from "../lib/errors.js";
+import { jsonPointerPath, locateYamlPath, type YamlPath } from "../lib/yaml-path.js";
 import { formatSourcePlace, parseYamlSource } from "../lib/yaml-source.js";
 import type { ChecklistItem, ComplianceConfig, Phrase } from "./model.js";
 import { COMPLIANCE_SCHEMA } from "./schema.js";
 
-type Path = Array<string | number>;
+type Path = YamlPath;
 
 /** Reads and validates the rules file; any mistake is one ConfigurationError at `file:line:col`. */
 export function loadComplianceConfig(path: string, shownAs: string): ComplianceConfig {
@@ -25,7 +25,7 @@ export function parseComplianceConfig(text: string, file: string): ComplianceCon
   const [syntax] = source.errors;
   if (syntax) throw new ConfigurationError(`${formatSourcePlace(syntax)}: ${syntax.message}`);
   const data = (source.document.toJS() ?? {}) as Record<string, any>;
-  const place = (path: Path, key = false) => source.placeAt(locate(source.document, path, key));
+  const place = (path: Path, key = false) => source.placeAt(locateYamlPath(source.document, path, key));
   const fail = (path: Path, message: string, key = false): never => {
     throw new ConfigurationError(`${formatSourcePlace(place(path, key))}: ${message}`);
   };
@@ -121,7 +121,7 @@ function mostSpecific(errors: ErrorObject[]): ErrorObject {
 }
 
 function describe(error: ErrorObject): { path: Path; message: string; key: boolean } {
-  const path = pointerPath(error.instancePath);
+  const path = jsonPointerPath(error.instancePath);
   const name = path.length
     ? path
         .map((part) => (typeof part === "number" ? `[${part}]` : `.${part}`))
@@ -163,31 +163,4 @@ function anyOfHint(path: Path): string {
 
 function patternHint(path: Path): string {
   return path.includes("teams") ? "org/team-slug" : "a GitHub login";
-}
-
-function pointerPath(pointer: string): Path {
-  if (!pointer) return [];
-  return pointer
-    .slice(1)
-    .split("/")
-    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-}
-
-/** The offset of the node at `path` (or its key), falling back to the nearest ancestor that exists. */
-function locate(doc: Document, path: Path, key: boolean): number {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const prefix = path.slice(0, depth);
-    if (key && depth === path.length && depth > 0) {
-      const parent = doc.getIn(prefix.slice(0, -1), true);
-      const pair = isMap(parent)
-        ? parent.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === prefix.at(-1))
-        : undefined;
-      if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
-      continue;
-    }
-    const node = prefix.length ? doc.getIn(prefix, true) : doc.contents;
-    if ((isScalar(node) || isCollection(node)) && node.range) return node.range[0];
-  }
-  return 0;
 }
