@@ -57912,6 +57912,7 @@ async function readFacts(github, target, waiveLabel) {
         })),
         reviews: reviews.map((review) => ({ login: review.user?.login ?? "", state: review.state, commitId: review.commit_id ?? "" })),
         labels,
+        changedFiles: pull.data.changed_files,
         waiveLabelActor,
     };
 }
@@ -58007,6 +58008,11 @@ async function runCompliance(settings, deps) {
     const extraNotes = [];
     if (source.kind === "github" && source.payloadHeadSha && source.payloadHeadSha !== facts.headSha)
         extraNotes.push(`The event payload names head ${source.payloadHeadSha.slice(0, 7)}, but the PR is now at ${facts.headSha.slice(0, 7)} (a re-run replays the old payload): the body, reviews and files were read from the API; file contents from the checkout.`);
+    if (facts.changedFiles !== undefined && facts.changedFiles > facts.files.length) {
+        const note = `The PR changes ${facts.changedFiles} files, but GitHub lists only the first ${facts.files.length}: rules were checked on those.`;
+        logger.warning(note);
+        extraNotes.push(note);
+    }
     const needed = teamsNeeded(config, facts);
     const teams = source.kind === "github" && needed.length ? await fetchTeams(source.github, needed) : new Map();
     const verdict = judge({ config, facts, teams, readFile: (path) => readWorkspaceFile(settings.workspace, path) });

@@ -58,6 +58,7 @@ async function readFacts(github: GitHubClient, target: PullTarget, waiveLabel?: 
     ),
     reviews: reviews.map((review) => ({ login: review.user?.login ?? "", state: review.state, commitId: review.commit_id ?? "" })),
     labels,
+    changedFiles: pull.data.changed_files,
     waiveLabelActor,
   };
 }

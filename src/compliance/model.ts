@@ -67,6 +67,8 @@ export interface PullRequestFacts {
   /** Undefined in local mode: reviews live on GitHub only. */
   reviews?: Review[];
   labels: string[];
+  /** How many files the PR changes, when more than were listed (the API lists at most 3,000). */
+  changedFiles?: number;
   /** Who applied `waive-label` last, when it is on the PR. */
   waiveLabelActor?: string;
 }

@@ -217,7 +217,8 @@ describe("compliance action: big PRs, sticky comment, read-only token, bad confi
     }));
     files[230].patch = newFilePatch("Capital at risk.\nRisk-free, guaranteed returns.\n");
     const root = workspace(Object.fromEntries(files.map((file) => [file.filename, "Capital at risk.\n"])));
-    setPull(github, GOOD_BODY, files);
+    // GitHub's count of changed files, beyond the 3,000 it lists.
+    setPull(github, GOOD_BODY, files, { changed_files: 3_250 });
     for (let index = 0; index < 150; index++)
       github.comments.push({ id: index + 1, issue_number: PR, body: `review chatter ${index}`, user: { login: "someone", type: "User" } });
     github.comments.push({
@@ -235,6 +236,7 @@ describe("compliance action: big PRs, sticky comment, read-only token, bad confi
     expect(github.requestsTo("POST", `/repos/blockbuilders/platform/issues/${PR}/comments`)).toHaveLength(0);
     expect(ourComments()).toHaveLength(1);
     expect(ourComments()[0].body).toContain("1 still missing");
+    expect(result.summary).toContain("The PR changes 3250 files, but GitHub lists only the first 250: rules were checked on those.");
   });
 
   it("updates the sticky comment on the second run instead of adding another", async () => {
@@ -249,6 +251,13 @@ describe("compliance action: big PRs, sticky comment, read-only token, bad confi
     expect(ourComments()).toHaveLength(1);
     expect(ourComments()[0].body).toContain("everything is met");
     expect(github.requestsTo("PATCH", /\/issues\/comments\/\d+$/)).toHaveLength(1);
+
+    const commentReads = github.requestsTo("GET", `/repos/blockbuilders/platform/issues/${PR}/comments`).length;
+    setPull(github, "## Summary\n", []);
+    const silent = await runCompliance(github, workspace(), { inputs: { comment: "false" } });
+    expect(silent.code).toBe(1);
+    expect(github.requestsTo("GET", `/repos/blockbuilders/platform/issues/${PR}/comments`)).toHaveLength(commentReads);
+    expect(ourComments()[0].body).toContain("everything is met");
   });
 
   it("keeps the verdict with a read-only token: summary and step annotations, no crash", async () => {

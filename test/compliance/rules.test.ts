@@ -20,11 +20,17 @@ const configError = (text: string) => {
 describe("compliance config errors name file:line:col, the key and what is allowed", () => {
   it.each([
     ["checklist:\n  - text: a\n    pattern: b\n", ".github/compliance.yml:2:5: checklist[0] takes exactly one of 'text' or 'pattern'"],
-    ["reviewers:\n  - paths: [billing/**]\n    teams: [billing]\n", ".github/compliance.yml:3:13: reviewers[0].teams[0] must look like org/team-slug"],
+    [
+      "reviewers:\n  - paths: [billing/**]\n    teams: [billing]\n",
+      ".github/compliance.yml:3:13: reviewers[0].teams[0] must look like org/team-slug",
+    ],
     ["reviewers:\n  - paths: [x]\n    users: [a]\n    min: 0\n", ".github/compliance.yml:4:10: reviewers[0].min must be >= 1"],
     ["disclosures:\n  - files: [x]\n", ".github/compliance.yml:2:5: disclosures[0] needs 'require' or 'forbid' (or both)"],
     ["checklist: [\n", ".github/compliance.yml:2:1: Flow sequence in block collection must be sufficiently indented and end with a ]"],
-    ["sectons: [Summary]\n", ".github/compliance.yml:1:1: unknown key 'sectons' in the file; allowed are checklist, sections, disclosures, reviewers, waive-label, waivers"],
+    [
+      "sectons: [Summary]\n",
+      ".github/compliance.yml:1:1: unknown key 'sectons' in the file; allowed are checklist, sections, disclosures, reviewers, waive-label, waivers",
+    ],
   ])("%j", (text, message) => {
     expect(configError(text)).toBe(message);
   });
