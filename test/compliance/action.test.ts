@@ -296,6 +296,12 @@ describe("compliance action: big PRs, sticky comment, read-only token, bad confi
     expect(github.checkRuns).toHaveLength(0);
     expect(github.comments).toHaveLength(0);
 
+    const push = await runCompliance(github, workspace(), { eventName: "push", event: {} });
+    expect(push.code).toBe(1);
+    expect(push.stdout).toContain(
+      "::error::compliance checks a pull request, but this run is a 'push' event; run it on pull_request or pull_request_target.",
+    );
+
     const badRegex = await runCompliance(github, workspace({}, RULES.replace("/guaranteed returns?/i", "/guaranteed (returns/")));
     expect(badRegex.stdout).toMatch(
       /::error::\.github\/compliance\.yml:15:14: '\/guaranteed \(returns\/' is not a valid regular expression: Unterminated group$/m,

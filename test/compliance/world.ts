@@ -8,7 +8,6 @@ export const TOKEN = "ghs_plantedComplianceToken0123456789abc";
 export const HEAD_SHA = "c0ffeec0ffeec0ffeec0ffeec0ffeec0ffee0001";
 export const PR = 42;
 export const AUTHOR = "pr-author";
-const PULLS = "/repos/blockbuilders/platform/pulls";
 
 export const RULES = `checklist:
   - text: Risk disclosure reviewed
@@ -99,8 +98,4 @@ export function runCompliance(github: GitHubFake, root: string, options: Partial
     ...options,
     env: { GITHUB_API_URL: github.url, ...options.env },
   });
-}
-
-export function requestsToPull(github: GitHubFake, suffix = ""): number {
-  return github.requestsTo("GET", `${PULLS}/${PR}${suffix}`).length;
 }
