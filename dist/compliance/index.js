@@ -57667,7 +57667,9 @@ function judge(inputs) {
     const checklist = config.checklist
         .filter((item) => !item.whenPaths || touches(item.whenPaths))
         .map((item) => {
-        const box = body.checkboxes.find((candidate) => item.matches(candidate.text));
+        // The same item may appear twice (a template copy); any ticked one counts.
+        const boxes = body.checkboxes.filter((candidate) => item.matches(candidate.text));
+        const box = boxes.find((candidate) => candidate.checked) ?? boxes[0];
         const rule = item.whenPaths ? `${item.label} (paths changed)` : item.label;
         if (box?.checked)
             return { kind: "checklist", rule, state: "met", detail: "ticked" };
@@ -57677,7 +57679,9 @@ function judge(inputs) {
     });
     const sections = config.sections.map((rule) => judgeSection(rule, body));
     const annotations = [];
-    const disclosures = config.disclosures.flatMap((rule) => judgeDisclosure(rule, changed, inputs.readFile, annotations, notes));
+    const texts = new Map();
+    const readOnce = (path) => (texts.has(path) ? texts.get(path) : texts.set(path, inputs.readFile(path)).get(path));
+    const disclosures = config.disclosures.flatMap((rule) => judgeDisclosure(rule, changed, readOnce, annotations, notes));
     const reviewers = config.reviewers.filter((rule) => touches(rule.paths)).map((rule) => judgeReviewers(rule, facts, inputs.teams, notes));
     const rows = [...checklist, ...sections, ...disclosures.map((entry) => entry.row), ...reviewers.map((entry) => entry.row)];
     const unchecked = checklist.filter((row) => row.state === "missing").length;

@@ -38,7 +38,9 @@ export function judge(inputs: JudgeInputs): Verdict {
   const checklist = config.checklist
     .filter((item) => !item.whenPaths || touches(item.whenPaths))
     .map((item): RuleRow => {
-      const box = body.checkboxes.find((candidate) => item.matches(candidate.text));
+      // The same item may appear twice (a template copy); any ticked one counts.
+      const boxes = body.checkboxes.filter((candidate) => item.matches(candidate.text));
+      const box = boxes.find((candidate) => candidate.checked) ?? boxes[0];
       const rule = item.whenPaths ? `${item.label} (paths changed)` : item.label;
       if (box?.checked) return { kind: "checklist", rule, state: "met", detail: "ticked" };
       if (waived) return { kind: "checklist", rule, state: "waived", detail: waived };
@@ -46,7 +48,9 @@ export function judge(inputs: JudgeInputs): Verdict {
     });
   const sections = config.sections.map((rule) => judgeSection(rule, body));
   const annotations: ComplianceAnnotation[] = [];
-  const disclosures = config.disclosures.flatMap((rule) => judgeDisclosure(rule, changed, inputs.readFile, annotations, notes));
+  const texts = new Map<string, string | undefined>();
+  const readOnce = (path: string) => (texts.has(path) ? texts.get(path) : texts.set(path, inputs.readFile(path)).get(path));
+  const disclosures = config.disclosures.flatMap((rule) => judgeDisclosure(rule, changed, readOnce, annotations, notes));
   const reviewers = config.reviewers.filter((rule) => touches(rule.paths)).map((rule) => judgeReviewers(rule, facts, inputs.teams, notes));
 
   const rows = [...checklist, ...sections, ...disclosures.map((entry) => entry.row), ...reviewers.map((entry) => entry.row)];
