@@ -1,3 +1,4 @@
+import { complianceScenario } from "./compliance.bench.js";
 import { ecsScenario } from "./ecs.bench.js";
 import { gateScenario } from "./gate.bench.js";
 import type { BenchScenario } from "./harness.js";
@@ -6,4 +7,4 @@ import { vercelScenario } from "./vercel.bench.js";
 import { verifyScenario } from "./verify.bench.js";
 
 /** Every scenario `npm run bench` runs; each issue adds its own. */
-export const SCENARIOS: BenchScenario[] = [gateScenario, vercelScenario, verifyScenario, ecsScenario, seedScenario];
+export const SCENARIOS: BenchScenario[] = [gateScenario, vercelScenario, verifyScenario, ecsScenario, seedScenario, complianceScenario];

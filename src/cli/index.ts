@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { registerCompliance } from "../compliance/cli.js";
 import { registerEcs } from "../ecs/cli.js";
 import { registerGate } from "../gate/cli.js";
 import { LAUNCHPAD_VERSION } from "../lib/version.js";
@@ -19,6 +20,7 @@ registerVercel(program);
 registerEcs(program);
 registerGate(program);
 registerSeed(program);
+registerCompliance(program);
 registerPreflight(program);
 
 await runProgram(program);

@@ -1,12 +1,10 @@
-import { Octokit } from "@octokit/core";
-import { paginateRest } from "@octokit/plugin-paginate-rest";
-import { restEndpointMethods } from "@octokit/plugin-rest-endpoint-methods";
+import { getOctokit } from "@actions/github";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import type { Logger } from "./logger.js";
 
-const LaunchpadOctokit = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
-export type GitHubClient = InstanceType<typeof LaunchpadOctokit>;
+/** The client `@actions/github` hands out: REST methods and pagination, plus our retry and throttling plugins. */
+export type GitHubClient = ReturnType<typeof getOctokit>;
 
 export interface GitHubClientOptions {
   token: string;
@@ -23,32 +21,40 @@ export function githubApiUrls(env: NodeJS.ProcessEnv = process.env): { rest: str
   return { rest, graphql: (env.GITHUB_GRAPHQL_URL || `${rest}/graphql`).replace(/\/$/, "") };
 }
 
-/** The one Octokit factory: REST methods, pagination, retry on 5xx, and throttling per GitHub's rate-limit headers. */
+/**
+ * The one Octokit factory, built on `@actions/github`'s getOctokit so the runner's proxy settings (HTTPS_PROXY,
+ * NO_PROXY, read by @actions/http-client when the module loads) apply as in every GitHub-made action; adds retry on
+ * 5xx and throttling per GitHub's rate-limit headers. `request` is left alone: overriding it would drop the proxy fetch.
+ */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const maxRetries = options.maxRateLimitRetries ?? 2;
   const log = options.logger;
   const urls = githubApiUrls(options.env);
-  const client = new LaunchpadOctokit({
-    auth: options.token,
-    baseUrl: options.baseUrl ?? urls.rest,
-    userAgent: "launchpad-actions",
-    log: {
-      debug: (message: string) => log?.debug(message),
-      info: (message: string) => log?.debug(message),
-      warn: (message: string) => log?.debug(message),
-      error: (message: string) => log?.debug(message),
-    },
-    throttle: {
-      onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-        log?.warning(`GitHub rate limit hit on ${request.method} ${request.url}; retrying in ${retryAfter}s.`);
-        return retryCount < maxRetries;
+  const client = getOctokit(
+    options.token,
+    {
+      baseUrl: options.baseUrl ?? urls.rest,
+      userAgent: "launchpad-actions",
+      log: {
+        debug: (message: string) => log?.debug(message),
+        info: (message: string) => log?.debug(message),
+        warn: (message: string) => log?.debug(message),
+        error: (message: string) => log?.debug(message),
       },
-      onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-        log?.warning(`GitHub secondary rate limit on ${request.method} ${request.url}; retrying in ${retryAfter}s.`);
-        return retryCount < maxRetries;
+      throttle: {
+        onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+          log?.warning(`GitHub rate limit hit on ${request.method} ${request.url}; retrying in ${retryAfter}s.`);
+          return retryCount < maxRetries;
+        },
+        onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+          log?.warning(`GitHub secondary rate limit on ${request.method} ${request.url}; retrying in ${retryAfter}s.`);
+          return retryCount < maxRetries;
+        },
       },
     },
-  });
+    retry,
+    throttling,
+  );
   // Octokit derives GraphQL's URL from the REST base (rewriting a GHES /api/v3); GITHUB_GRAPHQL_URL is the runner's word for it.
   const graphqlUrl = options.baseUrl ? `${options.baseUrl.replace(/\/$/, "")}/graphql` : urls.graphql;
   client.graphql = client.graphql.defaults({ baseUrl: new URL(graphqlUrl).origin, url: graphqlUrl });

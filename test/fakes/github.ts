@@ -40,6 +40,15 @@ export interface FakePullFile {
   previous_filename?: string;
 }
 
+/** An issue (or PR) timeline event, as GET /issues/{n}/events lists it (oldest first). */
+export interface FakeIssueEvent {
+  id: number;
+  event: string;
+  actor: { login: string };
+  label?: { name: string };
+  created_at: string;
+}
+
 export interface FakeDeployment {
   id: number;
   ref: string;
@@ -68,6 +77,8 @@ export class GitHubFake extends HttpFake {
   readonly commitPulls = new Map<string, Array<Record<string, unknown>>>();
   /** Team members by "org/slug"; a team missing here answers 404, as an unknown team does. */
   readonly teams = new Map<string, string[]>();
+  /** Issue events per issue/PR number (labeled, unlabeled, …), oldest first. */
+  readonly issueEvents = new Map<number, FakeIssueEvent[]>();
   private nextId = 1000;
   /** Answers GraphQL queries; tests replace it with the shapes they need. */
   graphql: (query: string, variables: Record<string, unknown>) => unknown = (query) =>
@@ -75,8 +86,9 @@ export class GitHubFake extends HttpFake {
       ? { data: { viewer: { login: this.botLogin } } }
       : { errors: [{ message: "the fake has no answer for this query" }] };
 
-  constructor() {
-    super();
+  /** With `tls`, it serves HTTPS (a test-made certificate), as the proxy test needs. */
+  constructor(options: ConstructorParameters<typeof HttpFake>[0] = {}) {
+    super(options);
     const repo = "/repos/:owner/:repo";
     this.route("POST", `${repo}/check-runs`, (request) => this.write(() => this.createCheckRun(request)));
     this.route("PATCH", `${repo}/check-runs/:id`, (request, { id }) => this.write(() => this.updateCheckRun(Number(id), request)));
@@ -140,6 +152,7 @@ export class GitHubFake extends HttpFake {
       return pull ? { body: pull } : { status: 404, body: { message: "Not Found" } };
     });
     this.registerPullRequestRoutes();
+    this.registerComplianceRoutes();
     this.route("GET", "/user", () => ({ body: { login: this.botLogin } }));
     this.route("POST", "/graphql", (request) => ({ body: this.graphql(request.json?.query ?? "", request.json?.variables ?? {}) }));
   }
@@ -172,6 +185,23 @@ export class GitHubFake extends HttpFake {
       if (!members?.includes(user)) return { status: 404, body: { message: "Not Found" } };
       return { body: { state: "active", role: "member", url: `https://api.github.com/orgs/${org}/teams/${slug}/memberships/${user}` } };
     });
+  }
+
+  /** Issue events (who applied a label) and labelling, for compliance's waive label. */
+  private registerComplianceRoutes(): void {
+    const repo = "/repos/:owner/:repo";
+    this.route("GET", `${repo}/issues/:number/events`, (request, { number }) =>
+      paginate(request, this.issueEvents.get(Number(number)) ?? []),
+    );
+  }
+
+  /** Applies a label as `login` would: on the pull request's labels, with the `labeled` event GitHub records. */
+  applyLabel(number: number, name: string, login: string): void {
+    const pull = this.pulls.get(number);
+    if (pull) pull.labels = [...((pull.labels as Array<{ name: string }>) ?? []).filter((label) => label.name !== name), { name }];
+    const events = this.issueEvents.get(number) ?? [];
+    events.push({ id: this.nextId++, event: "labeled", actor: { login }, label: { name }, created_at: new Date().toISOString() });
+    this.issueEvents.set(number, events);
   }
 
   /** Writes fail with 403 on a read-only token, as on fork PRs. */
