@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { registerEcs } from "../ecs/cli.js";
 import { registerGate } from "../gate/cli.js";
 import { LAUNCHPAD_VERSION } from "../lib/version.js";
+import { registerPlan } from "../plan/cli.js";
 import { registerSeed } from "../seed/cli.js";
 import { registerVercel } from "../vercel/cli.js";
 import { registerVerify } from "../verify/cli.js";
@@ -19,5 +20,6 @@ registerEcs(program);
 registerGate(program);
 registerSeed(program);
 registerPreflight(program);
+registerPlan(program);
 
 await program.parseAsync();
