@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { cliAction } from "../cli/program.js";
@@ -10,7 +10,7 @@ import { describeEvent, renderPlan } from "./render.js";
 import { PLAN_EVENTS, type PlanEventName, type PlanRequest } from "./types.js";
 
 /** The suite's own checkout: the bundle is dist/cli/index.js, the sources src/plan/cli.ts; both two levels down. */
-const SUITE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const SUITE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** `blockbuilders/launchpad/.github/workflows/<file>@<ref>`: the suite's reusable workflows, read from this checkout. */
 const SUITE_WORKFLOW = /^blockbuilders\/launchpad\/(\.github\/workflows\/[\w.-]+\.ya?ml)@[\w./-]+$/;
 
@@ -46,7 +46,11 @@ function gitOutput(cwd: string, args: string[]): string | undefined {
 /** `owner/name` from the origin remote (https or ssh form), when there is one. */
 function repositoryOf(cwd: string): string | undefined {
   const url = gitOutput(cwd, ["remote", "get-url", "origin"]);
-  const path = url?.replace(/\.git$/, "").split(/[:/]/).slice(-2).join("/");
+  const path = url
+    ?.replace(/\.git$/, "")
+    .split(/[:/]/)
+    .slice(-2)
+    .join("/");
   return path?.includes("/") ? path : undefined;
 }
 

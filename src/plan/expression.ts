@@ -44,7 +44,11 @@ export function toExpressionData(value: unknown): data.ExpressionData {
 }
 
 /** Evaluates one expression (without `${{ }}`) with GitHub's own lexer, parser and evaluator. */
-export function evaluate(expression: string, context: ExpressionContext, status: JobStatus = { needsSucceeded: true }): data.ExpressionData {
+export function evaluate(
+  expression: string,
+  context: ExpressionContext,
+  status: JobStatus = { needsSucceeded: true },
+): data.ExpressionData {
   const functions = statusFunctions(status);
   const tokens = new Lexer(expression).lex().tokens;
   const tree = new Parser(tokens, CONTEXT_NAMES, [...functions.values()]).parse();

@@ -1,14 +1,8 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import {
-  isBasicExpression,
-  isBoolean,
-  isMapping,
-  isNumber,
-  isString,
-  type TemplateToken,
-  type WorkflowJob,
-} from "@actions/workflow-parser";
+import { isBasicExpression, isBoolean, isMapping, isNumber, isString } from "@actions/workflow-parser";
+import type { WorkflowJob } from "@actions/workflow-parser/model/workflow-template";
+import type { TemplateToken } from "@actions/workflow-parser/templates/tokens/template-token";
 import { ConfigurationError } from "../lib/errors.js";
 import { asString, type ExpressionContext, evaluate, isTruthy } from "./expression.js";
 import { type GitRef, parseRef, pullRequestMismatch, pushMismatch, workflowRunMismatch } from "./triggers.js";
@@ -123,7 +117,9 @@ class Planner {
     for (const job of dependencyOrder(workflow.template.jobs)) {
       const id = job.id.value;
       const needs = (job.needs ?? []).map((need) => need.value);
-      const needsContext = Object.fromEntries(needs.map((need) => [need, { result: results.get(need) ? "success" : "skipped", outputs: {} }]));
+      const needsContext = Object.fromEntries(
+        needs.map((need) => [need, { result: results.get(need) ? "success" : "skipped", outputs: {} }]),
+      );
       const context = { ...scope.context, needs: needsContext };
       const needsSucceeded = needs.every((need) => results.get(need));
       const runs = isTruthy(evaluate(job.if.expression, context, { needsSucceeded }));
@@ -158,7 +154,8 @@ class Planner {
       entry.reason = `calls ${reference}, which is not available locally`;
       return false;
     }
-    if (scope.depth >= MAX_CALL_DEPTH) throw new ConfigurationError(`${reference}: reusable workflows nest deeper than ${MAX_CALL_DEPTH} levels.`);
+    if (scope.depth >= MAX_CALL_DEPTH)
+      throw new ConfigurationError(`${reference}: reusable workflows nest deeper than ${MAX_CALL_DEPTH} levels.`);
     const called = await loadWorkflow(path, this.cwd);
     if (!called.template.events.workflow_call)
       throw new ConfigurationError(`${called.path}: called by ${scope.label} job ${entry.job} but has no workflow_call trigger.`);
@@ -169,7 +166,7 @@ class Planner {
       outerNeeds: entry.needs,
       context: { ...scope.context, inputs },
       depth: scope.depth + 1,
-      via: `called by ${entry.job} (${called.file})`,
+      via: [scope.via, `called by ${entry.job}`].filter(Boolean).join("; "),
     });
     return true;
   }
@@ -194,7 +191,8 @@ class Planner {
     const inputs: Record<string, unknown> = {};
     for (const [name, definition] of Object.entries(called.template.events.workflow_call?.inputs ?? {})) {
       const fallback = definition.default;
-      inputs[name] = typeof fallback === "object" && fallback !== null ? tokenValue(fallback as TemplateToken, context) : (fallback ?? null);
+      inputs[name] =
+        typeof fallback === "object" && fallback !== null ? tokenValue(fallback as TemplateToken, context) : (fallback ?? null);
     }
     if (job["input-values"] && isMapping(job["input-values"]))
       for (const pair of job["input-values"]) inputs[pair.key.toString()] = tokenValue(pair.value, context);
@@ -233,7 +231,8 @@ class Planner {
     const dispatchable = workflows.filter((workflow) => workflow.template.events.workflow_dispatch);
     for (const [name, value] of given) {
       const declaring = dispatchable.filter((workflow) => workflow.template.events.workflow_dispatch?.inputs?.[name]);
-      if (!declaring.length) throw new ConfigurationError(`--input ${name}: no workflow_dispatch workflow here declares an input '${name}'.`);
+      if (!declaring.length)
+        throw new ConfigurationError(`--input ${name}: no workflow_dispatch workflow here declares an input '${name}'.`);
       for (const workflow of declaring) {
         const definition = workflow.template.events.workflow_dispatch?.inputs?.[name];
         if (definition?.type === "choice" && definition.options && !definition.options.includes(value))

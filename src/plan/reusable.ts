@@ -11,7 +11,8 @@ export function reusableCopy(file: string, source: string): string {
   const document = parseDocument(source);
   const on = document.get("on", true);
   if (!isMap(on) || !on.has("workflow_call")) throw new Error(`workflows/${file} has no workflow_call trigger to keep.`);
-  for (const pair of [...on.items]) if (String((pair.key as { value?: unknown })?.value ?? pair.key) !== "workflow_call") on.delete(pair.key);
+  for (const pair of [...on.items])
+    if (String((pair.key as { value?: unknown })?.value ?? pair.key) !== "workflow_call") on.delete(pair.key);
   document.commentBefore = [
     ` Generated from workflows/${file} by scripts/reusable-workflows.ts: edit that file, then run the script.`,
     ` Call it: jobs: { <id>: { uses: blockbuilders/launchpad/.github/workflows/${file}@v1, secrets: inherit } }`,

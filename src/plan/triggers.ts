@@ -1,4 +1,4 @@
-import type { EventsConfig } from "@actions/workflow-parser";
+import type { EventsConfig } from "@actions/workflow-parser/model/workflow-template";
 import picomatch from "picomatch";
 
 /** GitHub's filter patterns: globs where `*` stops at `/`, and a `!` line excludes what earlier lines matched. */
