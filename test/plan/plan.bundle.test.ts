@@ -25,7 +25,16 @@ function plan(dir: string, args: string[]): PlanEntry[] {
 const running = (entries: PlanEntry[]) => entries.filter((entry) => entry.runs);
 const leaf = (entry: PlanEntry) => entry.job.split("/").pop() ?? "";
 const DEPLOY_JOBS = new Set(["deploy-frontend", "deploy-backend", "preview", "seed"]);
-const PROMOTE = ["--input", "version=v1.4.2", "--input", "environment=production", "--input", "change-ticket=CHG-7", "--input", "reason=release"];
+const PROMOTE = [
+  "--input",
+  "version=v1.4.2",
+  "--input",
+  "environment=production",
+  "--input",
+  "change-ticket=CHG-7",
+  "--input",
+  "reason=release",
+];
 
 /** The event matrix, on the example consumer (which calls the suite's reusable workflows) and on the suite's own folder. */
 describe.each([
@@ -78,7 +87,10 @@ describe.each([
       expect(entry).toMatchObject({ runs: true, environment: "production" });
       expect(entry.needs.map((need) => need.split("/").pop())).toContain("approval");
     }
-    expect(entries.find((entry) => leaf(entry) === "rollback")).toMatchObject({ runs: false, reason: expect.stringContaining("failure()") });
+    expect(entries.find((entry) => leaf(entry) === "rollback")).toMatchObject({
+      runs: false,
+      reason: expect.stringContaining("failure()"),
+    });
   });
 
   it("a dispatch of seed-staging for production runs approval first; for staging it needs none", () => {
@@ -118,7 +130,9 @@ describe("launchpad plan output and mistakes", () => {
 
   it("a dispatch that lacks a required input runs nothing of that workflow and names the input", () => {
     const entries = plan(EXAMPLE, ["--event", "workflow_dispatch", "--ref", "main", "--workflow", "promote.yml"]);
-    expect(entries).toEqual([expect.objectContaining({ job: "promote", runs: false, reason: "workflow_dispatch needs --input version (required)" })]);
+    expect(entries).toEqual([
+      expect.objectContaining({ job: "promote", runs: false, reason: "workflow_dispatch needs --input version (required)" }),
+    ]);
   });
 
   it.each([
@@ -145,7 +159,18 @@ describe("launchpad plan output and mistakes", () => {
     mkdirSync(join(dir, ".github/workflows"), { recursive: true });
     writeFileSync(
       join(dir, ".github/workflows/ci.yml"),
-      ["on: push", "jobs:", "  a:", "    runs-on: ubuntu-latest", "    steps: [{run: echo}]", "  b:", "    needs: [nope]", "    runs-on: ubuntu-latest", "    steps: [{run: echo}]", ""].join("\n"),
+      [
+        "on: push",
+        "jobs:",
+        "  a:",
+        "    runs-on: ubuntu-latest",
+        "    steps: [{run: echo}]",
+        "  b:",
+        "    needs: [nope]",
+        "    runs-on: ubuntu-latest",
+        "    steps: [{run: echo}]",
+        "",
+      ].join("\n"),
     );
     const result = launchpad(["--event", "push", "--ref", "main", dir]);
     expect(result.status).toBe(2);

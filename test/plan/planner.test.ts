@@ -119,9 +119,19 @@ describe("planEvent", () => {
 
   it("types boolean dispatch inputs and refuses a value that is not true or false", async () => {
     const root = repo({
-      "d.yml": ["on:", "  workflow_dispatch:", "    inputs:", "      force: {type: boolean, default: false}", "jobs:", "  a:", ...job(["if: inputs.force"])].join("\n"),
+      "d.yml": [
+        "on:",
+        "  workflow_dispatch:",
+        "    inputs:",
+        "      force: {type: boolean, default: false}",
+        "jobs:",
+        "  a:",
+        ...job(["if: inputs.force"]),
+      ].join("\n"),
     });
-    expect(await plan(root, { event: "workflow_dispatch", ref: "main", inputs: { force: "true" } })).toEqual([["a", true, null, "if: inputs.force"]]);
+    expect(await plan(root, { event: "workflow_dispatch", ref: "main", inputs: { force: "true" } })).toEqual([
+      ["a", true, null, "if: inputs.force"],
+    ]);
     expect(await plan(root, { event: "workflow_dispatch", ref: "main" })).toEqual([["a", false, null, "if: inputs.force is false"]]);
     await expect(planEvent({ folder: root, event: "workflow_dispatch", ref: "main", inputs: { force: "yes" } })).rejects.toThrow(
       "--input force=yes: d.yml takes true or false.",
@@ -130,6 +140,8 @@ describe("planEvent", () => {
 
   it("lists a call to a workflow it cannot read as running, and says so", async () => {
     const root = repo({ "c.yml": ["on: push", "jobs:", "  x:", "    uses: someone/else/.github/workflows/w.yml@v1"].join("\n") });
-    expect(await plan(root, { event: "push", ref: "main" })).toEqual([["x", true, null, "calls someone/else/.github/workflows/w.yml@v1, which is not available locally"]]);
+    expect(await plan(root, { event: "push", ref: "main" })).toEqual([
+      ["x", true, null, "calls someone/else/.github/workflows/w.yml@v1, which is not available locally"],
+    ]);
   });
 });

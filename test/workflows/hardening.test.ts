@@ -93,15 +93,26 @@ describe("each rule finds what it is for", () => {
 
   it("a pull_request_target that checks out the PR head", () => {
     const bad = workflow(
-      ["runs-on: ubuntu-latest", "permissions: {}", "steps:", "  - uses: actions/checkout@v5", "    with:", "      ref: ${{ github.event.pull_request.head.sha }}"],
+      [
+        "runs-on: ubuntu-latest",
+        "permissions: {}",
+        "steps:",
+        "  - uses: actions/checkout@v5",
+        "    with:",
+        "      ref: ${{ github.event.pull_request.head.sha }}",
+      ],
       ["on: pull_request_target"],
     );
     expect(pullRequestTargetCheckout(bad)).toEqual([expect.stringContaining("checks out the pull request's code")]);
   });
 
   it("a job without permissions, write-all, and id-token without a role to assume", () => {
-    expect(leastPrivilege(workflow(["runs-on: ubuntu-latest", "steps: [{run: echo}]"]))).toEqual(["bad.yml job bad: no permissions: block"]);
-    expect(leastPrivilege(workflow(["runs-on: ubuntu-latest", "permissions: write-all", "steps: [{run: echo}]"]))[0]).toContain("write-all");
+    expect(leastPrivilege(workflow(["runs-on: ubuntu-latest", "steps: [{run: echo}]"]))).toEqual([
+      "bad.yml job bad: no permissions: block",
+    ]);
+    expect(leastPrivilege(workflow(["runs-on: ubuntu-latest", "permissions: write-all", "steps: [{run: echo}]"]))[0]).toContain(
+      "write-all",
+    );
     expect(leastPrivilege(workflow(["runs-on: ubuntu-latest", "permissions: {id-token: write}", "steps: [{run: echo}]"]))[0]).toContain(
       "without a step that assumes a role",
     );
@@ -159,7 +170,10 @@ describe("each rule finds what it is for", () => {
     expect(deployConcurrency(workflow([...deploy, "concurrency: {group: deploy-staging, cancel-in-progress: true}"]))).toEqual([
       "bad.yml job bad: a deploy job with cancel-in-progress",
     ]);
-    const cancelling = workflow([...deploy, "concurrency: {group: deploy-staging}"], ["on: push", "concurrency: {group: ci, cancel-in-progress: true}"]);
+    const cancelling = workflow(
+      [...deploy, "concurrency: {group: deploy-staging}"],
+      ["on: push", "concurrency: {group: ci, cancel-in-progress: true}"],
+    );
     expect(deployConcurrency(cancelling)).toEqual(["bad.yml: workflow concurrency cancels in progress, and it has deploy jobs"]);
   });
 

@@ -44,7 +44,8 @@ describe("the suite's reusable workflows", () => {
         const given = Object.keys(job.with ?? {});
         for (const name of given) if (!(name in declared)) problems.push(`${file.path} job ${id}: ${job.uses} has no input '${name}'`);
         for (const [name, input] of Object.entries(declared))
-          if (input.required && input.default === undefined && !given.includes(name)) problems.push(`${file.path} job ${id}: ${job.uses} needs '${name}'`);
+          if (input.required && input.default === undefined && !given.includes(name))
+            problems.push(`${file.path} job ${id}: ${job.uses} needs '${name}'`);
       }
     }
     expect(problems).toEqual([]);

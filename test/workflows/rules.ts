@@ -152,7 +152,9 @@ export function untrustedInScripts(file: WorkflowFile): string[] {
         for (const expression of expressionsIn(script))
           for (const path of contextPaths(expression))
             if (isUntrusted(path))
-              problems.push(`${file.path} job ${id}: \${{ ${expression} }} expands ${path.join(".")} inside a script; pass it through env:`);
+              problems.push(
+                `${file.path} job ${id}: \${{ ${expression} }} expands ${path.join(".")} inside a script; pass it through env:`,
+              );
   return problems;
 }
 
@@ -262,7 +264,12 @@ const VERSION_COMMENT = /^\s*v\d+(\.\d+){0,2}\s*$/;
 
 /** Our own actions and workflows, GitHub's `actions/*` (major tags allowed) and local paths need no SHA. */
 function needsPin(uses: string): boolean {
-  return !(uses.startsWith("./") || uses.startsWith("actions/") || uses.startsWith("blockbuilders/launchpad/") || uses.startsWith("docker://"));
+  return !(
+    uses.startsWith("./") ||
+    uses.startsWith("actions/") ||
+    uses.startsWith("blockbuilders/launchpad/") ||
+    uses.startsWith("docker://")
+  );
 }
 
 export function pinnedActions(file: WorkflowFile): string[] {
@@ -318,7 +325,8 @@ export function deployConcurrency(file: WorkflowFile): string[] {
     const group = typeof concurrency === "string" ? concurrency : concurrency?.group;
     if (!environment) problems.push(`${where}: a deploy job without environment:`);
     if (!group) problems.push(`${where}: a deploy job without a concurrency group`);
-    else if (environment && !group.includes(environment)) problems.push(`${where}: concurrency group ${group} is not per environment (${environment})`);
+    else if (environment && !group.includes(environment))
+      problems.push(`${where}: concurrency group ${group} is not per environment (${environment})`);
     if (cancels(concurrency)) problems.push(`${where}: a deploy job with cancel-in-progress`);
   }
   return problems;

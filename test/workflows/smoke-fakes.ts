@@ -43,7 +43,12 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const out = process.argv[2];
   if (!out) throw new Error("usage: tsx test/workflows/smoke-fakes.ts <env-file>");
   const fakes = await startSmokeFakes();
-  writeFileSync(out, `${Object.entries(fakes.env).map(([key, value]) => `${key}=${value}`).join("\n")}\n`);
+  writeFileSync(
+    out,
+    `${Object.entries(fakes.env)
+      .map(([key, value]) => `${key}=${value}`)
+      .join("\n")}\n`,
+  );
   console.log(`fakes ready: ${Object.keys(fakes.env).join(", ")}`);
   const stop = () => void fakes.close().then(() => process.exit(0));
   process.on("SIGTERM", stop);
