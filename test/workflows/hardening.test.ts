@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are workflow YAML, whose ${{ }} expressions are the point.
 import { describe, expect, it } from "vitest";
 import { lintWorkflows } from "../../scripts/actionlint.js";
 import { REPO_ROOT } from "../harness/run-bundle.js";
