@@ -41,6 +41,7 @@ export async function planEvent(request: PlanRequest): Promise<Plan> {
 class Planner {
   private readonly entries: PlanEntry[] = [];
   private readonly untriggered: Plan["untriggered"] = [];
+  private readonly jobs: Plan["jobs"] = [];
   private readonly ref: GitRef;
   private readonly repository: string;
   private readonly sha: string;
@@ -68,7 +69,7 @@ class Planner {
       if (await this.planTriggered(workflow, this.eventContext(workflow))) completed.push(workflow);
     }
     await this.followWorkflowRuns(workflows, completed);
-    return { entries: this.entries, untriggered: this.untriggered };
+    return { entries: this.entries, untriggered: this.untriggered, jobs: this.jobs };
   }
 
   /** Workflows started by the completion of those that ran, level by level, as GitHub chains them. */
@@ -137,6 +138,7 @@ class Planner {
         if (called) continue;
       }
       this.entries.push(entry);
+      if (runs && job.type === "job") this.jobs.push({ entry, path: workflow.path, job, context });
     }
     return results;
   }

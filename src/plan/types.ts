@@ -1,3 +1,5 @@
+import type { Job } from "@actions/workflow-parser/model/workflow-template";
+
 /** The events `launchpad plan` starts from; workflow_call and workflow_run follow from them. */
 export const PLAN_EVENTS = ["push", "pull_request", "workflow_dispatch"] as const;
 export type PlanEventName = (typeof PLAN_EVENTS)[number];
@@ -38,8 +40,21 @@ export interface PlanEntry {
   reason: string;
 }
 
+/** A job that runs, with what a local runner needs to run its steps (preflight): the parsed job and its contexts. */
+export interface PlannedJob {
+  entry: PlanEntry;
+  /** The file that defines the job (a called workflow's own file for `caller/job`). */
+  path: string;
+  /** The job as GitHub's parser converted it: steps, env, environment… */
+  job: Job;
+  /** `github`, `inputs` (the dispatch's, or the called workflow's), `vars` and `needs`, as the job's expressions see them. */
+  context: Record<string, unknown>;
+}
+
 export interface Plan {
   entries: PlanEntry[];
   /** Workflows in the folder that the event does not start, with why. */
   untriggered: Array<{ workflow: string; reason: string }>;
+  /** The jobs that run, in the order of `entries` (reusable calls expanded; calls that cannot be read left out). */
+  jobs: PlannedJob[];
 }

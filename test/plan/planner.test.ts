@@ -92,6 +92,14 @@ describe("planEvent", () => {
         reason: "called by ship; if: !inputs.dry-run",
       },
     ]);
+    // What a local runner (preflight) gets: each running job parsed, from its own file, with the contexts it sees.
+    const { jobs } = await planEvent({ folder: root, event: "workflow_dispatch", ref: "main", workflow: "caller.yml" });
+    expect(jobs.map((planned) => [planned.entry.job, planned.path.split("/").slice(-3).join("/")])).toEqual([
+      ["build", ".github/workflows/caller.yml"],
+      ["ship/push", ".github/workflows/deploy.yml"],
+    ]);
+    expect(jobs[1]?.context.inputs).toEqual({ target: "production", "dry-run": false });
+    expect(jobs[1]?.job.steps).toHaveLength(1);
   });
 
   it("follows workflow_run only from a workflow that ran, on the branches it names", async () => {
