@@ -4,6 +4,7 @@ import { registerCompliance } from "../compliance/cli.js";
 import { registerEcs } from "../ecs/cli.js";
 import { registerGate } from "../gate/cli.js";
 import { LAUNCHPAD_VERSION } from "../lib/version.js";
+import { registerPlan } from "../plan/cli.js";
 import { registerSeed } from "../seed/cli.js";
 import { registerVercel } from "../vercel/cli.js";
 import { registerVerify } from "../verify/cli.js";
@@ -22,5 +23,6 @@ registerGate(program);
 registerSeed(program);
 registerCompliance(program);
 registerPreflight(program);
+registerPlan(program);
 
 await runProgram(program);
