@@ -54,7 +54,7 @@ describe("launchpad gate", () => {
     const run = launchpad(["--bundle", "dist/*.js", "--bundle-budget", "lots"], exampleWorkspace());
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split("\n").at(-1)).toMatch(
-      /^launchpad: Input 'bundle-budget' got "lots"; expected a gzip size such as 250KB/,
+      /^launchpad: --bundle-budget got "lots"; expected a gzip size such as 250KB/,
     );
   });
 });
@@ -68,8 +68,8 @@ describe("launchpad gate refuses before it runs anything", () => {
   });
 
   it.each([
-    [["--audit", "missing.json"], "Input 'audit' names", "missing.json, which does not exist"],
-    [["--working-directory", "no/such/dir"], "Input 'working-directory' is", "no/such/dir, which does not exist"],
+    [["--audit", "missing.json"], "--audit names", "missing.json, which does not exist"],
+    [["--working-directory", "no/such/dir"], "--working-directory is", "no/such/dir, which does not exist"],
   ])("names %j before the lint command runs", (flags, start, end) => {
     const run = launchpad(["--commands", "lint: echo lint-ran", ...flags], exampleWorkspace());
     expect(run.status).toBe(2);
