@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { registerEcs } from "../ecs/cli.js";
 import { registerGate } from "../gate/cli.js";
 import { LAUNCHPAD_VERSION } from "../lib/version.js";
+import { registerReleaseNotes } from "../release-notes/cli.js";
 import { registerSeed } from "../seed/cli.js";
 import { registerVercel } from "../vercel/cli.js";
 import { registerVerify } from "../verify/cli.js";
@@ -18,6 +19,7 @@ registerVercel(program);
 registerEcs(program);
 registerGate(program);
 registerSeed(program);
+registerReleaseNotes(program);
 registerPreflight(program);
 
 await program.parseAsync();

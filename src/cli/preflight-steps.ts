@@ -1,9 +1,10 @@
 import { ecsPreflight } from "../ecs/preflight.js";
 import { gatePreflight } from "../gate/preflight.js";
+import { releaseNotesPreflight } from "../release-notes/preflight.js";
 import { seedPreflight } from "../seed/preflight.js";
 import { vercelPreflight } from "../vercel/preflight.js";
 import { verifyPreflight } from "../verify/preflight.js";
 import type { PreflightStep } from "./preflight.js";
 
 /** The steps `launchpad preflight` runs, in pipeline order. */
-export const PREFLIGHT_STEPS: readonly PreflightStep[] = [gatePreflight, seedPreflight, ecsPreflight, vercelPreflight, verifyPreflight];
+export const PREFLIGHT_STEPS: readonly PreflightStep[] = [gatePreflight, seedPreflight, ecsPreflight, vercelPreflight, verifyPreflight, releaseNotesPreflight];
