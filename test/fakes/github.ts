@@ -40,6 +40,19 @@ export interface FakePullFile {
   previous_filename?: string;
 }
 
+/** A release as the REST API shows it; drafts have an `untagged-…` URL until published. */
+export interface FakeRelease {
+  id: number;
+  tag_name: string;
+  target_commitish: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  html_url: string;
+  created_at: string;
+}
+
 export interface FakeDeployment {
   id: number;
   ref: string;
@@ -68,6 +81,10 @@ export class GitHubFake extends HttpFake {
   readonly commitPulls = new Map<string, Array<Record<string, unknown>>>();
   /** Team members by "org/slug"; a team missing here answers 404, as an unknown team does. */
   readonly teams = new Map<string, string[]>();
+  /** Releases, oldest first (GET /releases lists them newest first). */
+  readonly releases: FakeRelease[] = [];
+  /** Answers GET /compare/{base}...{head}; the release-notes tests plug in their repository model. */
+  compareCommits: (base: string, head: string) => Record<string, unknown> | undefined = () => undefined;
   private nextId = 1000;
   /** Answers GraphQL queries; tests replace it with the shapes they need. */
   graphql: (query: string, variables: Record<string, unknown>) => unknown = (query) =>
@@ -140,6 +157,7 @@ export class GitHubFake extends HttpFake {
       return pull ? { body: pull } : { status: 404, body: { message: "Not Found" } };
     });
     this.registerPullRequestRoutes();
+    this.registerReleaseRoutes();
     this.route("GET", "/user", () => ({ body: { login: this.botLogin } }));
     this.route("POST", "/graphql", (request) => ({ body: this.graphql(request.json?.query ?? "", request.json?.variables ?? {}) }));
   }
@@ -171,6 +189,67 @@ export class GitHubFake extends HttpFake {
       const members = this.teams.get(`${org}/${slug}`);
       if (!members?.includes(user)) return { status: 404, body: { message: "Not Found" } };
       return { body: { state: "active", role: "member", url: `https://api.github.com/orgs/${org}/teams/${slug}/memberships/${user}` } };
+    });
+  }
+
+  /** Releases (list, create, update, get by id and by tag) and commit comparison: what release-notes uses. */
+  private registerReleaseRoutes(): void {
+    const repo = "/repos/:owner/:repo";
+    const notFound: Reply = { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
+    this.route("GET", `${repo}/releases`, (request) => paginate(request, [...this.releases].reverse()));
+    this.route("GET", `${repo}/releases/tags/:tag`, (_request, { tag }) => {
+      // Drafts have no tag until published, so only published releases are found by tag.
+      const release = this.releases.find((candidate) => !candidate.draft && candidate.tag_name === tag);
+      return release ? { body: release } : notFound;
+    });
+    this.route("GET", `${repo}/releases/:id`, (_request, { id }) => {
+      const release = this.releases.find((candidate) => candidate.id === Number(id));
+      return release ? { body: release } : notFound;
+    });
+    this.route("POST", `${repo}/releases`, (request, { owner, repo: name }) =>
+      this.write(() => {
+        const body = request.json ?? {};
+        if (typeof body.tag_name !== "string" || !body.tag_name) return unprocessable("tag_name is required");
+        const invalid = invalidReleaseBody(body.body);
+        if (invalid) return invalid;
+        if (!body.draft && this.releases.some((release) => !release.draft && release.tag_name === body.tag_name)) {
+          return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "Release", code: "already_exists", field: "tag_name" }] } };
+        }
+        const id = this.nextId++;
+        const release: FakeRelease = {
+          id,
+          tag_name: body.tag_name,
+          target_commitish: body.target_commitish ?? "main",
+          name: body.name ?? null,
+          body: body.body ?? null,
+          draft: Boolean(body.draft),
+          prerelease: Boolean(body.prerelease),
+          html_url: `https://github.com/${owner}/${name}/releases/${body.draft ? `tag/untagged-${id.toString(16).padStart(20, "0")}` : `tag/${body.tag_name}`}`,
+          created_at: new Date().toISOString(),
+        };
+        this.releases.push(release);
+        return { status: 201, body: release };
+      }),
+    );
+    this.route("PATCH", `${repo}/releases/:id`, (request, { id }) =>
+      this.write(() => {
+        const release = this.releases.find((candidate) => candidate.id === Number(id));
+        if (!release) return notFound;
+        const body = request.json ?? {};
+        if (body.body !== undefined) {
+          const invalid = invalidReleaseBody(body.body);
+          if (invalid) return invalid;
+        }
+        for (const field of ["tag_name", "target_commitish", "name", "body", "draft", "prerelease"] as const) {
+          if (body[field] !== undefined) Object.assign(release, { [field]: body[field] });
+        }
+        return { body: release };
+      }),
+    );
+    this.route("GET", `${repo}/compare/:basehead`, (_request, { basehead }) => {
+      const [base, head] = basehead.split("...");
+      const comparison = head ? this.compareCommits(base, head) : undefined;
+      return comparison ? { body: { commits: [], files: [], ...comparison } } : { status: 404, body: { message: "Not Found" } };
     });
   }
 
@@ -261,6 +340,21 @@ function checkRunState(body: { status?: string; conclusion?: string }): Reply | 
 function invalidCommentBody(body: unknown): Reply | undefined {
   if (typeof body !== "string" || body.length === 0) return unprocessable("body is required");
   if (body.length > 65_536) return unprocessable("body is too long (maximum is 65536 characters)");
+  return undefined;
+}
+
+/** GitHub's answer to a release body past 125,000 characters. */
+function invalidReleaseBody(body: unknown): Reply | undefined {
+  if (typeof body === "string" && body.length > 125_000) {
+    return {
+      status: 422,
+      body: {
+        message: "Validation Failed",
+        errors: [{ resource: "Release", code: "custom", field: "body", message: "body is too long (maximum is 125000 characters)" }],
+        documentation_url: "https://docs.github.com/rest/releases/releases#create-a-release",
+      },
+    };
+  }
   return undefined;
 }
 
