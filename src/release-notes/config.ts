@@ -73,7 +73,7 @@ export function loadConfig(path: string, options: { required: boolean; root: str
   const validate = ajv.compile(CONFIG_SCHEMA);
   if (!validate(data)) {
     const error = validate.errors?.[0] as ErrorObject;
-    const place = source.placeAt(locate(source.document, pointer(error)));
+    const place = source.placeAt(locate(source.document, pointer(error), error.keyword === "additionalProperties"));
     throw new ConfigurationError(`${formatSourcePlace(place)}: ${describe(error)}`);
   }
   const config = data as { categories?: Array<Partial<Category> & { title: string }>; exclude?: { labels?: string[]; authors?: string[] } };
@@ -123,12 +123,12 @@ function allowedFields(error: ErrorObject): string {
   return properties ? Object.keys(properties).join(", ") : "the documented fields";
 }
 
-/** The offset of the deepest node on `path` that exists (a mapping key for an unknown field). */
-function locate(document: Document, path: Array<string | number>): number {
+/** The offset of the deepest node on `path` that exists; with `key`, of the mapping key itself (an unknown field). */
+function locate(document: Document, path: Array<string | number>, key = false): number {
   for (let depth = path.length; depth >= 0; depth--) {
     const prefix = path.slice(0, depth);
     const node = prefix.length ? document.getIn(prefix, true) : document.contents;
-    if ((isScalar(node) || isCollection(node)) && node.range) return node.range[0];
+    if (!(key && depth === path.length) && (isScalar(node) || isCollection(node)) && node.range) return node.range[0];
     if (depth === path.length && depth > 0) {
       const parent = document.getIn(prefix.slice(0, -1), true);
       if (isCollection(parent)) {
