@@ -50174,7 +50174,7 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/lib/errors.ts
-var errors = __nccwpck_require__(7268);
+var lib_errors = __nccwpck_require__(7268);
 // EXTERNAL MODULE: ./src/lib/summary.ts
 var summary = __nccwpck_require__(1119);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
@@ -50250,7 +50250,7 @@ function parseExplicitVersion(explicit, prefix) {
     const bare = prefix && explicit.startsWith(prefix) ? explicit.slice(prefix.length) : explicit;
     const version = semver_default().valid(bare);
     if (!version)
-        throw new errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.version}' got ${JSON.stringify(explicit)}; expected a SemVer version such as 1.4.0.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.version}' got ${JSON.stringify(explicit)}; expected a SemVer version such as 1.4.0.`);
     return version;
 }
 /** An explicit version is checked; otherwise the previous one (0.0.0 without a tag) is bumped. */
@@ -50259,12 +50259,12 @@ function resolveVersion(options) {
     if (explicit) {
         const version = parseExplicitVersion(explicit, prefix);
         if (previous && !semver_default().gt(version, previous)) {
-            throw new errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.version}' got ${JSON.stringify(explicit)}; it must be greater than ${previous}, the version of ${fromTag}.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.version}' got ${JSON.stringify(explicit)}; it must be greater than ${previous}, the version of ${fromTag}.`);
         }
         return version;
     }
     if (fromTag && !previous) {
-        throw new errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' is ${JSON.stringify(fromTag)}, which is not a SemVer tag with prefix '${prefix}'; set '${release_notes_settings/* INPUTS */.mc.version}' explicitly.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' is ${JSON.stringify(fromTag)}, which is not a SemVer tag with prefix '${prefix}'; set '${release_notes_settings/* INPUTS */.mc.version}' explicitly.`);
     }
     return semver_default().inc(previous ?? "0.0.0", bump);
 }
@@ -50279,13 +50279,13 @@ function resolveVersion(options) {
 async function resolveGitRange(git, options) {
     const toSha = await git.commitOf(options.to);
     if (!toSha)
-        throw new errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.to}' got ${JSON.stringify(options.to)}, which names no commit or tag in this repository.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.to}' got ${JSON.stringify(options.to)}, which names no commit or tag in this repository.`);
     if (options.from) {
         const fromSha = (await git.isTag(options.from)) ? await git.commitOf(`refs/tags/${options.from}`) : undefined;
         if (!fromSha)
-            throw new errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' got ${JSON.stringify(options.from)}; there is no tag '${options.from}' in this repository.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' got ${JSON.stringify(options.from)}; there is no tag '${options.from}' in this repository.`);
         if (!(await git.isAncestor(fromSha, toSha))) {
-            throw new errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}': tag '${options.from}' (${fromSha.slice(0, 7)}) is not an ancestor of '${options.to}' (${toSha.slice(0, 7)}).`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}': tag '${options.from}' (${fromSha.slice(0, 7)}) is not an ancestor of '${options.to}' (${toSha.slice(0, 7)}).`);
         }
         return { fromTag: options.from, fromSha, toSha };
     }
@@ -50428,19 +50428,19 @@ async function resolveApiRange(client, repository, options) {
     const variables = { owner: repository.owner, name: repository.repo, to: options.to, from: `refs/tags/${options.from ?? ""}`, hasFrom: Boolean(options.from) };
     let answer = await client.graphql(RANGE_QUERY, { ...variables, after: null });
     if (!answer.repository)
-        throw new errors/* RemoteError */.Hi(`GitHub has no repository ${repository.owner}/${repository.repo} this token can read.`);
+        throw new lib_errors/* RemoteError */.Hi(`GitHub has no repository ${repository.owner}/${repository.repo} this token can read.`);
     const to = answer.repository.to;
     if (!to || (to.__typename !== "Commit" && to.__typename !== "Tag"))
-        throw new errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.to}' got ${JSON.stringify(options.to)}, which names no commit or tag in ${repository.owner}/${repository.repo}.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.to}' got ${JSON.stringify(options.to)}, which names no commit or tag in ${repository.owner}/${repository.repo}.`);
     const toSha = commitOf(to);
     if (options.from) {
         const from = answer.repository.from;
         if (!from)
-            throw new errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' got ${JSON.stringify(options.from)}; there is no tag '${options.from}' in ${repository.owner}/${repository.repo}.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' got ${JSON.stringify(options.from)}; there is no tag '${options.from}' in ${repository.owner}/${repository.repo}.`);
         const fromSha = commitOf(from.target);
         const comparison = await compare(client, repository, fromSha, toSha);
         if (comparison.status !== "ahead" && comparison.status !== "identical") {
-            throw new errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}': tag '${options.from}' (${fromSha.slice(0, 7)}) is not an ancestor of '${options.to}' (${toSha.slice(0, 7)}).`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}': tag '${options.from}' (${fromSha.slice(0, 7)}) is not an ancestor of '${options.to}' (${toSha.slice(0, 7)}).`);
         }
         return { fromTag: options.from, fromSha, toSha, commitsInRange: comparison.total };
     }
@@ -50463,7 +50463,7 @@ async function resolveApiRange(client, repository, options) {
             return { fromTag: latest.name, fromSha: latest.sha, toSha, commitsInRange: comparison.total };
         candidates = candidates.filter((tag) => tag.name !== latest.name);
     }
-    throw new errors/* ConfigurationError */.j1(`None of the ${TAG_CANDIDATES} highest '${options.tagPrefix}' tags is an ancestor of '${options.to}'; set '${release_notes_settings/* INPUTS */.mc.from}' to the tag of the previous release.`);
+    throw new lib_errors/* ConfigurationError */.j1(`None of the ${TAG_CANDIDATES} highest '${options.tagPrefix}' tags is an ancestor of '${options.to}'; set '${release_notes_settings/* INPUTS */.mc.from}' to the tag of the previous release.`);
 }
 async function compare(client, repository, base, head) {
     const { data } = await client.rest.repos.compareCommitsWithBasehead({ ...repository, basehead: `${base}...${head}`, per_page: 1 });
@@ -50511,7 +50511,7 @@ async function readApiChanges(client, repository, range, options) {
         const answer = await client.graphql(query, { owner: repository.owner, name: repository.repo, oid: range.toSha, after });
         const history = answer.repository?.object?.history;
         if (!history)
-            throw new errors/* RemoteError */.Hi(`GitHub returned no history for ${range.toSha.slice(0, 7)} in ${repository.owner}/${repository.repo}.`);
+            throw new lib_errors/* RemoteError */.Hi(`GitHub returned no history for ${range.toSha.slice(0, 7)} in ${repository.owner}/${repository.repo}.`);
         for (const node of history.nodes) {
             if (excluded.has(node.oid))
                 for (const parent of node.parents.nodes)
@@ -50630,21 +50630,23 @@ function loadConfig(path, options) {
     const shown = (0,external_node_path_.relative)(options.root, path) || path;
     if (!(0,external_node_fs_.existsSync)(path)) {
         if (options.required)
-            throw new errors/* ConfigurationError */.j1(`Input 'config': ${shown} does not exist.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input 'config': ${shown} does not exist.`);
         return DEFAULT_CONFIG;
     }
     const source = parseYamlSource((0,external_node_fs_.readFileSync)(path, "utf8"), shown);
     if (source.errors.length) {
         const [first] = source.errors;
-        throw new errors/* ConfigurationError */.j1(`${formatSourcePlace(first)}: ${first.message}`);
+        throw new lib_errors/* ConfigurationError */.j1(`${formatSourcePlace(first)}: ${first.message}`);
     }
     const data = source.document.toJS() ?? {};
-    const ajv = new dist_ajv.Ajv({ allErrors: false, strict: false, verbose: true });
+    const ajv = new dist_ajv.Ajv({ allErrors: true, strict: false, verbose: true });
     const validate = ajv.compile(CONFIG_SCHEMA);
     if (!validate(data)) {
-        const error = validate.errors?.[0];
-        const place = source.placeAt(locate(source.document, pointer(error)));
-        throw new errors/* ConfigurationError */.j1(`${formatSourcePlace(place)}: ${describe(error)}`);
+        // A misspelt field also makes a required one "missing"; naming the misspelling is the useful message.
+        const errors = validate.errors ?? [];
+        const error = errors.find((candidate) => candidate.keyword === "additionalProperties") ?? errors[0];
+        const place = source.placeAt(locate(source.document, pointer(error), error.keyword === "additionalProperties"));
+        throw new lib_errors/* ConfigurationError */.j1(`${formatSourcePlace(place)}: ${describe(error)}`);
     }
     const config = data;
     const categories = (config.categories ?? DEFAULT_CONFIG.categories).map((category) => ({
@@ -50664,7 +50666,7 @@ function checkGlobs(globs, source, path) {
         }
         catch (error) {
             const place = source.placeAt(locate(source.document, [...path, index]));
-            throw new errors/* ConfigurationError */.j1(`${formatSourcePlace(place)}: ${JSON.stringify(glob)} is not a valid glob: ${error.message}`);
+            throw new lib_errors/* ConfigurationError */.j1(`${formatSourcePlace(place)}: ${JSON.stringify(glob)} is not a valid glob: ${error.message}`);
         }
     });
 }
@@ -50690,12 +50692,12 @@ function allowedFields(error) {
     const properties = error.parentSchema?.properties;
     return properties ? Object.keys(properties).join(", ") : "the documented fields";
 }
-/** The offset of the deepest node on `path` that exists (a mapping key for an unknown field). */
-function locate(document, path) {
+/** The offset of the deepest node on `path` that exists; with `key`, of the mapping key itself (an unknown field). */
+function locate(document, path, key = false) {
     for (let depth = path.length; depth >= 0; depth--) {
         const prefix = path.slice(0, depth);
         const node = prefix.length ? document.getIn(prefix, true) : document.contents;
-        if (((0,dist/* isScalar */.jn)(node) || (0,dist/* isCollection */.P3)(node)) && node.range)
+        if (!(key && depth === path.length) && ((0,dist/* isScalar */.jn)(node) || (0,dist/* isCollection */.P3)(node)) && node.range)
             return node.range[0];
         if (depth === path.length && depth > 0) {
             const parent = document.getIn(prefix.slice(0, -1), true);
@@ -50739,7 +50741,7 @@ class Git {
         catch (error) {
             const failure = error;
             if (failure.code === "ENOENT")
-                throw new errors/* ConfigurationError */.j1("git is not installed or not on PATH; it is needed to read the history.");
+                throw new lib_errors/* ConfigurationError */.j1("git is not installed or not on PATH; it is needed to read the history.");
             const detail = (failure.stderr ?? "").trim().split("\n")[0] || failure.message.split("\n")[0];
             throw new Error(`git ${args[0]} failed: ${detail}`);
         }
@@ -69100,7 +69102,7 @@ const MAX_RELEASE_PAGES = 10;
 async function upsertDraftRelease(client, repository, release) {
     const existing = await findRelease(client, repository, release.tag);
     if (existing && !existing.draft) {
-        throw new errors/* ConfigurationError */.j1(`Version tag ${release.tag} is already published as a release (${existing.html_url}); set a greater version.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Version tag ${release.tag} is already published as a release (${existing.html_url}); set a greater version.`);
     }
     try {
         if (existing) {
@@ -69129,7 +69131,7 @@ function remoteFailure(error, doing) {
     const failure = error;
     const data = failure.response?.data;
     const detail = [data?.message, ...(data?.errors ?? []).map((item) => item.message)].filter(Boolean).join(": ") || failure.message;
-    return new errors/* RemoteError */.Hi(`GitHub refused to ${doing} (${failure.status ?? "no status"}): ${detail}.`, failure.status);
+    return new lib_errors/* RemoteError */.Hi(`GitHub refused to ${doing} (${failure.status ?? "no status"}): ${detail}.`, failure.status);
 }
 
 ;// CONCATENATED MODULE: ./src/release-notes/template.ts
@@ -69192,7 +69194,7 @@ function loadTemplate(path, root) {
         text = (0,external_node_fs_.readFileSync)(path, "utf8");
     }
     catch {
-        throw new errors/* ConfigurationError */.j1(`Input 'template': ${(0,external_node_path_.relative)(root, path) || path} cannot be read.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input 'template': ${(0,external_node_path_.relative)(root, path) || path} cannot be read.`);
     }
     return parseTemplate(text, (0,external_node_path_.relative)(root, path) || path);
 }
@@ -69208,7 +69210,7 @@ function parseTemplate(text, file) {
         else {
             const block = pieces.find((piece) => typeof piece !== "string" && "block" in piece);
             if (block) {
-                throw new errors/* ConfigurationError */.j1(`${file}:${index + 1}:${line.indexOf(`{{${block.block}`) + 1}: {{${block.block}}} is a list and must stand on a line of its own.`);
+                throw new lib_errors/* ConfigurationError */.j1(`${file}:${index + 1}:${line.indexOf(`{{${block.block}`) + 1}: {{${block.block}}} is a list and must stand on a line of its own.`);
             }
             parts.push({ kind: "text", pieces: pieces });
         }
@@ -69229,7 +69231,7 @@ function scanLine(line, place) {
             break;
         const close = line.indexOf("}}", open + 2);
         if (close < 0)
-            throw new errors/* ConfigurationError */.j1(`${place}:${open + 1}: '{{' has no closing '}}'.`);
+            throw new lib_errors/* ConfigurationError */.j1(`${place}:${open + 1}: '{{' has no closing '}}'.`);
         const name = line.slice(open + 2, close).trim();
         if (open > at)
             pieces.push(line.slice(at, open));
@@ -69238,7 +69240,7 @@ function scanLine(line, place) {
         else if (BLOCK_PLACEHOLDERS.includes(name))
             pieces.push({ block: name });
         else {
-            throw new errors/* ConfigurationError */.j1(`${place}:${open + 1}: unknown placeholder {{${name}}}; use one of ${[...VALUE_PLACEHOLDERS, ...BLOCK_PLACEHOLDERS].join(", ")}.`);
+            throw new lib_errors/* ConfigurationError */.j1(`${place}:${open + 1}: unknown placeholder {{${name}}}; use one of ${[...VALUE_PLACEHOLDERS, ...BLOCK_PLACEHOLDERS].join(", ")}.`);
         }
         at = close + 2;
     }
@@ -69270,7 +69272,7 @@ async function runReleaseNotes(settings, deps) {
         parseExplicitVersion(settings.version, settings.tagPrefix);
     const needsGitHub = settings.source === "api" || settings.draftRelease;
     if (needsGitHub && (!deps.github || !deps.repository)) {
-        throw new errors/* ConfigurationError */.j1(`Input '${settings.draftRelease ? release_notes_settings/* INPUTS */.mc.draftRelease : release_notes_settings/* INPUTS */.mc.source}' needs GitHub: set '${release_notes_settings/* INPUTS */.mc.githubToken}' (and GITHUB_REPOSITORY), or use source: git without a draft release.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input '${settings.draftRelease ? release_notes_settings/* INPUTS */.mc.draftRelease : release_notes_settings/* INPUTS */.mc.source}' needs GitHub: set '${release_notes_settings/* INPUTS */.mc.githubToken}' (and GITHUB_REPOSITORY), or use source: git without a draft release.`);
     }
     const withFiles = config.categories.some((category) => category.paths.length > 0);
     const { range, changes } = await deps.logger.group(`Reading the changes (${settings.source})`, () => readRange(settings, deps, withFiles));
@@ -69323,7 +69325,7 @@ async function readRange(settings, deps, withFiles) {
     if (settings.source === "git") {
         const git = new Git(settings.workspace, deps.signal);
         if (!(await git.isRepository()))
-            throw new errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.source}' is git, but ${settings.workspace} is not a git repository.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.source}' is git, but ${settings.workspace} is not a git repository.`);
         const range = await resolveGitRange(git, ends);
         const under = settings.onlyUnderWorkspace ? await git.prefix() : "";
         return { range, changes: await readGitChanges(git, range, { under }) };

@@ -69,10 +69,12 @@ export function loadConfig(path: string, options: { required: boolean; root: str
     throw new ConfigurationError(`${formatSourcePlace(first)}: ${first.message}`);
   }
   const data = source.document.toJS() ?? {};
-  const ajv = new Ajv({ allErrors: false, strict: false, verbose: true });
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
   const validate = ajv.compile(CONFIG_SCHEMA);
   if (!validate(data)) {
-    const error = validate.errors?.[0] as ErrorObject;
+    // A misspelt field also makes a required one "missing"; naming the misspelling is the useful message.
+    const errors = validate.errors ?? [];
+    const error = errors.find((candidate) => candidate.keyword === "additionalProperties") ?? (errors[0] as ErrorObject);
     const place = source.placeAt(locate(source.document, pointer(error), error.keyword === "additionalProperties"));
     throw new ConfigurationError(`${formatSourcePlace(place)}: ${describe(error)}`);
   }
