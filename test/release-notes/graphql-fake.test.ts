@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createGitHubClient } from "../../src/lib/github.js";
+import { silentLogger } from "../../src/lib/logger.js";
+import { readApiChanges, resolveApiRange } from "../../src/release-notes/api-source.js";
+import { GitHubFake } from "../fakes/github.js";
+import { RepositoryModel, serveRepository } from "../fakes/github-graphql.js";
+
+let github: GitHubFake;
+let model: RepositoryModel;
+beforeEach(async () => {
+  github = await new GitHubFake().start();
+  model = new RepositoryModel("blockbuilders", "platform");
+  serveRepository(github, model);
+});
+afterEach(async () => {
+  await github.stop();
+});
+
+const client = () => createGitHubClient({ token: "ghs_test", baseUrl: github.url, logger: silentLogger });
+const repository = { owner: "blockbuilders", repo: "platform" };
+
+describe("the GraphQL side of the GitHub fake", () => {
+  it("refuses a page over 100 and a connection without `first`, as GitHub does", () => {
+    model.commit("chore: one");
+    const history = (first: string) =>
+      model.handler(`query($oid: GitObjectID!) { repository(owner: "blockbuilders", name: "platform") { object(oid: $oid) { ... on Commit { history${first} { nodes { oid } } } } } }`, {
+        oid: model.head(),
+      }) as { data: unknown; errors?: Array<{ type: string; message: string }> };
+    expect(history("(first: 101)").errors).toEqual([
+      expect.objectContaining({ type: "EXCESSIVE_PAGINATION", message: "Requesting 101 records on the `history` connection exceeds the `first` limit of 100 records." }),
+    ]);
+    expect(history("").errors?.[0]).toMatchObject({
+      type: "MISSING_PAGINATION_BOUNDARIES",
+      message: "You must provide a `first` or `last` value to properly paginate the `history` connection.",
+    });
+    expect((model.handler("{ repository(owner: \"blockbuilders\", name: \"platform\") { nope } }", {}) as { errors: Array<{ message: string }> }).errors[0].message).toContain(
+      'Cannot query field "nope"',
+    );
+  });
+
+  it("pages history by cursor, children before parents, and holds a query to 500,000 nodes", () => {
+    for (let index = 0; index < 250; index++) model.commit(`fix: ${index}`);
+    const query = `query($oid: GitObjectID!, $after: String) { repository(owner: "blockbuilders", name: "platform") { object(oid: $oid) { ... on Commit { history(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { messageHeadline } } } } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const answer = model.handler(query, { oid: model.head(), after }) as any;
+      const history = answer.data.repository.object.history;
+      seen.push(...history.nodes.map((node: { messageHeadline: string }) => node.messageHeadline));
+      after = history.pageInfo.hasNextPage ? history.pageInfo.endCursor : null;
+      pages++;
+    } while (after);
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(250);
+    expect(seen[0]).toBe("fix: 249");
+    expect(seen[249]).toBe("fix: 0");
+    const huge = model.handler(
+      `{ repository(owner: "blockbuilders", name: "platform") { refs(refPrefix: "refs/tags/", first: 100) { nodes { target { ... on Commit { history(first: 100) { nodes { associatedPullRequests(first: 100) { nodes { number } } } } } } } } } }`,
+      {},
+    ) as { errors: Array<{ type: string }> };
+    expect(huge.errors[0].type).toBe("MAX_NODE_LIMIT_EXCEEDED");
+  });
+});
+
+describe("the API source", () => {
+  it("counts a PR branch started before the tag and merged after it, and nothing the tag already had", async () => {
+    model.commit("chore: start");
+    // The branch forks here, before the release…
+    model.heads.set("feature-7", model.head());
+    const early = model.commit("feat: started early", { branch: "feature-7" });
+    model.squashMerge(5, "fix: released already");
+    model.tag("v2.0.0");
+    const late = model.commit("feat: finished later", { branch: "feature-7" });
+    const merge = model.commit("Merge pull request #7 from blockbuilders/feature-7\n\nLong-running feature", {
+      parents: [model.head(), model.head("feature-7")],
+    });
+    model.pulls.push({ number: 7, title: "Long-running feature", body: "", merged: true, baseRefName: "main", mergeCommit: merge, author: { login: "ada", type: "User" }, labels: [], files: [], commits: [early, late, merge] });
+    model.commit("docs: after the merge");
+
+    const github = client();
+    const range = await resolveApiRange(github, repository, { to: model.head(), tagPrefix: "v" });
+    expect(range).toMatchObject({ fromTag: "v2.0.0", commitsInRange: 4 });
+    const changes = await readApiChanges(github, repository, range, { withFiles: false });
+    expect(changes.pullRequests.map((pull) => [pull.number, pull.commits.length])).toEqual([[7, 3]]);
+    expect(changes.loneCommits.map((commit) => commit.subject)).toEqual(["docs: after the merge"]);
+    expect(changes.commitCount).toBe(4);
+  });
+});
