@@ -53,9 +53,16 @@ export const releaseNotesScenario: BenchScenario = {
         workspace: outputDir,
       };
       const work = await timed(() =>
-        runReleaseNotes(settings, { logger: silentLogger, github: client, repository: { owner: "blockbuilders", repo: "platform" }, serverUrl: "https://github.com", outputDir }),
+        runReleaseNotes(settings, {
+          logger: silentLogger,
+          github: client,
+          repository: { owner: "blockbuilders", repo: "platform" },
+          serverUrl: "https://github.com",
+          outputDir,
+        }),
       );
-      if (work.result.outputs["pull-requests"] !== String(PULL_REQUESTS)) throw new Error(`bench: read ${work.result.outputs["pull-requests"]} pull requests`);
+      if (work.result.outputs["pull-requests"] !== String(PULL_REQUESTS))
+        throw new Error(`bench: read ${work.result.outputs["pull-requests"]} pull requests`);
       const requests = github.requests.length;
 
       // The baseline: as many round trips through the same client, answered with nothing to model or render.

@@ -41461,7 +41461,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(async (run) => {
-    const settings = (0,_release_notes_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .readReleaseNotesSettings */ .k8)(run.inputs, { workspace: run.context.workspace, actor: run.context.actor, sha: run.context.sha });
+    const settings = (0,_release_notes_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .readReleaseNotesSettings */ .k8)(run.inputs, {
+        workspace: run.context.workspace,
+        actor: run.context.actor,
+        sha: run.context.sha,
+    });
     const token = run.inputs.optional(_release_notes_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUTS */ .mc.githubToken);
     const result = await (0,_release_notes_release_notes_js__WEBPACK_IMPORTED_MODULE_3__/* .runReleaseNotes */ .U)(settings, {
         logger: run.logger,
@@ -50379,7 +50383,10 @@ function branchCommits(merge, commits, mainline, claimed) {
 function pullRequestOf(commit, branch) {
     const merged = MERGE_PR.exec(commit.subject);
     if (merged && branch.length) {
-        const title = commit.body.split("\n").find((line) => line.trim())?.trim() ?? commit.subject;
+        const title = commit.body
+            .split("\n")
+            .find((line) => line.trim())
+            ?.trim() ?? commit.subject;
         const author = branch[branch.length - 1]?.author ?? commit.author;
         return pull(Number(merged[1]), title, "", author, [commit, ...branch]);
     }
@@ -50425,7 +50432,13 @@ const RANGE_QUERY = `query($owner: String!, $name: String!, $to: String!, $from:
 const commitOf = (object) => (object.__typename === "Tag" ? (object.target?.oid ?? object.oid) : object.oid);
 /** Resolves `to`, and `from` or the latest SemVer tag that is an ancestor of `to`, through GraphQL and the compare API. */
 async function resolveApiRange(client, repository, options) {
-    const variables = { owner: repository.owner, name: repository.repo, to: options.to, from: `refs/tags/${options.from ?? ""}`, hasFrom: Boolean(options.from) };
+    const variables = {
+        owner: repository.owner,
+        name: repository.repo,
+        to: options.to,
+        from: `refs/tags/${options.from ?? ""}`,
+        hasFrom: Boolean(options.from),
+    };
     let answer = await client.graphql(RANGE_QUERY, { ...variables, after: null });
     if (!answer.repository)
         throw new lib_errors/* RemoteError */.Hi(`GitHub has no repository ${repository.owner}/${repository.repo} this token can read.`);
@@ -50508,7 +50521,12 @@ async function readApiChanges(client, repository, range, options) {
     let after = null;
     for (;;) {
         options.signal?.throwIfAborted();
-        const answer = await client.graphql(query, { owner: repository.owner, name: repository.repo, oid: range.toSha, after });
+        const answer = await client.graphql(query, {
+            owner: repository.owner,
+            name: repository.repo,
+            oid: range.toSha,
+            after,
+        });
         const history = answer.repository?.object?.history;
         if (!history)
             throw new lib_errors/* RemoteError */.Hi(`GitHub returned no history for ${range.toSha.slice(0, 7)} in ${repository.owner}/${repository.repo}.`);
@@ -50546,7 +50564,13 @@ function groupByPullRequest(commits) {
 }
 function toCommit(node) {
     const name = node.author?.user?.login ?? node.author?.name ?? "unknown";
-    return { sha: node.oid, subject: node.messageHeadline, body: node.messageBody, author: { name, bot: isBotName(name), login: Boolean(node.author?.user?.login) }, files: [] };
+    return {
+        sha: node.oid,
+        subject: node.messageHeadline,
+        body: node.messageBody,
+        author: { name, bot: isBotName(name), login: Boolean(node.author?.user?.login) },
+        files: [],
+    };
 }
 function toPullRequest(node) {
     const bot = node.author?.__typename === "Bot";
@@ -50656,7 +50680,8 @@ function loadConfig(path, options) {
         types: category.types ?? [],
         highlight: category.highlight ?? false,
     }));
-    categories.forEach((category, index) => checkGlobs(category.paths, source, ["categories", index, "paths"]));
+    for (const [index, category] of categories.entries())
+        checkGlobs(category.paths, source, ["categories", index, "paths"]);
     return { categories, excludeLabels: config.exclude?.labels ?? [], excludeAuthors: config.exclude?.authors ?? [] };
 }
 function checkGlobs(globs, source, path) {
@@ -50796,6 +50821,63 @@ class Git {
             return { name, sha: peeled || object };
         });
     }
+}
+
+;// CONCATENATED MODULE: ./src/release-notes/release.ts
+
+/** GitHub lists at most 1,000 releases (10 pages of 100); past that the list endpoint fails. */
+const MAX_RELEASE_PAGES = 10;
+/**
+ * Creates the draft release for a tag, or updates the one an earlier run created: exactly one per version. Drafts
+ * have no tag until published, so `GET /releases/tags/{tag}` cannot find them; the list (newest first) can.
+ */
+async function upsertDraftRelease(client, repository, release) {
+    const existing = await findRelease(client, repository, release.tag);
+    if (existing && !existing.draft) {
+        throw new lib_errors/* ConfigurationError */.j1(`Version tag ${release.tag} is already published as a release (${existing.html_url}); set a greater version.`);
+    }
+    try {
+        if (existing) {
+            const { data } = await client.rest.repos.updateRelease({
+                ...repository,
+                release_id: existing.id,
+                name: release.name,
+                body: release.body,
+                draft: true,
+                target_commitish: release.targetSha,
+            });
+            return { id: data.id, url: data.html_url, created: false };
+        }
+        const { data } = await client.rest.repos.createRelease({
+            ...repository,
+            tag_name: release.tag,
+            target_commitish: release.targetSha,
+            name: release.name,
+            body: release.body,
+            draft: true,
+        });
+        return { id: data.id, url: data.html_url, created: true };
+    }
+    catch (error) {
+        throw remoteFailure(error, `${existing ? "update" : "create"} the draft release ${release.tag}`);
+    }
+}
+async function findRelease(client, repository, tag) {
+    let pages = 0;
+    for await (const page of client.paginate.iterator(client.rest.repos.listReleases, { ...repository, per_page: 100 })) {
+        const found = page.data.find((release) => release.tag_name === tag);
+        if (found)
+            return found;
+        if (++pages >= MAX_RELEASE_PAGES)
+            break;
+    }
+    return undefined;
+}
+function remoteFailure(error, doing) {
+    const failure = error;
+    const data = failure.response?.data;
+    const detail = [data?.message, ...(data?.errors ?? []).map((item) => item.message)].filter(Boolean).join(": ") || failure.message;
+    return new lib_errors/* RemoteError */.Hi(`GitHub refused to ${doing} (${failure.status ?? "no status"}): ${detail}.`, failure.status);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/mdast-util-to-string/lib/index.js
@@ -69022,7 +69104,7 @@ function buildBlocks(changes, config) {
         },
     };
 }
-function render_valueOf(name, values, changes, pulls) {
+function placeholderValue(name, values, changes, pulls) {
     switch (name) {
         case "version":
             return values.version;
@@ -69051,7 +69133,9 @@ function renderNotes(changes, config, template, values, limit = summary/* LIMITS
             parts.push(...(list.length ? list : [{ text: NONE, entry: false }]));
         }
         else {
-            const text = part.pieces.map((piece) => (typeof piece === "string" ? piece : render_valueOf(piece.value, values, changes, included.length))).join("");
+            const text = part.pieces
+                .map((piece) => (typeof piece === "string" ? piece : placeholderValue(piece.value, values, changes, included.length)))
+                .join("");
             parts.push({ text, entry: false });
         }
     }
@@ -69088,50 +69172,13 @@ function truncateBlocks(parts, limit, compareUrl) {
             keptEntries++;
     }
     const left = entries - keptEntries;
-    return { body: `${parts.slice(0, kept).map((part) => part.text).join("\n")}\n${note(left)}`, left };
-}
-
-;// CONCATENATED MODULE: ./src/release-notes/release.ts
-
-/** GitHub lists at most 1,000 releases (10 pages of 100); past that the list endpoint fails. */
-const MAX_RELEASE_PAGES = 10;
-/**
- * Creates the draft release for a tag, or updates the one an earlier run created: exactly one per version. Drafts
- * have no tag until published, so `GET /releases/tags/{tag}` cannot find them; the list (newest first) can.
- */
-async function upsertDraftRelease(client, repository, release) {
-    const existing = await findRelease(client, repository, release.tag);
-    if (existing && !existing.draft) {
-        throw new lib_errors/* ConfigurationError */.j1(`Version tag ${release.tag} is already published as a release (${existing.html_url}); set a greater version.`);
-    }
-    try {
-        if (existing) {
-            const { data } = await client.rest.repos.updateRelease({ ...repository, release_id: existing.id, name: release.name, body: release.body, draft: true, target_commitish: release.targetSha });
-            return { id: data.id, url: data.html_url, created: false };
-        }
-        const { data } = await client.rest.repos.createRelease({ ...repository, tag_name: release.tag, target_commitish: release.targetSha, name: release.name, body: release.body, draft: true });
-        return { id: data.id, url: data.html_url, created: true };
-    }
-    catch (error) {
-        throw remoteFailure(error, `${existing ? "update" : "create"} the draft release ${release.tag}`);
-    }
-}
-async function findRelease(client, repository, tag) {
-    let pages = 0;
-    for await (const page of client.paginate.iterator(client.rest.repos.listReleases, { ...repository, per_page: 100 })) {
-        const found = page.data.find((release) => release.tag_name === tag);
-        if (found)
-            return found;
-        if (++pages >= MAX_RELEASE_PAGES)
-            break;
-    }
-    return undefined;
-}
-function remoteFailure(error, doing) {
-    const failure = error;
-    const data = failure.response?.data;
-    const detail = [data?.message, ...(data?.errors ?? []).map((item) => item.message)].filter(Boolean).join(": ") || failure.message;
-    return new lib_errors/* RemoteError */.Hi(`GitHub refused to ${doing} (${failure.status ?? "no status"}): ${detail}.`, failure.status);
+    return {
+        body: `${parts
+            .slice(0, kept)
+            .map((part) => part.text)
+            .join("\n")}\n${note(left)}`,
+        left,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/release-notes/template.ts
@@ -69277,7 +69324,13 @@ async function runReleaseNotes(settings, deps) {
     const withFiles = config.categories.some((category) => category.paths.length > 0);
     const { range, changes } = await deps.logger.group(`Reading the changes (${settings.source})`, () => readRange(settings, deps, withFiles));
     const previousVersion = range.fromTag ? (tagVersion(range.fromTag, settings.tagPrefix) ?? "") : "";
-    const version = resolveVersion({ explicit: settings.version, previous: previousVersion || undefined, fromTag: range.fromTag, prefix: settings.tagPrefix, bump: rangeBump(changes) });
+    const version = resolveVersion({
+        explicit: settings.version,
+        previous: previousVersion || undefined,
+        fromTag: range.fromTag,
+        prefix: settings.tagPrefix,
+        bump: rangeBump(changes),
+    });
     const notes = renderNotes(changes, config, template, {
         version,
         previousVersion,
@@ -69349,7 +69402,10 @@ function summarize(result) {
         ["range", `${range.fromTag ?? "first commit"} … ${range.toSha.slice(0, 12)}`],
         ["pull requests", `${changes.pullRequests.length}${notes.excluded ? ` (${notes.excluded} excluded by config)` : ""}`],
         ["commits", `${changes.commitCount} (${changes.loneCommits.length} without a pull request)`],
-        ["release body", notes.truncated ? `truncated: ${notes.entriesLeftOut} entries left out` : `${notes.body.length.toLocaleString("en-US")} characters`],
+        [
+            "release body",
+            notes.truncated ? `truncated: ${notes.entriesLeftOut} entries left out` : `${notes.body.length.toLocaleString("en-US")} characters`,
+        ],
     ];
     if (release)
         rows.push(["draft release", `${release.created ? "created" : "updated"}: ${release.url}`]);

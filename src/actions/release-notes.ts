@@ -6,7 +6,11 @@ import { INPUTS, readReleaseNotesSettings } from "../release-notes/settings.js";
 
 await runAction(
   async (run) => {
-    const settings = readReleaseNotesSettings(run.inputs, { workspace: run.context.workspace, actor: run.context.actor, sha: run.context.sha });
+    const settings = readReleaseNotesSettings(run.inputs, {
+      workspace: run.context.workspace,
+      actor: run.context.actor,
+      sha: run.context.sha,
+    });
     const token = run.inputs.optional(INPUTS.githubToken);
     const result = await runReleaseNotes(settings, {
       logger: run.logger,

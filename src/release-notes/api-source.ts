@@ -52,16 +52,27 @@ export async function resolveApiRange(
   repository: Repository,
   options: { from?: string; to: string; tagPrefix: string },
 ): Promise<ResolvedRange & { commitsInRange?: number }> {
-  const variables = { owner: repository.owner, name: repository.repo, to: options.to, from: `refs/tags/${options.from ?? ""}`, hasFrom: Boolean(options.from) };
+  const variables = {
+    owner: repository.owner,
+    name: repository.repo,
+    to: options.to,
+    from: `refs/tags/${options.from ?? ""}`,
+    hasFrom: Boolean(options.from),
+  };
   let answer = await client.graphql<RangeAnswer>(RANGE_QUERY, { ...variables, after: null });
   if (!answer.repository) throw new RemoteError(`GitHub has no repository ${repository.owner}/${repository.repo} this token can read.`);
   const to = answer.repository.to;
   if (!to || (to.__typename !== "Commit" && to.__typename !== "Tag"))
-    throw new ConfigurationError(`Input '${INPUTS.to}' got ${JSON.stringify(options.to)}, which names no commit or tag in ${repository.owner}/${repository.repo}.`);
+    throw new ConfigurationError(
+      `Input '${INPUTS.to}' got ${JSON.stringify(options.to)}, which names no commit or tag in ${repository.owner}/${repository.repo}.`,
+    );
   const toSha = commitOf(to);
   if (options.from) {
     const from = answer.repository.from;
-    if (!from) throw new ConfigurationError(`Input '${INPUTS.from}' got ${JSON.stringify(options.from)}; there is no tag '${options.from}' in ${repository.owner}/${repository.repo}.`);
+    if (!from)
+      throw new ConfigurationError(
+        `Input '${INPUTS.from}' got ${JSON.stringify(options.from)}; there is no tag '${options.from}' in ${repository.owner}/${repository.repo}.`,
+      );
     const fromSha = commitOf(from.target);
     const comparison = await compare(client, repository, fromSha, toSha);
     if (comparison.status !== "ahead" && comparison.status !== "identical") {
@@ -91,7 +102,12 @@ export async function resolveApiRange(
   );
 }
 
-async function compare(client: GitHubClient, repository: Repository, base: string, head: string): Promise<{ status: string; total: number }> {
+async function compare(
+  client: GitHubClient,
+  repository: Repository,
+  base: string,
+  head: string,
+): Promise<{ status: string; total: number }> {
   const { data } = await client.rest.repos.compareCommitsWithBasehead({ ...repository, basehead: `${base}...${head}`, per_page: 1 });
   return { status: data.status, total: data.total_commits };
 }
@@ -166,9 +182,15 @@ export async function readApiChanges(
   let after: string | null = null;
   for (;;) {
     options.signal?.throwIfAborted();
-    const answer: HistoryAnswer = await client.graphql<HistoryAnswer>(query, { owner: repository.owner, name: repository.repo, oid: range.toSha, after });
+    const answer: HistoryAnswer = await client.graphql<HistoryAnswer>(query, {
+      owner: repository.owner,
+      name: repository.repo,
+      oid: range.toSha,
+      after,
+    });
     const history = answer.repository?.object?.history;
-    if (!history) throw new RemoteError(`GitHub returned no history for ${range.toSha.slice(0, 7)} in ${repository.owner}/${repository.repo}.`);
+    if (!history)
+      throw new RemoteError(`GitHub returned no history for ${range.toSha.slice(0, 7)} in ${repository.owner}/${repository.repo}.`);
     for (const node of history.nodes) {
       if (excluded.has(node.oid)) for (const parent of node.parents.nodes) excluded.add(parent.oid);
       else included.push(node);
@@ -201,7 +223,13 @@ function groupByPullRequest(commits: CommitNode[]): RangeChanges {
 
 function toCommit(node: CommitNode): CommitInfo {
   const name = node.author?.user?.login ?? node.author?.name ?? "unknown";
-  return { sha: node.oid, subject: node.messageHeadline, body: node.messageBody, author: { name, bot: isBotName(name), login: Boolean(node.author?.user?.login) }, files: [] };
+  return {
+    sha: node.oid,
+    subject: node.messageHeadline,
+    body: node.messageBody,
+    author: { name, bot: isBotName(name), login: Boolean(node.author?.user?.login) },
+    files: [],
+  };
 }
 
 function toPullRequest(node: PullNode): PullRequestInfo {

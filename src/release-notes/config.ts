@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import picomatch from "picomatch";
-import { isCollection, isScalar, type Document } from "yaml";
+import { type Document, isCollection, isScalar } from "yaml";
 import { ConfigurationError } from "../lib/errors.js";
 import { formatSourcePlace, parseYamlSource } from "../lib/yaml-source.js";
 
@@ -86,7 +86,7 @@ export function loadConfig(path: string, options: { required: boolean; root: str
     types: category.types ?? [],
     highlight: category.highlight ?? false,
   }));
-  categories.forEach((category, index) => checkGlobs(category.paths, source, ["categories", index, "paths"]));
+  for (const [index, category] of categories.entries()) checkGlobs(category.paths, source, ["categories", index, "paths"]);
   return { categories, excludeLabels: config.exclude?.labels ?? [], excludeAuthors: config.exclude?.authors ?? [] };
 }
 

@@ -8,10 +8,16 @@ import { tagVersion } from "./version.js";
 /** The ends of the range from local history: `to` must name a commit, `from` a tag that is its ancestor. */
 export async function resolveGitRange(git: Git, options: { from?: string; to: string; tagPrefix: string }): Promise<ResolvedRange> {
   const toSha = await git.commitOf(options.to);
-  if (!toSha) throw new ConfigurationError(`Input '${INPUTS.to}' got ${JSON.stringify(options.to)}, which names no commit or tag in this repository.`);
+  if (!toSha)
+    throw new ConfigurationError(
+      `Input '${INPUTS.to}' got ${JSON.stringify(options.to)}, which names no commit or tag in this repository.`,
+    );
   if (options.from) {
     const fromSha = (await git.isTag(options.from)) ? await git.commitOf(`refs/tags/${options.from}`) : undefined;
-    if (!fromSha) throw new ConfigurationError(`Input '${INPUTS.from}' got ${JSON.stringify(options.from)}; there is no tag '${options.from}' in this repository.`);
+    if (!fromSha)
+      throw new ConfigurationError(
+        `Input '${INPUTS.from}' got ${JSON.stringify(options.from)}; there is no tag '${options.from}' in this repository.`,
+      );
     if (!(await git.isAncestor(fromSha, toSha))) {
       throw new ConfigurationError(
         `Input '${INPUTS.from}': tag '${options.from}' (${fromSha.slice(0, 7)}) is not an ancestor of '${options.to}' (${toSha.slice(0, 7)}).`,
@@ -115,7 +121,11 @@ function branchCommits(merge: RawCommit, commits: Map<string, RawCommit>, mainli
 function pullRequestOf(commit: RawCommit, branch: RawCommit[]): PullRequestInfo | undefined {
   const merged = MERGE_PR.exec(commit.subject);
   if (merged && branch.length) {
-    const title = commit.body.split("\n").find((line) => line.trim())?.trim() ?? commit.subject;
+    const title =
+      commit.body
+        .split("\n")
+        .find((line) => line.trim())
+        ?.trim() ?? commit.subject;
     const author = branch[branch.length - 1]?.author ?? commit.author;
     return pull(Number(merged[1]), title, "", author, [commit, ...branch]);
   }

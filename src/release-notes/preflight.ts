@@ -13,13 +13,22 @@ export const releaseNotesPreflight: PreflightStep = {
   name: "release-notes",
   async run({ root, logger, signal }) {
     if (!(await new Git(root, signal).isRepository())) {
-      return { ok: true, headline: "skipped: not a git checkout, so no history to read", markdown: "> Not a git checkout: no history to write notes from.\n" };
+      return {
+        ok: true,
+        headline: "skipped: not a git checkout, so no history to read",
+        markdown: "> Not a git checkout: no history to write notes from.\n",
+      };
     }
     const settings = {
       ...readReleaseNotesSettings(new Inputs(mapInputSource({ source: "git", "release-owner": "preflight" })), { workspace: root }),
       onlyUnderWorkspace: true,
     };
-    const result = await runReleaseNotes(settings, { logger, signal, serverUrl: "https://github.com", outputDir: join(root, ".launchpad") });
+    const result = await runReleaseNotes(settings, {
+      logger,
+      signal,
+      serverUrl: "https://github.com",
+      outputDir: join(root, ".launchpad"),
+    });
     const since = result.range.fromTag ? `since ${result.range.fromTag}` : "no earlier tag, so all history";
     return {
       ok: true,

@@ -9,9 +9,9 @@ import { loadConfig } from "./config.js";
 import { Git } from "./git.js";
 import { readGitChanges, resolveGitRange } from "./git-source.js";
 import type { RangeChanges, ResolvedRange } from "./model.js";
-import { type RenderedNotes, renderNotes } from "./render.js";
 import { type DraftRelease, upsertDraftRelease } from "./release.js";
-import { INPUTS, OUTPUTS, type ReleaseNotesSettings } from "./settings.js";
+import { type RenderedNotes, renderNotes } from "./render.js";
+import { INPUTS, type OUTPUTS, type ReleaseNotesSettings } from "./settings.js";
 import { loadTemplate } from "./template.js";
 import { parseExplicitVersion, rangeBump, resolveVersion, tagVersion } from "./version.js";
 
@@ -55,9 +55,17 @@ export async function runReleaseNotes(settings: ReleaseNotesSettings, deps: Rele
   }
 
   const withFiles = config.categories.some((category) => category.paths.length > 0);
-  const { range, changes } = await deps.logger.group(`Reading the changes (${settings.source})`, () => readRange(settings, deps, withFiles));
+  const { range, changes } = await deps.logger.group(`Reading the changes (${settings.source})`, () =>
+    readRange(settings, deps, withFiles),
+  );
   const previousVersion = range.fromTag ? (tagVersion(range.fromTag, settings.tagPrefix) ?? "") : "";
-  const version = resolveVersion({ explicit: settings.version, previous: previousVersion || undefined, fromTag: range.fromTag, prefix: settings.tagPrefix, bump: rangeBump(changes) });
+  const version = resolveVersion({
+    explicit: settings.version,
+    previous: previousVersion || undefined,
+    fromTag: range.fromTag,
+    prefix: settings.tagPrefix,
+    bump: rangeBump(changes),
+  });
   const notes = renderNotes(changes, config, template, {
     version,
     previousVersion,
@@ -69,7 +77,10 @@ export async function runReleaseNotes(settings: ReleaseNotesSettings, deps: Rele
   mkdirSync(deps.outputDir, { recursive: true });
   const notesFile = join(deps.outputDir, `release-notes-${version}.md`);
   writeFileSync(notesFile, notes.full);
-  if (notes.truncated) deps.logger.warning(`The notes exceed GitHub's release body limit; ${notes.entriesLeftOut} entries were left out of the body (the notes file has them all).`);
+  if (notes.truncated)
+    deps.logger.warning(
+      `The notes exceed GitHub's release body limit; ${notes.entriesLeftOut} entries were left out of the body (the notes file has them all).`,
+    );
 
   let release: DraftRelease | undefined;
   if (settings.draftRelease && deps.github && deps.repository) {
@@ -110,7 +121,8 @@ async function readRange(
   const ends = { from: settings.from, to: settings.to, tagPrefix: settings.tagPrefix };
   if (settings.source === "git") {
     const git = new Git(settings.workspace, deps.signal);
-    if (!(await git.isRepository())) throw new ConfigurationError(`Input '${INPUTS.source}' is git, but ${settings.workspace} is not a git repository.`);
+    if (!(await git.isRepository()))
+      throw new ConfigurationError(`Input '${INPUTS.source}' is git, but ${settings.workspace} is not a git repository.`);
     const range = await resolveGitRange(git, ends);
     const under = settings.onlyUnderWorkspace ? await git.prefix() : "";
     return { range, changes: await readGitChanges(git, range, { under }) };
@@ -135,7 +147,10 @@ function summarize(result: Pick<ReleaseNotesResult, "version" | "previousVersion
     ["range", `${range.fromTag ?? "first commit"} … ${range.toSha.slice(0, 12)}`],
     ["pull requests", `${changes.pullRequests.length}${notes.excluded ? ` (${notes.excluded} excluded by config)` : ""}`],
     ["commits", `${changes.commitCount} (${changes.loneCommits.length} without a pull request)`],
-    ["release body", notes.truncated ? `truncated: ${notes.entriesLeftOut} entries left out` : `${notes.body.length.toLocaleString("en-US")} characters`],
+    [
+      "release body",
+      notes.truncated ? `truncated: ${notes.entriesLeftOut} entries left out` : `${notes.body.length.toLocaleString("en-US")} characters`,
+    ],
   ];
   if (release) rows.push(["draft release", `${release.created ? "created" : "updated"}: ${release.url}`]);
   return `### Release notes ${version}\n\n${table(["", ""], rows)}\n${notes.body}`;

@@ -22,14 +22,30 @@ export async function upsertDraftRelease(
 ): Promise<DraftRelease> {
   const existing = await findRelease(client, repository, release.tag);
   if (existing && !existing.draft) {
-    throw new ConfigurationError(`Version tag ${release.tag} is already published as a release (${existing.html_url}); set a greater version.`);
+    throw new ConfigurationError(
+      `Version tag ${release.tag} is already published as a release (${existing.html_url}); set a greater version.`,
+    );
   }
   try {
     if (existing) {
-      const { data } = await client.rest.repos.updateRelease({ ...repository, release_id: existing.id, name: release.name, body: release.body, draft: true, target_commitish: release.targetSha });
+      const { data } = await client.rest.repos.updateRelease({
+        ...repository,
+        release_id: existing.id,
+        name: release.name,
+        body: release.body,
+        draft: true,
+        target_commitish: release.targetSha,
+      });
       return { id: data.id, url: data.html_url, created: false };
     }
-    const { data } = await client.rest.repos.createRelease({ ...repository, tag_name: release.tag, target_commitish: release.targetSha, name: release.name, body: release.body, draft: true });
+    const { data } = await client.rest.repos.createRelease({
+      ...repository,
+      tag_name: release.tag,
+      target_commitish: release.targetSha,
+      name: release.name,
+      body: release.body,
+      draft: true,
+    });
     return { id: data.id, url: data.html_url, created: true };
   } catch (error) {
     throw remoteFailure(error, `${existing ? "update" : "create"} the draft release ${release.tag}`);
@@ -54,7 +70,11 @@ async function findRelease(client: GitHubClient, repository: Repository, tag: st
 }
 
 function remoteFailure(error: unknown, doing: string): RemoteError {
-  const failure = error as { status?: number; response?: { data?: { message?: string; errors?: Array<{ message?: string }> } }; message?: string };
+  const failure = error as {
+    status?: number;
+    response?: { data?: { message?: string; errors?: Array<{ message?: string }> } };
+    message?: string;
+  };
   const data = failure.response?.data;
   const detail = [data?.message, ...(data?.errors ?? []).map((item) => item.message)].filter(Boolean).join(": ") || failure.message;
   return new RemoteError(`GitHub refused to ${doing} (${failure.status ?? "no status"}): ${detail}.`, failure.status);

@@ -65,9 +65,15 @@ function indent(text: string): string {
     .join("\n");
 }
 
-function sectionEntries(pulls: Array<{ pull: PullRequestInfo; sections: Partial<Record<SectionKind, string>> }>, kind: SectionKind): NoteBlock[] {
+function sectionEntries(
+  pulls: Array<{ pull: PullRequestInfo; sections: Partial<Record<SectionKind, string>> }>,
+  kind: SectionKind,
+): NoteBlock[] {
   return pulls
-    .filter(({ pull, sections }) => sections[kind] || (kind === "operational" && lower(pull.labels).some((label) => OPERATIONAL_LABELS.includes(label))))
+    .filter(
+      ({ pull, sections }) =>
+        sections[kind] || (kind === "operational" && lower(pull.labels).some((label) => OPERATIONAL_LABELS.includes(label))),
+    )
     .map(({ pull, sections }) => {
       const labels = pull.labels.filter((label) => OPERATIONAL_LABELS.includes(label.toLowerCase()));
       const head = `- **${pull.title}** (${reference(pull)})${kind === "operational" && labels.length ? ` [${labels.join(", ")}]` : ""}`;
@@ -80,12 +86,17 @@ function contributors(pulls: PullRequestInfo[], commits: CommitInfo[]): NoteBloc
   for (const who of [...pulls.map((pull) => pull.author), ...commits.map((commit) => commit.author)]) {
     if (!people.has(who.name.toLowerCase())) people.set(who.name.toLowerCase(), who);
   }
-  const sorted = [...people.values()].sort((a, b) => Number(a.bot) - Number(b.bot) || a.name.localeCompare(b.name, "en", { sensitivity: "base" }));
+  const sorted = [...people.values()].sort(
+    (a, b) => Number(a.bot) - Number(b.bot) || a.name.localeCompare(b.name, "en", { sensitivity: "base" }),
+  );
   return sorted.length ? [{ text: sorted.map(person).join(", "), entry: false }] : [];
 }
 
 /** The lists the template's block placeholders expand into. */
-export function buildBlocks(changes: RangeChanges, config: NotesConfig): { blocks: Record<BlockName, NoteBlock[]>; included: PullRequestInfo[] } {
+export function buildBlocks(
+  changes: RangeChanges,
+  config: NotesConfig,
+): { blocks: Record<BlockName, NoteBlock[]>; included: PullRequestInfo[] } {
   const included = changes.pullRequests.filter((pull) => !isExcluded(config, pull.author, pull.labels));
   const lone = changes.loneCommits.filter((commit) => !isExcluded(config, commit.author));
   const byCategory = new Map<string, PullRequestInfo[]>();
@@ -121,7 +132,7 @@ export function buildBlocks(changes: RangeChanges, config: NotesConfig): { block
   };
 }
 
-function valueOf(name: ValueName, values: NotesValues, changes: RangeChanges, pulls: number): string {
+function placeholderValue(name: ValueName, values: NotesValues, changes: RangeChanges, pulls: number): string {
   switch (name) {
     case "version":
       return values.version;
@@ -142,7 +153,13 @@ function valueOf(name: ValueName, values: NotesValues, changes: RangeChanges, pu
   }
 }
 
-export function renderNotes(changes: RangeChanges, config: NotesConfig, template: Template, values: NotesValues, limit: number = LIMITS.releaseBody): RenderedNotes {
+export function renderNotes(
+  changes: RangeChanges,
+  config: NotesConfig,
+  template: Template,
+  values: NotesValues,
+  limit: number = LIMITS.releaseBody,
+): RenderedNotes {
   const { blocks, included } = buildBlocks(changes, config);
   const parts: NoteBlock[] = [];
   for (const part of template.parts) {
@@ -150,7 +167,9 @@ export function renderNotes(changes: RangeChanges, config: NotesConfig, template
       const list = blocks[part.name];
       parts.push(...(list.length ? list : [{ text: NONE, entry: false }]));
     } else {
-      const text = part.pieces.map((piece) => (typeof piece === "string" ? piece : valueOf(piece.value, values, changes, included.length))).join("");
+      const text = part.pieces
+        .map((piece) => (typeof piece === "string" ? piece : placeholderValue(piece.value, values, changes, included.length)))
+        .join("");
       parts.push({ text, entry: false });
     }
   }
@@ -186,5 +205,11 @@ function truncateBlocks(parts: NoteBlock[], limit: number, compareUrl: string): 
     if (part.entry) keptEntries++;
   }
   const left = entries - keptEntries;
-  return { body: `${parts.slice(0, kept).map((part) => part.text).join("\n")}\n${note(left)}`, left };
+  return {
+    body: `${parts
+      .slice(0, kept)
+      .map((part) => part.text)
+      .join("\n")}\n${note(left)}`,
+    left,
+  };
 }

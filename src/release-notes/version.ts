@@ -52,7 +52,8 @@ export function tagVersion(tag: string, prefix: string): string | undefined {
 export function parseExplicitVersion(explicit: string, prefix: string): string {
   const bare = prefix && explicit.startsWith(prefix) ? explicit.slice(prefix.length) : explicit;
   const version = semver.valid(bare);
-  if (!version) throw new ConfigurationError(`Input '${INPUTS.version}' got ${JSON.stringify(explicit)}; expected a SemVer version such as 1.4.0.`);
+  if (!version)
+    throw new ConfigurationError(`Input '${INPUTS.version}' got ${JSON.stringify(explicit)}; expected a SemVer version such as 1.4.0.`);
   return version;
 }
 

@@ -2,14 +2,14 @@ import { createHash } from "node:crypto";
 import {
   buildSchema,
   type DocumentNode,
+  executeSync,
   type FieldNode,
   GraphQLError,
-  executeSync,
   Kind,
   parse,
   type SelectionSetNode,
-  validate,
   type ValueNode,
+  validate,
 } from "graphql";
 
 /**
@@ -110,7 +110,8 @@ interface ConnectionArgs {
 const cursorOf = (index: number) => Buffer.from(`cursor:${index}`).toString("base64");
 function indexOf(cursor: string): number {
   const match = /^cursor:(\d+)$/.exec(Buffer.from(cursor, "base64").toString());
-  if (!match) throw new GraphQLError(`\`${cursor}\` does not appear to be a valid cursor.`, { extensions: { type: "INVALID_CURSOR_ARGUMENTS" } });
+  if (!match)
+    throw new GraphQLError(`\`${cursor}\` does not appear to be a valid cursor.`, { extensions: { type: "INVALID_CURSOR_ARGUMENTS" } });
   return Number(match[1]);
 }
 
@@ -122,9 +123,12 @@ function connection<T>(name: string, items: T[], args: ConnectionArgs) {
     });
   }
   if (args.first > MAX_PAGE) {
-    throw new GraphQLError(`Requesting ${args.first} records on the \`${name}\` connection exceeds the \`first\` limit of ${MAX_PAGE} records.`, {
-      extensions: { type: "EXCESSIVE_PAGINATION" },
-    });
+    throw new GraphQLError(
+      `Requesting ${args.first} records on the \`${name}\` connection exceeds the \`first\` limit of ${MAX_PAGE} records.`,
+      {
+        extensions: { type: "EXCESSIVE_PAGINATION" },
+      },
+    );
   }
   const start = args.after ? indexOf(args.after) + 1 : 0;
   const nodes = items.slice(start, start + args.first);
@@ -164,14 +168,17 @@ export class RepositoryModel {
     const branch = options.branch ?? "main";
     const parents = options.parents ?? (this.heads.has(branch) ? [this.heads.get(branch) as string] : []);
     this.clock += 60_000;
-    const oid = createHash("sha1").update(`${this.created.length}\0${message}\0${parents.join(",")}`).digest("hex");
+    const oid = createHash("sha1")
+      .update(`${this.created.length}\0${message}\0${parents.join(",")}`)
+      .digest("hex");
     const author = options.author ?? "Ada Lovelace";
     this.commits.set(oid, {
       oid,
       message,
       parents,
       authorName: author,
-      authorLogin: options.login === undefined ? (author.endsWith("[bot]") ? undefined : author.toLowerCase().replace(/\s+/g, "-")) : options.login,
+      authorLogin:
+        options.login === undefined ? (author.endsWith("[bot]") ? undefined : author.toLowerCase().replace(/\s+/g, "-")) : options.login,
       committedDate: new Date(this.clock).toISOString(),
     });
     this.created.push(oid);
@@ -189,7 +196,9 @@ export class RepositoryModel {
     this.tags.set(name, { commit, annotated, oid });
   }
 
-  private addPull(pull: Omit<ModelPull, "merged" | "baseRefName" | "author" | "labels" | "files" | "body"> & Partial<ModelPull>): ModelPull {
+  private addPull(
+    pull: Omit<ModelPull, "merged" | "baseRefName" | "author" | "labels" | "files" | "body"> & Partial<ModelPull>,
+  ): ModelPull {
     const full: ModelPull = {
       merged: true,
       baseRefName: "main",
@@ -205,7 +214,10 @@ export class RepositoryModel {
 
   /** A squash merge: one commit on main titled `title (#N)`, the PR's body as its message body. */
   squashMerge(number: number, title: string, options: Partial<ModelPull> = {}): ModelPull {
-    const oid = this.commit(`${title} (#${number})\n\n${options.body ?? ""}`.trim(), { author: options.author?.login ?? "ada", login: loginOf(options) });
+    const oid = this.commit(`${title} (#${number})\n\n${options.body ?? ""}`.trim(), {
+      author: options.author?.login ?? "ada",
+      login: loginOf(options),
+    });
     return this.addPull({ number, title, mergeCommit: oid, commits: [oid], ...options });
   }
 
@@ -214,7 +226,10 @@ export class RepositoryModel {
     const branch = `feature-${number}`;
     this.heads.set(branch, this.head());
     const branchCommits: string[] = [];
-    for (let index = 0; index < count; index++) branchCommits.push(this.commit(`${title}: part ${index + 1}`, { branch, author: options.author?.login ?? "ada", login: loginOf(options) }));
+    for (let index = 0; index < count; index++)
+      branchCommits.push(
+        this.commit(`${title}: part ${index + 1}`, { branch, author: options.author?.login ?? "ada", login: loginOf(options) }),
+      );
     const merge = this.commit(`Merge pull request #${number} from ${this.owner}/${branch}\n\n${title}`, {
       parents: [this.head(), this.head(branch)],
       author: "Grace Hopper",
@@ -225,7 +240,8 @@ export class RepositoryModel {
   /** A rebase merge: the PR's `count` commits replayed onto main, with no PR number in their messages. */
   rebaseMerge(number: number, title: string, count: number, options: Partial<ModelPull> = {}): ModelPull {
     const commits: string[] = [];
-    for (let index = 0; index < count; index++) commits.push(this.commit(`${title}: step ${index + 1}`, { author: options.author?.login ?? "ada", login: loginOf(options) }));
+    for (let index = 0; index < count; index++)
+      commits.push(this.commit(`${title}: step ${index + 1}`, { author: options.author?.login ?? "ada", login: loginOf(options) }));
     return this.addPull({ number, title, mergeCommit: commits[commits.length - 1], commits, ...options });
   }
 
@@ -245,7 +261,10 @@ export class RepositoryModel {
   }
 
   /** What GET /compare/{base}...{head} answers about two commits. */
-  compare(base: string, head: string): { status: "ahead" | "behind" | "identical" | "diverged"; ahead_by: number; behind_by: number; total_commits: number } {
+  compare(
+    base: string,
+    head: string,
+  ): { status: "ahead" | "behind" | "identical" | "diverged"; ahead_by: number; behind_by: number; total_commits: number } {
     const baseSet = this.ancestors(base);
     const headSet = this.ancestors(head);
     const ahead = [...headSet].filter((oid) => !baseSet.has(oid)).length;
@@ -274,12 +293,28 @@ export class RepositoryModel {
     if (invalid.length) return { errors: invalid.map((error) => ({ message: error.message, locations: error.locations })) };
     const nodes = countNodes(document, variables);
     if (nodes > MAX_NODES) {
-      return { errors: [{ type: "MAX_NODE_LIMIT_EXCEEDED", message: `This query requests up to ${nodes.toLocaleString("en-US")} possible nodes which exceeds the maximum limit of 500,000.` }] };
+      return {
+        errors: [
+          {
+            type: "MAX_NODE_LIMIT_EXCEEDED",
+            message: `This query requests up to ${nodes.toLocaleString("en-US")} possible nodes which exceeds the maximum limit of 500,000.`,
+          },
+        ],
+      };
     }
     const result = executeSync({ schema: SCHEMA, document, rootValue: this.root(), variableValues: variables });
     return {
       data: result.data ?? null,
-      ...(result.errors ? { errors: result.errors.map((error) => ({ type: error.extensions?.type, path: error.path, locations: error.locations, message: error.message })) } : {}),
+      ...(result.errors
+        ? {
+            errors: result.errors.map((error) => ({
+              type: error.extensions?.type,
+              path: error.path,
+              locations: error.locations,
+              message: error.message,
+            })),
+          }
+        : {}),
     };
   };
 
@@ -308,7 +343,11 @@ export class RepositoryModel {
         const names = [...this.tags.keys()].sort(
           (a, b) => this.commitDate(this.tags.get(b)?.commit) - this.commitDate(this.tags.get(a)?.commit) || a.localeCompare(b),
         );
-        return connection("refs", names.map((name) => this.refNode(name)), args);
+        return connection(
+          "refs",
+          names.map((name) => this.refNode(name)),
+          args,
+        );
       },
     };
   }
@@ -337,16 +376,33 @@ export class RepositoryModel {
       messageHeadline: headline,
       messageBody: rest.join("\n").trim(),
       committedDate: commit.committedDate,
-      author: { name: commit.authorName, email: `${commit.authorName}@example.com`, user: commit.authorLogin ? { login: commit.authorLogin } : null },
-      parents: (args: ConnectionArgs) => connection("parents", commit.parents.map((parent) => this.commitNode(parent)), args),
+      author: {
+        name: commit.authorName,
+        email: `${commit.authorName}@example.com`,
+        user: commit.authorLogin ? { login: commit.authorLogin } : null,
+      },
+      parents: (args: ConnectionArgs) =>
+        connection(
+          "parents",
+          commit.parents.map((parent) => this.commitNode(parent)),
+          args,
+        ),
       // Children before parents, newest first: the order `git log` (and GitHub's history) lists them in.
       history: (args: ConnectionArgs) => {
         const reachable = this.ancestors(oid);
         const ordered = this.created.filter((candidate) => reachable.has(candidate)).reverse();
-        return connection("history", ordered.map((candidate) => this.lazyCommit(candidate)), args);
+        return connection(
+          "history",
+          ordered.map((candidate) => this.lazyCommit(candidate)),
+          args,
+        );
       },
       associatedPullRequests: (args: ConnectionArgs) =>
-        connection("associatedPullRequests", this.pulls.filter((pull) => pull.commits.includes(oid)).map((pull) => this.pullNode(pull)), args),
+        connection(
+          "associatedPullRequests",
+          this.pulls.filter((pull) => pull.commits.includes(oid)).map((pull) => this.pullNode(pull)),
+          args,
+        ),
     };
   }
 
@@ -370,8 +426,18 @@ export class RepositoryModel {
       baseRefName: pull.baseRefName,
       mergeCommit: pull.mergeCommit ? this.commitNode(pull.mergeCommit) : null,
       author: { __typename: pull.author.type, login: pull.author.login },
-      labels: (args: ConnectionArgs) => connection("labels", pull.labels.map((name) => ({ name })), args),
-      files: (args: ConnectionArgs) => connection("files", pull.files.map((path) => ({ path })), args),
+      labels: (args: ConnectionArgs) =>
+        connection(
+          "labels",
+          pull.labels.map((name) => ({ name })),
+          args,
+        ),
+      files: (args: ConnectionArgs) =>
+        connection(
+          "files",
+          pull.files.map((path) => ({ path })),
+          args,
+        ),
     };
   }
 }
@@ -401,10 +467,10 @@ function countIn(selectionSet: SelectionSetNode | undefined, multiplier: number,
 
 function firstArgument(field: FieldNode, variables: Record<string, unknown>): number | undefined {
   const argument = field.arguments?.find((candidate) => candidate.name.value === "first");
-  return argument ? Number(valueOf(argument.value, variables)) : undefined;
+  return argument ? Number(literalValue(argument.value, variables)) : undefined;
 }
 
-function valueOf(value: ValueNode, variables: Record<string, unknown>): unknown {
+function literalValue(value: ValueNode, variables: Record<string, unknown>): unknown {
   if (value.kind === Kind.VARIABLE) return variables[value.name.value];
   if (value.kind === Kind.INT) return Number(value.value);
   return undefined;
@@ -412,7 +478,10 @@ function valueOf(value: ValueNode, variables: Record<string, unknown>): unknown 
 
 /** Plugs a model into the GitHub fake: its GraphQL answers and the compare endpoint. */
 export function serveRepository(
-  fake: { graphql: (query: string, variables: Record<string, unknown>) => unknown; compareCommits: (base: string, head: string) => Record<string, unknown> | undefined },
+  fake: {
+    graphql: (query: string, variables: Record<string, unknown>) => unknown;
+    compareCommits: (base: string, head: string) => Record<string, unknown> | undefined;
+  },
   model: RepositoryModel,
 ): void {
   fake.graphql = model.handler;

@@ -213,7 +213,10 @@ export class GitHubFake extends HttpFake {
         const invalid = invalidReleaseBody(body.body);
         if (invalid) return invalid;
         if (!body.draft && this.releases.some((release) => !release.draft && release.tag_name === body.tag_name)) {
-          return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "Release", code: "already_exists", field: "tag_name" }] } };
+          return {
+            status: 422,
+            body: { message: "Validation Failed", errors: [{ resource: "Release", code: "already_exists", field: "tag_name" }] },
+          };
         }
         const id = this.nextId++;
         const release: FakeRelease = {

@@ -59,7 +59,10 @@ function releaseRange(): void {
   model.squashMerge(22, "fix: fee rounding", { labels: ["bug"], body: "## Rollback plan\nRedeploy 1.4.2; fees are recomputed nightly." });
   model.rebaseMerge(23, "Faster symbol lookups", 2, { files: ["services/api/symbols.py"] });
   model.squashMerge(24, "Bump ruff from 0.6 to 0.7", { author: { login: "dependabot", type: "Bot" }, labels: ["dependencies"] });
-  model.squashMerge(25, "Settlement ledger", { labels: ["migration"], body: "## Migrations\nRun `alembic upgrade head` before the deploy." });
+  model.squashMerge(25, "Settlement ledger", {
+    labels: ["migration"],
+    body: "## Migrations\nRun `alembic upgrade head` before the deploy.",
+  });
   model.commit("hotfix: raise the order rate limit", { author: "Linus Ops", login: "linus" });
 }
 
@@ -76,9 +79,14 @@ exclude:
 `;
 
 describe("release-notes action against the GitHub fake (GraphQL)", () => {
-  it("fills the template from categories and PR bodies, resolves the version, and keeps to a few requests", { timeout: 90_000 }, async () => {
+  it("fills the template from categories and PR bodies, resolves the version, and keeps to a few requests", {
+    timeout: 90_000,
+  }, async () => {
     releaseRange();
-    const result = await run({ "customer-comm-url": "https://status.blockbuilders.io/1-5-0" }, { workspace: workspace({ ".github/release-notes.yml": CONFIG }) });
+    const result = await run(
+      { "customer-comm-url": "https://status.blockbuilders.io/1-5-0" },
+      { workspace: workspace({ ".github/release-notes.yml": CONFIG }) },
+    );
 
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
@@ -97,11 +105,15 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
     expect(notes).toContain("### Highlights\n- Order book depth chart (#21) by @grace\n");
     expect(notes).toContain("#### Trading API\n- Faster symbol lookups (#23) by @ada\n");
     expect(notes).toContain("#### Fixes\n- fix: fee rounding (#22) by @ada\n");
-    expect(notes).toContain("### Operational Notes\n- **Settlement ledger** (#25) [migration]\n  Run `alembic upgrade head` before the deploy.\n");
+    expect(notes).toContain(
+      "### Operational Notes\n- **Settlement ledger** (#25) [migration]\n  Run `alembic upgrade head` before the deploy.\n",
+    );
     expect(notes).toContain(
       "### Rollback Plan\n- **fix: fee rounding** (#22)\n  Redeploy 1.4.2; fees are recomputed nightly.\n- **Order book depth chart** (#21)\n  Turn off `depth-chart`.\n",
     );
-    expect(notes).toContain("### Known Issues & Mitigations\n- **Order book depth chart** (#21)\n  The chart flickers on Safari 17; reload fixes it.\n");
+    expect(notes).toContain(
+      "### Known Issues & Mitigations\n- **Order book depth chart** (#21)\n  The chart flickers on Safari 17; reload fixes it.\n",
+    );
     expect(notes).toContain("### Commits without a pull request\n- hotfix: raise the order rate limit (");
     expect(notes).toContain("### Contributors\n@ada, @grace, @linus, @dependabot[bot]\n");
     expect(notes).toContain("Customer comm: https://status.blockbuilders.io/1-5-0");
@@ -138,11 +150,15 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
     expect(second.visible).not.toContain(TOKEN);
   });
 
-  it("reads 2,500 pull requests in ⌈2500/100⌉ + 5 requests and truncates the release body under 125,000 characters", { timeout: 180_000 }, async () => {
+  it("reads 2,500 pull requests in ⌈2500/100⌉ + 5 requests and truncates the release body under 125,000 characters", {
+    timeout: 180_000,
+  }, async () => {
     model.commit("chore: initial import");
     model.tag("v3.0.0");
     for (let number = 1; number <= 2500; number++) {
-      model.squashMerge(number, `Change ${number}: adjust the settlement report for venue ${number % 40}`, { labels: number % 10 === 0 ? ["feature"] : [] });
+      model.squashMerge(number, `Change ${number}: adjust the settlement report for venue ${number % 40}`, {
+        labels: number % 10 === 0 ? ["feature"] : [],
+      });
     }
     const result = await run({ "draft-release": "true" }, { timeoutMs: 170_000 });
 
@@ -182,23 +198,30 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
 
   it("refuses bad input in one line before writing anything", { timeout: 90_000 }, async () => {
     releaseRange();
-    model.commit("fix: on a branch", { branch: "release/1.4" , parents: [model.tags.get("v1.4.2")?.commit as string] });
+    model.commit("fix: on a branch", { branch: "release/1.4", parents: [model.tags.get("v1.4.2")?.commit as string] });
     model.tag("v1.4.3", model.head("release/1.4"));
 
     const cases: Array<[Record<string, string>, string, Record<string, string>?]> = [
       [{ from: "v9.9.9", "draft-release": "true" }, `Input 'from' got "v9.9.9"; there is no tag 'v9.9.9' in ${REPOSITORY}.`],
-      [{ from: "v1.4.3", "draft-release": "true" }, /Input 'from': tag 'v1\.4\.3' \([0-9a-f]{7}\) is not an ancestor of '[0-9a-f]{40}' \([0-9a-f]{7}\)\./.source],
+      [
+        { from: "v1.4.3", "draft-release": "true" },
+        /Input 'from': tag 'v1\.4\.3' \([0-9a-f]{7}\) is not an ancestor of '[0-9a-f]{40}' \([0-9a-f]{7}\)\./.source,
+      ],
       [{ version: "1.4.0", "draft-release": "true" }, `Input 'version' got "1.4.0"; it must be greater than 1.4.2, the version of v1.4.2.`],
       [{ version: "v1.x", "draft-release": "true" }, `Input 'version' got "v1.x"; expected a SemVer version such as 1.4.0.`],
       [{ template: "notes.md" }, "notes.md:3:4: unknown placeholder {{owner}};", { "notes.md": "# {{version}}\n\nBy {{owner}}\n" }],
-      [{ config: ".github/release-notes.yml" }, ".github/release-notes.yml:2:5: unknown field 'name' in categories.0;", { ".github/release-notes.yml": "categories:\n  - name: Web\n" }],
+      [
+        { config: ".github/release-notes.yml" },
+        ".github/release-notes.yml:2:5: unknown field 'name' in categories.0;",
+        { ".github/release-notes.yml": "categories:\n  - name: Web\n" },
+      ],
     ];
     for (const [inputs, message, files] of cases) {
       const result = await run(inputs, { workspace: workspace(files) });
       expect(result.code, JSON.stringify(inputs)).toBe(1);
       const errors = result.annotations.filter((annotation) => annotation.level === "error");
       expect(errors).toHaveLength(1);
-      expect(errors[0].message).toMatch(new RegExp(message.startsWith("Input 'from': tag") ? message : escape(message)));
+      expect(errors[0].message).toMatch(new RegExp(message.startsWith("Input 'from': tag") ? message : escapeRegExp(message)));
       expect(result.stdout).not.toMatch(/\n\s+at /);
       expect(result.stderr).toBe("");
       expect(result.visible).not.toContain(TOKEN);
@@ -209,7 +232,9 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
 });
 
 describe("release-notes action in git mode", () => {
-  it("works offline from a real repository: PR numbers from merge and squash messages, other commits as they are", { timeout: 60_000 }, async () => {
+  it("works offline from a real repository: PR numbers from merge and squash messages, other commits as they are", {
+    timeout: 60_000,
+  }, async () => {
     const repo = new GitRepo();
     repo.commit("chore: start");
     repo.tag("v0.9.0");
@@ -228,12 +253,14 @@ describe("release-notes action in git mode", () => {
     expect(result.code).toBe(0);
     expect(result.outputs).toMatchObject({ version: "0.10.0", "previous-version": "0.9.0", "pull-requests": "2", commits: "4" });
     expect(result.outputs.notes).toContain("- Strategy backtests (#3) by Ada Lovelace");
-    expect(result.outputs.notes).toContain("### Known Issues & Mitigations\n- **fix: chart axis** (#4)\n  Axis labels overlap below 320px.");
+    expect(result.outputs.notes).toContain(
+      "### Known Issues & Mitigations\n- **fix: chart axis** (#4)\n  Axis labels overlap below 320px.",
+    );
     expect(result.outputs.notes).toContain("### Commits without a pull request\n- docs: changelog (");
     expect(result.visible).not.toContain(TOKEN);
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -49,7 +49,11 @@ describe("git source on real repositories", () => {
       [12, "Order book depth chart"],
     ]);
     const merged = changes.pullRequests[1];
-    expect(merged.commits.map((commit) => commit.subject)).toEqual(["Merge pull request #12 from blockbuilders/feature/12", "test: depth chart", "feat: depth chart"]);
+    expect(merged.commits.map((commit) => commit.subject)).toEqual([
+      "Merge pull request #12 from blockbuilders/feature/12",
+      "test: depth chart",
+      "feat: depth chart",
+    ]);
     expect(merged.author.name).toBe("Grace Hopper");
     expect(merged.files.sort()).toEqual(["apps/web/chart.test.ts", "apps/web/chart.ts"]);
     expect(changes.pullRequests[0].body).toContain("## Rollback plan");
@@ -57,12 +61,17 @@ describe("git source on real repositories", () => {
     expect(changes.loneCommits.map((commit) => commit.sha)).toEqual([shas.direct, shas.rebased1, shas.rebased0]);
     // 3 (merge + 2) + 1 squash + 2 rebased + 1 direct; nothing from v1.0.0 or before.
     expect(changes.commitCount).toBe(7);
-    expect([...changes.pullRequests.flatMap((pull) => pull.commits), ...changes.loneCommits].map((commit) => commit.sha)).not.toContain(shas.tagged);
+    expect([...changes.pullRequests.flatMap((pull) => pull.commits), ...changes.loneCommits].map((commit) => commit.sha)).not.toContain(
+      shas.tagged,
+    );
   });
 
   it("writes the notes end to end in git mode: template sections, version from the changes, notes file", async () => {
     const { repo } = releasedRepo();
-    const result = await runReleaseNotes(settingsFor(repo.dir, { "customer-comm-url": "https://status.blockbuilders.io/notes/1-1-0" }), deps());
+    const result = await runReleaseNotes(
+      settingsFor(repo.dir, { "customer-comm-url": "https://status.blockbuilders.io/notes/1-1-0" }),
+      deps(),
+    );
     expect(result.version).toBe("1.1.0");
     expect(result.previousVersion).toBe("1.0.0");
     expect(result.outputs).toMatchObject({ version: "1.1.0", "previous-version": "1.0.0", "pull-requests": "2", commits: "7" });
@@ -112,7 +121,11 @@ describe("git source on real repositories", () => {
     repo.tag("v1.11.0");
     const git = new Git(repo.dir);
     // Re-running on the release tag itself: the range is since the previous one.
-    expect(await resolveGitRange(git, { to: "v1.11.0", tagPrefix: "v" })).toMatchObject({ fromTag: "v1.10.0", fromSha: second, toSha: third });
+    expect(await resolveGitRange(git, { to: "v1.11.0", tagPrefix: "v" })).toMatchObject({
+      fromTag: "v1.10.0",
+      fromSha: second,
+      toSha: third,
+    });
     expect(await resolveGitRange(git, { to: second, tagPrefix: "v" })).toMatchObject({ fromTag: "v1.2.0" });
   });
 
@@ -142,10 +155,16 @@ describe("git source on real repositories", () => {
     const unknown = await failure({ from: "v7.7.7" });
     expect(unknown).toBeInstanceOf(ConfigurationError);
     expect(unknown.message).toBe(`Input 'from' got "v7.7.7"; there is no tag 'v7.7.7' in this repository.`);
-    expect((await failure({ from: "v1.0.1" })).message).toMatch(/^Input 'from': tag 'v1\.0\.1' \([0-9a-f]{7}\) is not an ancestor of 'HEAD' \([0-9a-f]{7}\)\.$/);
-    expect((await failure({ version: "1.0.0" })).message).toBe(`Input 'version' got "1.0.0"; it must be greater than 1.0.0, the version of v1.0.0.`);
+    expect((await failure({ from: "v1.0.1" })).message).toMatch(
+      /^Input 'from': tag 'v1\.0\.1' \([0-9a-f]{7}\) is not an ancestor of 'HEAD' \([0-9a-f]{7}\)\.$/,
+    );
+    expect((await failure({ version: "1.0.0" })).message).toBe(
+      `Input 'version' got "1.0.0"; it must be greater than 1.0.0, the version of v1.0.0.`,
+    );
     expect((await failure({ version: "next" })).message).toBe(`Input 'version' got "next"; expected a SemVer version such as 1.4.0.`);
-    expect((await failure({ to: "no-such-branch" })).message).toBe(`Input 'to' got "no-such-branch", which names no commit or tag in this repository.`);
+    expect((await failure({ to: "no-such-branch" })).message).toBe(
+      `Input 'to' got "no-such-branch", which names no commit or tag in this repository.`,
+    );
   });
 
   it("says plainly when the workspace is not a git repository", async () => {

@@ -23,19 +23,26 @@ describe("the GraphQL side of the GitHub fake", () => {
   it("refuses a page over 100 and a connection without `first`, as GitHub does", () => {
     model.commit("chore: one");
     const history = (first: string) =>
-      model.handler(`query($oid: GitObjectID!) { repository(owner: "blockbuilders", name: "platform") { object(oid: $oid) { ... on Commit { history${first} { nodes { oid } } } } } }`, {
-        oid: model.head(),
-      }) as { data: unknown; errors?: Array<{ type: string; message: string }> };
+      model.handler(
+        `query($oid: GitObjectID!) { repository(owner: "blockbuilders", name: "platform") { object(oid: $oid) { ... on Commit { history${first} { nodes { oid } } } } } }`,
+        {
+          oid: model.head(),
+        },
+      ) as { data: unknown; errors?: Array<{ type: string; message: string }> };
     expect(history("(first: 101)").errors).toEqual([
-      expect.objectContaining({ type: "EXCESSIVE_PAGINATION", message: "Requesting 101 records on the `history` connection exceeds the `first` limit of 100 records." }),
+      expect.objectContaining({
+        type: "EXCESSIVE_PAGINATION",
+        message: "Requesting 101 records on the `history` connection exceeds the `first` limit of 100 records.",
+      }),
     ]);
     expect(history("").errors?.[0]).toMatchObject({
       type: "MISSING_PAGINATION_BOUNDARIES",
       message: "You must provide a `first` or `last` value to properly paginate the `history` connection.",
     });
-    expect((model.handler("{ repository(owner: \"blockbuilders\", name: \"platform\") { nope } }", {}) as { errors: Array<{ message: string }> }).errors[0].message).toContain(
-      'Cannot query field "nope"',
-    );
+    expect(
+      (model.handler('{ repository(owner: "blockbuilders", name: "platform") { nope } }', {}) as { errors: Array<{ message: string }> })
+        .errors[0].message,
+    ).toContain('Cannot query field "nope"');
   });
 
   it("pages history by cursor, children before parents, and holds a query to 500,000 nodes", () => {
@@ -75,7 +82,18 @@ describe("the API source", () => {
     const merge = model.commit("Merge pull request #7 from blockbuilders/feature-7\n\nLong-running feature", {
       parents: [model.head(), model.head("feature-7")],
     });
-    model.pulls.push({ number: 7, title: "Long-running feature", body: "", merged: true, baseRefName: "main", mergeCommit: merge, author: { login: "ada", type: "User" }, labels: [], files: [], commits: [early, late, merge] });
+    model.pulls.push({
+      number: 7,
+      title: "Long-running feature",
+      body: "",
+      merged: true,
+      baseRefName: "main",
+      mergeCommit: merge,
+      author: { login: "ada", type: "User" },
+      labels: [],
+      files: [],
+      commits: [early, late, merge],
+    });
     model.commit("docs: after the merge");
 
     const github = client();

@@ -12,7 +12,14 @@ function pull(number: number, title: string, extra: Partial<PullRequestInfo> = {
   return { number, title, body: "", labels: [], author: { name: "ada", bot: false, login: true }, files: [], commits: [], ...extra };
 }
 
-const VALUES = { version: "2.0.0", previousVersion: "1.9.0", date: "2026-12-01", releaseOwner: "ops-lead", customerCommUrl: "", compareUrl: "https://github.com/o/r/compare/v1.9.0...abc" };
+const VALUES = {
+  version: "2.0.0",
+  previousVersion: "1.9.0",
+  date: "2026-12-01",
+  releaseOwner: "ops-lead",
+  customerCommUrl: "",
+  compareUrl: "https://github.com/o/r/compare/v1.9.0...abc",
+};
 const builtIn = loadTemplate(undefined, "/");
 
 function file(name: string, text: string): string {
@@ -94,7 +101,10 @@ describe("notes rendering", () => {
     const notes = renderNotes(
       changes([
         pull(7, "Feature flag for margin", { labels: ["feature-flag"], author: { name: "zoe", bot: false, login: true } }),
-        pull(8, "Settlement ledger", { body: "## Operational notes\nRun `make backfill` after deploy.", author: { name: "dependabot[bot]", bot: true, login: true } }),
+        pull(8, "Settlement ledger", {
+          body: "## Operational notes\nRun `make backfill` after deploy.",
+          author: { name: "dependabot[bot]", bot: true, login: true },
+        }),
         pull(9, "Ledger follow-up", { author: { name: "Zoe", bot: false, login: true } }),
         pull(10, "Margin calls", { author: { name: "bea", bot: false, login: true } }),
       ]),
@@ -102,14 +112,18 @@ describe("notes rendering", () => {
       builtIn,
       VALUES,
     );
-    expect(notes.full).toContain("### Operational Notes\n- **Feature flag for margin** (#7) [feature-flag]\n- **Settlement ledger** (#8)\n  Run `make backfill` after deploy.\n");
+    expect(notes.full).toContain(
+      "### Operational Notes\n- **Feature flag for margin** (#7) [feature-flag]\n- **Settlement ledger** (#8)\n  Run `make backfill` after deploy.\n",
+    );
     expect(notes.full).toContain("### Contributors\n@bea, @zoe, @dependabot[bot]\n");
     expect(notes.full).toContain("### Known Issues & Mitigations\n_None._\n");
     expect(notes.full).toContain("Release owner: @ops-lead\n");
   });
 
   it("truncates the body at an entry boundary under the limit, saying how many entries were left out, and keeps the whole text", () => {
-    const pulls = Array.from({ length: 3000 }, (_unused, index) => pull(index + 1, `Change number ${index + 1} with a reasonably long title for size`));
+    const pulls = Array.from({ length: 3000 }, (_unused, index) =>
+      pull(index + 1, `Change number ${index + 1} with a reasonably long title for size`),
+    );
     const notes = renderNotes(changes(pulls), DEFAULT_CONFIG, builtIn, VALUES);
     expect(notes.full.length).toBeGreaterThan(125_000);
     expect(notes.truncated).toBe(true);
@@ -130,14 +144,19 @@ describe("notes rendering", () => {
     expect(() => parseTemplate("ok\nVersion {{verison}}\n", "notes.md")).toThrow(
       "notes.md:2:9: unknown placeholder {{verison}}; use one of version, previous-version, date,",
     );
-    expect(() => parseTemplate("Changes: {{highlights}}", "notes.md")).toThrow("notes.md:1:10: {{highlights}} is a list and must stand on a line of its own.");
+    expect(() => parseTemplate("Changes: {{highlights}}", "notes.md")).toThrow(
+      "notes.md:1:10: {{highlights}} is a list and must stand on a line of its own.",
+    );
     expect(() => parseTemplate("a\nb {{version", "notes.md")).toThrow("notes.md:2:3: '{{' has no closing '}}'.");
   });
 });
 
 describe("config", () => {
   it("reads categories and exclusions, and refuses a malformed config at file:line:col", () => {
-    const good = file("release-notes.yml", "categories:\n  - title: Web\n    paths: ['apps/web/**']\nexclude:\n  authors: ['dependabot[bot]']\n");
+    const good = file(
+      "release-notes.yml",
+      "categories:\n  - title: Web\n    paths: ['apps/web/**']\nexclude:\n  authors: ['dependabot[bot]']\n",
+    );
     expect(loadConfig(good, { required: true, root: "/" })).toMatchObject({
       categories: [{ title: "Web", paths: ["apps/web/**"], labels: [], types: [], highlight: false }],
       excludeAuthors: ["dependabot[bot]"],
@@ -148,7 +167,9 @@ describe("config", () => {
       "release-notes.yml:3:5: unknown field 'lables' in categories.0; allowed are title, labels, paths, types, highlight",
     );
     const wrongType = file("release-notes.yml", "categories:\n  - title: Web\n    highlight: yes please\n");
-    expect(() => loadConfig(wrongType, { required: true, root: join(wrongType, "..") })).toThrow("release-notes.yml:3:16: categories.0.highlight must be boolean");
+    expect(() => loadConfig(wrongType, { required: true, root: join(wrongType, "..") })).toThrow(
+      "release-notes.yml:3:16: categories.0.highlight must be boolean",
+    );
     const badYaml = file("release-notes.yml", "categories:\n  - title: [Web\n");
     expect(() => loadConfig(badYaml, { required: true, root: join(badYaml, "..") })).toThrow(/^release-notes\.yml:\d+:\d+: /);
     expect(() => loadConfig(join(root, "missing.yml"), { required: true, root })).toThrow("Input 'config': missing.yml does not exist.");
