@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { cliAction } from "../cli/program.js";
 import { readRunContext } from "../lib/context.js";
 import { createGitHubClient } from "../lib/github.js";
+import { Inputs } from "../lib/inputs.js";
 import { runReleaseNotes } from "./release-notes.js";
 import { INPUTS, readReleaseNotesSettings } from "./settings.js";
 
@@ -13,7 +14,8 @@ export function registerReleaseNotes(program: Command): void {
     .description("Print the release notes of everything merged since the last SemVer tag, in the release template")
     .option(`--${INPUTS.from} <tag>`, "the tag the range starts after (default the latest SemVer tag reachable from --to)")
     .option(`--${INPUTS.to} <rev>`, "the commit or tag the range ends at", "HEAD")
-    .option(`--${INPUTS.version} <semver>`, "the version (default resolved from the changes)")
+    // `--version` is the CLI's own flag (it prints Launchpad's version), so the release version is the argument.
+    .argument("[version]", "the version (default resolved from the changes)")
     .option(`--${INPUTS.config} <file>`, "categories and exclusions", ".github/release-notes.yml")
     .option(`--${INPUTS.template} <file>`, "a markdown template (default the built-in one)")
     .option(`--${INPUTS.source} <source>`, "git (local history) or api (GitHub GraphQL; needs a token)", "git")
@@ -24,10 +26,11 @@ export function registerReleaseNotes(program: Command): void {
     .option(`--${INPUTS.githubToken} <token>`, "token for --source api and --draft-release (default $GITHUB_TOKEN)")
     .option("--output-dir <dir>", "where the notes file is written", ".launchpad")
     .action(
-      cliAction(async (run) => {
+      cliAction(async (run, command) => {
         const workspace = resolve(run.env.GITHUB_WORKSPACE || ".");
         const context = readRunContext(run.env);
-        const settings = readReleaseNotesSettings(run.inputs, { workspace, actor: context.actor });
+        const inputs = new Inputs((name) => (name === INPUTS.version ? command.args[0] : run.inputs.raw(name) || undefined));
+        const settings = readReleaseNotesSettings(inputs, { workspace, actor: context.actor });
         const token = run.inputs.optional(INPUTS.githubToken) || run.env.GITHUB_TOKEN || "";
         run.secrets.add(token);
         const result = await runReleaseNotes(settings, {

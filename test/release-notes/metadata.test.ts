@@ -21,7 +21,7 @@ describe("release-notes metadata and CLI", () => {
     expect(Object.keys(metadata.outputs ?? {}).sort()).toEqual(Object.values(OUTPUTS).sort());
   });
 
-  it("prints the notes from local git with flags named like the inputs, and exits 2 on a bad flag", () => {
+  it("prints the notes from local git with flags named like the inputs, and exits 2 on a version that is not SemVer", () => {
     const repo = new GitRepo();
     repo.commit("chore: start");
     repo.tag("v1.0.0");
@@ -33,7 +33,8 @@ describe("release-notes metadata and CLI", () => {
     expect(ok.stdout).toContain("- feat: price alerts (#8) by Ada Lovelace");
     expect(ok.stdout).toContain(`Notes written to ${join(repo.dir, ".out", "release-notes-1.1.0.md")}`);
 
-    const bad = launchpad(["release-notes", "--version", "one"], repo.dir);
+    expect(launchpad(["release-notes", "2.0.0", "--output-dir", join(repo.dir, ".out")], repo.dir).stdout).toContain("## Release 2.0.0 – ");
+    const bad = launchpad(["release-notes", "one"], repo.dir);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim()).toBe(`launchpad: Input 'version' got "one"; expected a SemVer version such as 1.4.0.`);
   });
