@@ -1,25 +1,15 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GitHubFake } from "../fakes/github.js";
-import { RepositoryModel, serveRepository } from "../fakes/github-graphql.js";
+import { afterAll, describe, expect, it } from "vitest";
 import { runStep } from "../harness/run-bundle.js";
+import { fakeRepository } from "./fake-repository.js";
 import { GitRepo, removeRepos } from "./git-repo.js";
 
 const TOKEN = "ghs_plantedReleaseNotesToken0123456789ab";
 const REPOSITORY = "blockbuilders/platform";
 
-let github: GitHubFake;
-let model: RepositoryModel;
-beforeEach(async () => {
-  github = await new GitHubFake().start();
-  model = new RepositoryModel("blockbuilders", "platform");
-  serveRepository(github, model);
-});
-afterEach(async () => {
-  await github.stop();
-});
+const world = fakeRepository();
 afterAll(removeRepos);
 
 function workspace(files: Record<string, string> = {}): string {
@@ -35,35 +25,38 @@ function run(inputs: Record<string, string>, options: { workspace?: string; sha?
   return runStep("release-notes", {
     workspace: options.workspace ?? workspace(),
     inputs: { "github-token": TOKEN, ...inputs },
-    env: { GITHUB_API_URL: github.url, GITHUB_GRAPHQL_URL: `${github.url}/graphql` },
-    sha: options.sha ?? model.head(),
+    env: { GITHUB_API_URL: world.github.url, GITHUB_GRAPHQL_URL: `${world.github.url}/graphql` },
+    sha: options.sha ?? world.model.head(),
     repository: REPOSITORY,
     actor: "release-captain",
     timeoutMs: options.timeoutMs ?? 60_000,
   });
 }
 
-const graphqlRequests = () => github.requestsTo("POST", "/graphql").length;
+const graphqlRequests = () => world.github.requestsTo("POST", "/graphql").length;
 
 /** v1.4.2, then one change of each merge style, a bot PR, a migration and a direct push. */
 function releaseRange(): void {
-  model.commit("chore: initial import");
-  model.squashMerge(10, "Before the tag", { labels: ["feature"] });
-  model.tag("v1.4.2", model.head(), true);
-  model.mergeCommit(21, "Order book depth chart", 2, {
+  world.model.commit("chore: initial import");
+  world.model.squashMerge(10, "Before the tag", { labels: ["feature"] });
+  world.model.tag("v1.4.2", world.model.head(), true);
+  world.model.mergeCommit(21, "Order book depth chart", 2, {
     labels: ["feature"],
     author: { login: "grace", type: "User" },
     files: ["apps/web/src/depth.ts"],
     body: "Adds depth.\n\n## Known issues\nThe chart flickers on Safari 17; reload fixes it.\n\n## Rollback plan\n<!-- how do we undo this? -->\nTurn off `depth-chart`.",
   });
-  model.squashMerge(22, "fix: fee rounding", { labels: ["bug"], body: "## Rollback plan\nRedeploy 1.4.2; fees are recomputed nightly." });
-  model.rebaseMerge(23, "Faster symbol lookups", 2, { files: ["services/api/symbols.py"] });
-  model.squashMerge(24, "Bump ruff from 0.6 to 0.7", { author: { login: "dependabot", type: "Bot" }, labels: ["dependencies"] });
-  model.squashMerge(25, "Settlement ledger", {
+  world.model.squashMerge(22, "fix: fee rounding", {
+    labels: ["bug"],
+    body: "## Rollback plan\nRedeploy 1.4.2; fees are recomputed nightly.",
+  });
+  world.model.rebaseMerge(23, "Faster symbol lookups", 2, { files: ["services/api/symbols.py"] });
+  world.model.squashMerge(24, "Bump ruff from 0.6 to 0.7", { author: { login: "dependabot", type: "Bot" }, labels: ["dependencies"] });
+  world.model.squashMerge(25, "Settlement ledger", {
     labels: ["migration"],
     body: "## Migrations\nRun `alembic upgrade head` before the deploy.",
   });
-  model.commit("hotfix: raise the order rate limit", { author: "Linus Ops", login: "linus" });
+  world.model.commit("hotfix: raise the order rate limit", { author: "Linus Ops", login: "linus" });
 }
 
 const CONFIG = `categories:
@@ -122,9 +115,9 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
 
     // Tags and `to` in one query, the compare count, one page of history: nothing per commit or per PR.
     expect(graphqlRequests()).toBe(2);
-    expect(github.requestsTo("GET", /\/compare\//)).toHaveLength(1);
-    expect(github.requests).toHaveLength(3);
-    expect(github.requests[0].headers.authorization).toBe(`token ${TOKEN}`);
+    expect(world.github.requestsTo("GET", /\/compare\//)).toHaveLength(1);
+    expect(world.github.requests).toHaveLength(3);
+    expect(world.github.requests[0].headers.authorization).toBe(`token ${TOKEN}`);
     expect(result.visible).not.toContain(TOKEN);
   });
 
@@ -132,20 +125,20 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
     releaseRange();
     const first = await run({ "draft-release": "true" });
     expect(first.code).toBe(0);
-    expect(github.releases).toHaveLength(1);
-    const [draft] = github.releases;
-    expect(draft).toMatchObject({ tag_name: "v1.5.0", name: "v1.5.0", draft: true, target_commitish: model.head() });
+    expect(world.github.releases).toHaveLength(1);
+    const [draft] = world.github.releases;
+    expect(draft).toMatchObject({ tag_name: "v1.5.0", name: "v1.5.0", draft: true, target_commitish: world.model.head() });
     expect(first.outputs["release-id"]).toBe(String(draft.id));
     expect(first.outputs["release-url"]).toBe(draft.html_url);
     expect(draft.body).toBe(first.outputs.notes);
 
-    model.squashMerge(26, "fix: stop-loss trigger", { labels: ["bug"] });
+    world.model.squashMerge(26, "fix: stop-loss trigger", { labels: ["bug"] });
     const second = await run({ "draft-release": "true" });
     expect(second.code).toBe(0);
-    expect(github.releases).toHaveLength(1);
+    expect(world.github.releases).toHaveLength(1);
     expect(second.outputs["release-id"]).toBe(String(draft.id));
-    expect(github.releases[0].body).toContain("fix: stop-loss trigger (#26)");
-    expect(github.requestsTo("PATCH", `/repos/${REPOSITORY}/releases/${draft.id}`)).toHaveLength(1);
+    expect(world.github.releases[0].body).toContain("fix: stop-loss trigger (#26)");
+    expect(world.github.requestsTo("PATCH", `/repos/${REPOSITORY}/releases/${draft.id}`)).toHaveLength(1);
     expect(second.stdout).toContain(`Updated the draft release v1.5.0: ${draft.html_url}`);
     expect(second.visible).not.toContain(TOKEN);
   });
@@ -153,10 +146,10 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
   it("reads 2,500 pull requests in ⌈2500/100⌉ + 5 requests and truncates the release body under 125,000 characters", {
     timeout: 180_000,
   }, async () => {
-    model.commit("chore: initial import");
-    model.tag("v3.0.0");
+    world.model.commit("chore: initial import");
+    world.model.tag("v3.0.0");
     for (let number = 1; number <= 2500; number++) {
-      model.squashMerge(number, `Change ${number}: adjust the settlement report for venue ${number % 40}`, {
+      world.model.squashMerge(number, `Change ${number}: adjust the settlement report for venue ${number % 40}`, {
         labels: number % 10 === 0 ? ["feature"] : [],
       });
     }
@@ -164,22 +157,22 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
 
     expect(result.code).toBe(0);
     expect(result.outputs).toMatchObject({ version: "3.1.0", "pull-requests": "2500", commits: "2500" });
-    expect(github.requests.length).toBeLessThanOrEqual(Math.ceil(2500 / 100) + 5);
+    expect(world.github.requests.length).toBeLessThanOrEqual(Math.ceil(2500 / 100) + 5);
     expect(graphqlRequests()).toBe(26);
     const full = readFileSync(result.outputs["notes-file"], "utf8");
     expect(full.length).toBeGreaterThan(125_000);
     for (const number of [1, 1250, 2500]) expect(full).toContain(`(#${number}) by @ada`);
-    const body = github.releases[0].body as string;
+    const body = world.github.releases[0].body as string;
     expect(body.length).toBeLessThanOrEqual(125_000);
     expect(body).toBe(result.outputs.notes);
     expect(body).toMatch(/> \*\*Truncated:\*\* \d+ of \d+ entries were left out/);
-    expect(body).toContain(`[compare view](https://github.com/${REPOSITORY}/compare/v3.0.0...${model.head()})`);
+    expect(body).toContain(`[compare view](https://github.com/${REPOSITORY}/compare/v3.0.0...${world.model.head()})`);
     expect(result.stdout).toMatch(/::warning::The notes exceed GitHub's release body limit; \d+ entries were left out/);
   });
 
   it("waits out a secondary rate limit answered with retry-after, then finishes", { timeout: 90_000 }, async () => {
     releaseRange();
-    github.inject({
+    world.github.inject({
       match: "POST /graphql",
       status: 403,
       headers: { "retry-after": "1" },
@@ -198,8 +191,8 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
 
   it("refuses bad input in one line before writing anything", { timeout: 90_000 }, async () => {
     releaseRange();
-    model.commit("fix: on a branch", { branch: "release/1.4", parents: [model.tags.get("v1.4.2")?.commit as string] });
-    model.tag("v1.4.3", model.head("release/1.4"));
+    world.model.commit("fix: on a branch", { branch: "release/1.4", parents: [world.model.tags.get("v1.4.2")?.commit as string] });
+    world.model.tag("v1.4.3", world.model.head("release/1.4"));
 
     const cases: Array<[Record<string, string>, string, Record<string, string>?]> = [
       [{ from: "v9.9.9", "draft-release": "true" }, `Input 'from' got "v9.9.9"; there is no tag 'v9.9.9' in ${REPOSITORY}.`],
@@ -226,8 +219,8 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
       expect(result.stderr).toBe("");
       expect(result.visible).not.toContain(TOKEN);
     }
-    expect(github.releases).toHaveLength(0);
-    expect(github.requestsTo("POST", /releases/)).toHaveLength(0);
+    expect(world.github.releases).toHaveLength(0);
+    expect(world.github.requestsTo("POST", /releases/)).toHaveLength(0);
   });
 });
 

@@ -1,32 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../src/lib/github.js";
 import { silentLogger } from "../../src/lib/logger.js";
 import { readApiChanges, resolveApiRange } from "../../src/release-notes/api-source.js";
-import { GitHubFake } from "../fakes/github.js";
-import { RepositoryModel, serveRepository } from "../fakes/github-graphql.js";
+import { fakeRepository } from "./fake-repository.js";
 
-let github: GitHubFake;
-let model: RepositoryModel;
-beforeEach(async () => {
-  github = await new GitHubFake().start();
-  model = new RepositoryModel("blockbuilders", "platform");
-  serveRepository(github, model);
-});
-afterEach(async () => {
-  await github.stop();
-});
+const world = fakeRepository();
 
-const client = () => createGitHubClient({ token: "ghs_test", baseUrl: github.url, logger: silentLogger });
+const client = () => createGitHubClient({ token: "ghs_test", baseUrl: world.github.url, logger: silentLogger });
 const repository = { owner: "blockbuilders", repo: "platform" };
 
 describe("the GraphQL side of the GitHub fake", () => {
   it("refuses a page over 100 and a connection without `first`, as GitHub does", () => {
-    model.commit("chore: one");
+    world.model.commit("chore: one");
     const history = (first: string) =>
-      model.handler(
+      world.model.handler(
         `query($oid: GitObjectID!) { repository(owner: "blockbuilders", name: "platform") { object(oid: $oid) { ... on Commit { history${first} { nodes { oid } } } } } }`,
         {
-          oid: model.head(),
+          oid: world.model.head(),
         },
       ) as { data: unknown; errors?: Array<{ type: string; message: string }> };
     expect(history("(first: 101)").errors).toEqual([
@@ -40,19 +30,22 @@ describe("the GraphQL side of the GitHub fake", () => {
       message: "You must provide a `first` or `last` value to properly paginate the `history` connection.",
     });
     expect(
-      (model.handler('{ repository(owner: "blockbuilders", name: "platform") { nope } }', {}) as { errors: Array<{ message: string }> })
-        .errors[0].message,
+      (
+        world.model.handler('{ repository(owner: "blockbuilders", name: "platform") { nope } }', {}) as {
+          errors: Array<{ message: string }>;
+        }
+      ).errors[0].message,
     ).toContain('Cannot query field "nope"');
   });
 
   it("pages history by cursor, children before parents, and holds a query to 500,000 nodes", () => {
-    for (let index = 0; index < 250; index++) model.commit(`fix: ${index}`);
+    for (let index = 0; index < 250; index++) world.model.commit(`fix: ${index}`);
     const query = `query($oid: GitObjectID!, $after: String) { repository(owner: "blockbuilders", name: "platform") { object(oid: $oid) { ... on Commit { history(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { messageHeadline } } } } } }`;
     const seen: string[] = [];
     let after: string | null = null;
     let pages = 0;
     do {
-      const answer = model.handler(query, { oid: model.head(), after }) as any;
+      const answer = world.model.handler(query, { oid: world.model.head(), after }) as any;
       const history = answer.data.repository.object.history;
       seen.push(...history.nodes.map((node: { messageHeadline: string }) => node.messageHeadline));
       after = history.pageInfo.hasNextPage ? history.pageInfo.endCursor : null;
@@ -62,7 +55,7 @@ describe("the GraphQL side of the GitHub fake", () => {
     expect(seen).toHaveLength(250);
     expect(seen[0]).toBe("fix: 249");
     expect(seen[249]).toBe("fix: 0");
-    const huge = model.handler(
+    const huge = world.model.handler(
       `{ repository(owner: "blockbuilders", name: "platform") { refs(refPrefix: "refs/tags/", first: 100) { nodes { target { ... on Commit { history(first: 100) { nodes { associatedPullRequests(first: 100) { nodes { number } } } } } } } } } }`,
       {},
     ) as { errors: Array<{ type: string }> };
@@ -72,17 +65,17 @@ describe("the GraphQL side of the GitHub fake", () => {
 
 describe("the API source", () => {
   it("counts a PR branch started before the tag and merged after it, and nothing the tag already had", async () => {
-    model.commit("chore: start");
+    world.model.commit("chore: start");
     // The branch forks here, before the release…
-    model.heads.set("feature-7", model.head());
-    const early = model.commit("feat: started early", { branch: "feature-7" });
-    model.squashMerge(5, "fix: released already");
-    model.tag("v2.0.0");
-    const late = model.commit("feat: finished later", { branch: "feature-7" });
-    const merge = model.commit("Merge pull request #7 from blockbuilders/feature-7\n\nLong-running feature", {
-      parents: [model.head(), model.head("feature-7")],
+    world.model.heads.set("feature-7", world.model.head());
+    const early = world.model.commit("feat: started early", { branch: "feature-7" });
+    world.model.squashMerge(5, "fix: released already");
+    world.model.tag("v2.0.0");
+    const late = world.model.commit("feat: finished later", { branch: "feature-7" });
+    const merge = world.model.commit("Merge pull request #7 from blockbuilders/feature-7\n\nLong-running feature", {
+      parents: [world.model.head(), world.model.head("feature-7")],
     });
-    model.pulls.push({
+    world.model.pulls.push({
       number: 7,
       title: "Long-running feature",
       body: "",
@@ -94,12 +87,12 @@ describe("the API source", () => {
       files: [],
       commits: [early, late, merge],
     });
-    model.commit("docs: after the merge");
+    world.model.commit("docs: after the merge");
 
-    const github = client();
-    const range = await resolveApiRange(github, repository, { to: model.head(), tagPrefix: "v" });
+    const api = client();
+    const range = await resolveApiRange(api, repository, { to: world.model.head(), tagPrefix: "v" });
     expect(range).toMatchObject({ fromTag: "v2.0.0", commitsInRange: 4 });
-    const changes = await readApiChanges(github, repository, range, { withFiles: false });
+    const changes = await readApiChanges(api, repository, range, { withFiles: false });
     expect(changes.pullRequests.map((pull) => [pull.number, pull.commits.length])).toEqual([[7, 3]]);
     expect(changes.loneCommits.map((commit) => commit.subject)).toEqual(["docs: after the merge"]);
     expect(changes.commitCount).toBe(4);
