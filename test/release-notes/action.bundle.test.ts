@@ -189,6 +189,43 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
     expect(result.visible).not.toContain(TOKEN);
   });
 
+  it("retries a 502 on GraphQL, and ends in one readable line when the token cannot write releases", { timeout: 90_000 }, async () => {
+    releaseRange();
+    world.github.inject({ match: "POST /graphql", status: 502, body: { message: "Server Error" } });
+    world.github.readOnly = true;
+    const result = await run({ "draft-release": "true" });
+    expect(result.code).toBe(1);
+    expect(graphqlRequests()).toBe(3);
+    const errors = result.annotations.filter((annotation) => annotation.level === "error");
+    expect(errors.map((error) => error.message)).toEqual([
+      "GitHub refused to create the draft release v1.5.0 (403): Resource not accessible by integration.",
+    ]);
+    expect(world.github.releases).toHaveLength(0);
+    expect(result.visible).not.toContain(TOKEN);
+  });
+
+  it("refuses to touch a version that is already published", { timeout: 60_000 }, async () => {
+    releaseRange();
+    world.github.releases.push({
+      id: 77,
+      tag_name: "v1.5.0",
+      target_commitish: "main",
+      name: "v1.5.0",
+      body: "shipped",
+      draft: false,
+      prerelease: false,
+      html_url: "https://github.com/blockbuilders/platform/releases/tag/v1.5.0",
+      created_at: "2026-11-30T10:00:00Z",
+    });
+    const result = await run({ "draft-release": "true" });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      "::error::Version tag v1.5.0 is already published as a release (https://github.com/blockbuilders/platform/releases/tag/v1.5.0); set a greater version.",
+    );
+    expect(world.github.releases).toHaveLength(1);
+    expect(world.github.releases[0].body).toBe("shipped");
+  });
+
   it("refuses bad input in one line before writing anything", { timeout: 90_000 }, async () => {
     releaseRange();
     world.model.commit("fix: on a branch", { branch: "release/1.4", parents: [world.model.tags.get("v1.4.2")?.commit as string] });
