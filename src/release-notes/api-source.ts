@@ -22,7 +22,7 @@ interface GitObjectNode {
 
 const RANGE_QUERY = `query($owner: String!, $name: String!, $to: String!, $from: String!, $hasFrom: Boolean!, $after: String) {
   repository(owner: $owner, name: $name) {
-    to: object(expression: $to) { __typename oid }
+    to: object(expression: $to) { __typename oid ... on Tag { target { oid } } }
     from: ref(qualifiedName: $from) @include(if: $hasFrom) { name target { __typename oid ... on Tag { target { oid } } } }
     refs(refPrefix: "refs/tags/", first: ${PAGE}, after: $after, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) @skip(if: $hasFrom) {
       pageInfo { hasNextPage endCursor }

@@ -97,4 +97,14 @@ describe("the API source", () => {
     expect(changes.loneCommits.map((commit) => commit.subject)).toEqual(["docs: after the merge"]);
     expect(changes.commitCount).toBe(4);
   });
+
+  it("resolves an annotated release tag as `to` to its commit, and the previous tag as `from`", async () => {
+    world.model.commit("chore: start");
+    world.model.tag("v1.0.0", world.model.head(), true);
+    world.model.squashMerge(3, "fix: one");
+    const head = world.model.head();
+    world.model.tag("v1.0.1", head, true);
+    const range = await resolveApiRange(client(), repository, { to: "v1.0.1", tagPrefix: "v" });
+    expect(range).toMatchObject({ fromTag: "v1.0.0", toSha: head, commitsInRange: 1 });
+  });
 });
