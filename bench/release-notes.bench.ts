@@ -1,6 +1,6 @@
 /**
  * release-notes at scale: 2,000 squash-merged pull requests since the last tag, read through the GraphQL source
- * against the GitHub fake with the shared client (retry and throttling on). Requests are judged against the
+ * against the GitHub fake with the shared client (retry and throttling on), ending in the draft release. Requests are judged against the
  * issue's target (≤ 25; one REST call per 15 commits would need ⌈2000/15⌉ = 134). Time is judged against a
  * same-run baseline: the same number of GraphQL round trips to the same fake through the same client, with
  * trivial answers, so the ratio is the cost of our queries, the fake's model and the rendering on top of the
@@ -46,7 +46,7 @@ export const releaseNotesScenario: BenchScenario = {
         configPath: join(outputDir, "none.yml"),
         configGiven: false,
         source: "api" as const,
-        draftRelease: false,
+        draftRelease: true,
         tagPrefix: "v",
         customerCommUrl: "",
         releaseOwner: "bench",
