@@ -5,6 +5,7 @@ import { registerEcs } from "../ecs/cli.js";
 import { registerGate } from "../gate/cli.js";
 import { LAUNCHPAD_VERSION } from "../lib/version.js";
 import { registerPlan } from "../plan/cli.js";
+import { registerReleaseNotes } from "../release-notes/cli.js";
 import { registerSeed } from "../seed/cli.js";
 import { registerVercel } from "../vercel/cli.js";
 import { registerVerify } from "../verify/cli.js";
@@ -22,6 +23,7 @@ registerEcs(program);
 registerGate(program);
 registerSeed(program);
 registerCompliance(program);
+registerReleaseNotes(program);
 registerPreflight(program);
 registerPlan(program);
 

@@ -2,6 +2,7 @@ import { compliancePreflight } from "../compliance/preflight.js";
 import { ecsPreflight } from "../ecs/preflight.js";
 import { gatePreflight } from "../gate/preflight.js";
 import { planPreflight } from "../plan/preflight.js";
+import { releaseNotesPreflight } from "../release-notes/preflight.js";
 import { seedPreflight } from "../seed/preflight.js";
 import { vercelPreflight } from "../vercel/preflight.js";
 import { verifyPreflight } from "../verify/preflight.js";
@@ -15,5 +16,6 @@ export const PREFLIGHT_STEPS: readonly PreflightStep[] = [
   ecsPreflight,
   vercelPreflight,
   verifyPreflight,
+  releaseNotesPreflight,
   planPreflight,
 ];

@@ -49,6 +49,19 @@ export interface FakeIssueEvent {
   created_at: string;
 }
 
+/** A release as the REST API shows it; drafts have an `untagged-…` URL until published. */
+export interface FakeRelease {
+  id: number;
+  tag_name: string;
+  target_commitish: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  html_url: string;
+  created_at: string;
+}
+
 export interface FakeDeployment {
   id: number;
   ref: string;
@@ -79,6 +92,10 @@ export class GitHubFake extends HttpFake {
   readonly teams = new Map<string, string[]>();
   /** Issue events per issue/PR number (labeled, unlabeled, …), oldest first. */
   readonly issueEvents = new Map<number, FakeIssueEvent[]>();
+  /** Releases, oldest first (GET /releases lists them newest first). */
+  readonly releases: FakeRelease[] = [];
+  /** Answers GET /compare/{base}...{head}; the release-notes tests plug in their repository model. */
+  compareCommits: (base: string, head: string) => Record<string, unknown> | undefined = () => undefined;
   private nextId = 1000;
   /** Answers GraphQL queries; tests replace it with the shapes they need. */
   graphql: (query: string, variables: Record<string, unknown>) => unknown = (query) =>
@@ -153,6 +170,7 @@ export class GitHubFake extends HttpFake {
     });
     this.registerPullRequestRoutes();
     this.registerComplianceRoutes();
+    this.registerReleaseRoutes();
     this.route("GET", "/user", () => ({ body: { login: this.botLogin } }));
     this.route("POST", "/graphql", (request) => ({ body: this.graphql(request.json?.query ?? "", request.json?.variables ?? {}) }));
   }
@@ -202,6 +220,70 @@ export class GitHubFake extends HttpFake {
     const events = this.issueEvents.get(number) ?? [];
     events.push({ id: this.nextId++, event: "labeled", actor: { login }, label: { name }, created_at: new Date().toISOString() });
     this.issueEvents.set(number, events);
+  }
+
+  /** Releases (list, create, update, get by id and by tag) and commit comparison: what release-notes uses. */
+  private registerReleaseRoutes(): void {
+    const repo = "/repos/:owner/:repo";
+    const notFound: Reply = { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
+    this.route("GET", `${repo}/releases`, (request) => paginate(request, [...this.releases].reverse()));
+    this.route("GET", `${repo}/releases/tags/:tag`, (_request, { tag }) => {
+      // Drafts have no tag until published, so only published releases are found by tag.
+      const release = this.releases.find((candidate) => !candidate.draft && candidate.tag_name === tag);
+      return release ? { body: release } : notFound;
+    });
+    this.route("GET", `${repo}/releases/:id`, (_request, { id }) => {
+      const release = this.releases.find((candidate) => candidate.id === Number(id));
+      return release ? { body: release } : notFound;
+    });
+    this.route("POST", `${repo}/releases`, (request, { owner, repo: name }) =>
+      this.write(() => {
+        const body = request.json ?? {};
+        if (typeof body.tag_name !== "string" || !body.tag_name) return unprocessable("tag_name is required");
+        const invalid = invalidReleaseBody(body.body);
+        if (invalid) return invalid;
+        if (!body.draft && this.releases.some((release) => !release.draft && release.tag_name === body.tag_name)) {
+          return {
+            status: 422,
+            body: { message: "Validation Failed", errors: [{ resource: "Release", code: "already_exists", field: "tag_name" }] },
+          };
+        }
+        const id = this.nextId++;
+        const release: FakeRelease = {
+          id,
+          tag_name: body.tag_name,
+          target_commitish: body.target_commitish ?? "main",
+          name: body.name ?? null,
+          body: body.body ?? null,
+          draft: Boolean(body.draft),
+          prerelease: Boolean(body.prerelease),
+          html_url: `https://github.com/${owner}/${name}/releases/${body.draft ? `tag/untagged-${id.toString(16).padStart(20, "0")}` : `tag/${body.tag_name}`}`,
+          created_at: new Date().toISOString(),
+        };
+        this.releases.push(release);
+        return { status: 201, body: release };
+      }),
+    );
+    this.route("PATCH", `${repo}/releases/:id`, (request, { id }) =>
+      this.write(() => {
+        const release = this.releases.find((candidate) => candidate.id === Number(id));
+        if (!release) return notFound;
+        const body = request.json ?? {};
+        if (body.body !== undefined) {
+          const invalid = invalidReleaseBody(body.body);
+          if (invalid) return invalid;
+        }
+        for (const field of ["tag_name", "target_commitish", "name", "body", "draft", "prerelease"] as const) {
+          if (body[field] !== undefined) Object.assign(release, { [field]: body[field] });
+        }
+        return { body: release };
+      }),
+    );
+    this.route("GET", `${repo}/compare/:basehead`, (_request, { basehead }) => {
+      const [base, head] = basehead.split("...");
+      const comparison = head ? this.compareCommits(base, head) : undefined;
+      return comparison ? { body: { commits: [], files: [], ...comparison } } : { status: 404, body: { message: "Not Found" } };
+    });
   }
 
   /** Writes fail with 403 on a read-only token, as on fork PRs. */
@@ -291,6 +373,21 @@ function checkRunState(body: { status?: string; conclusion?: string }): Reply | 
 function invalidCommentBody(body: unknown): Reply | undefined {
   if (typeof body !== "string" || body.length === 0) return unprocessable("body is required");
   if (body.length > 65_536) return unprocessable("body is too long (maximum is 65536 characters)");
+  return undefined;
+}
+
+/** GitHub's answer to a release body past 125,000 characters. */
+function invalidReleaseBody(body: unknown): Reply | undefined {
+  if (typeof body === "string" && body.length > 125_000) {
+    return {
+      status: 422,
+      body: {
+        message: "Validation Failed",
+        errors: [{ resource: "Release", code: "custom", field: "body", message: "body is too long (maximum is 125000 characters)" }],
+        documentation_url: "https://docs.github.com/rest/releases/releases#create-a-release",
+      },
+    };
+  }
   return undefined;
 }
 

@@ -1,0 +1,249 @@
+import { ConfigurationError, RemoteError } from "../lib/errors.js";
+import type { GitHubClient } from "../lib/github.js";
+import { latestVersionTag } from "./git-source.js";
+import { type CommitInfo, isBotName, type PullRequestInfo, type RangeChanges, type ResolvedRange } from "./model.js";
+import { INPUTS } from "./settings.js";
+
+export interface Repository {
+  owner: string;
+  repo: string;
+}
+
+/** GitHub's largest page for every connection. */
+const PAGE = 100;
+/** How many of the highest SemVer tags are tried as the default `from` before giving up. */
+const TAG_CANDIDATES = 5;
+
+interface GitObjectNode {
+  __typename: string;
+  oid: string;
+  target?: { oid: string };
+}
+
+const RANGE_QUERY = `query($owner: String!, $name: String!, $to: String!, $from: String!, $hasFrom: Boolean!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    to: object(expression: $to) { __typename oid ... on Tag { target { oid } } }
+    from: ref(qualifiedName: $from) @include(if: $hasFrom) { name target { __typename oid ... on Tag { target { oid } } } }
+    refs(refPrefix: "refs/tags/", first: ${PAGE}, after: $after, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) @skip(if: $hasFrom) {
+      pageInfo { hasNextPage endCursor }
+      nodes { name target { __typename oid ... on Tag { target { oid } } } }
+    }
+  }
+}`;
+
+interface RangeAnswer {
+  repository: {
+    to: GitObjectNode | null;
+    from?: { name: string; target: GitObjectNode } | null;
+    refs?: { pageInfo: PageInfo; nodes: Array<{ name: string; target: GitObjectNode }> };
+  } | null;
+}
+
+interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+const commitOf = (object: GitObjectNode) => (object.__typename === "Tag" ? (object.target?.oid ?? object.oid) : object.oid);
+
+/** Resolves `to`, and `from` or the latest SemVer tag that is an ancestor of `to`, through GraphQL and the compare API. */
+export async function resolveApiRange(
+  client: GitHubClient,
+  repository: Repository,
+  options: { from?: string; to: string; tagPrefix: string },
+): Promise<ResolvedRange & { commitsInRange?: number }> {
+  const variables = {
+    owner: repository.owner,
+    name: repository.repo,
+    to: options.to,
+    from: `refs/tags/${options.from ?? ""}`,
+    hasFrom: Boolean(options.from),
+  };
+  let answer = await client.graphql<RangeAnswer>(RANGE_QUERY, { ...variables, after: null });
+  if (!answer.repository) throw new RemoteError(`GitHub has no repository ${repository.owner}/${repository.repo} this token can read.`);
+  const to = answer.repository.to;
+  if (!to || (to.__typename !== "Commit" && to.__typename !== "Tag"))
+    throw new ConfigurationError(
+      `Input '${INPUTS.to}' got ${JSON.stringify(options.to)}, which names no commit or tag in ${repository.owner}/${repository.repo}.`,
+    );
+  const toSha = commitOf(to);
+  if (options.from) {
+    const from = answer.repository.from;
+    if (!from)
+      throw new ConfigurationError(
+        `Input '${INPUTS.from}' got ${JSON.stringify(options.from)}; there is no tag '${options.from}' in ${repository.owner}/${repository.repo}.`,
+      );
+    const fromSha = commitOf(from.target);
+    const comparison = await compare(client, repository, fromSha, toSha);
+    if (comparison.status !== "ahead" && comparison.status !== "identical") {
+      throw new ConfigurationError(
+        `Input '${INPUTS.from}': tag '${options.from}' (${fromSha.slice(0, 7)}) is not an ancestor of '${options.to}' (${toSha.slice(0, 7)}).`,
+      );
+    }
+    return { fromTag: options.from, fromSha, toSha, commitsInRange: comparison.total };
+  }
+  const tags: Array<{ name: string; sha: string }> = [];
+  for (;;) {
+    const refs = answer.repository?.refs;
+    for (const node of refs?.nodes ?? []) tags.push({ name: node.name, sha: commitOf(node.target) });
+    if (!refs?.pageInfo.hasNextPage) break;
+    answer = await client.graphql<RangeAnswer>(RANGE_QUERY, { ...variables, after: refs.pageInfo.endCursor });
+  }
+  let candidates = tags;
+  for (let attempt = 0; attempt < TAG_CANDIDATES; attempt++) {
+    const latest = latestVersionTag(candidates, toSha, options.tagPrefix);
+    if (!latest) return { toSha };
+    const comparison = await compare(client, repository, latest.sha, toSha);
+    if (comparison.status === "ahead") return { fromTag: latest.name, fromSha: latest.sha, toSha, commitsInRange: comparison.total };
+    candidates = candidates.filter((tag) => tag.name !== latest.name);
+  }
+  throw new ConfigurationError(
+    `None of the ${TAG_CANDIDATES} highest '${options.tagPrefix}' tags is an ancestor of '${options.to}'; set '${INPUTS.from}' to the tag of the previous release.`,
+  );
+}
+
+async function compare(
+  client: GitHubClient,
+  repository: Repository,
+  base: string,
+  head: string,
+): Promise<{ status: string; total: number }> {
+  const { data } = await client.rest.repos.compareCommitsWithBasehead({ ...repository, basehead: `${base}...${head}`, per_page: 1 });
+  return { status: data.status, total: data.total_commits };
+}
+
+interface PullNode {
+  number: number;
+  title: string;
+  body: string;
+  url: string;
+  merged: boolean;
+  mergeCommit: { oid: string } | null;
+  author: { __typename: string; login: string } | null;
+  labels: { nodes: Array<{ name: string }> };
+  files?: { nodes: Array<{ path: string }> };
+}
+
+interface CommitNode {
+  oid: string;
+  messageHeadline: string;
+  messageBody: string;
+  parents: { nodes: Array<{ oid: string }> };
+  author: { name: string | null; user: { login: string } | null } | null;
+  associatedPullRequests: { nodes: PullNode[] };
+}
+
+interface HistoryAnswer {
+  repository: { object: { history: { pageInfo: PageInfo; nodes: CommitNode[] } } | null } | null;
+}
+
+function historyQuery(withFiles: boolean): string {
+  const files = withFiles ? `files(first: ${PAGE}) { nodes { path } }` : "";
+  return `query($owner: String!, $name: String!, $oid: GitObjectID!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    object(oid: $oid) {
+      ... on Commit {
+        history(first: ${PAGE}, after: $after) {
+          pageInfo { hasNextPage endCursor }
+          nodes {
+            oid messageHeadline messageBody
+            parents(first: 2) { nodes { oid } }
+            author { name user { login } }
+            associatedPullRequests(first: 5) {
+              nodes {
+                number title body url merged mergeCommit { oid }
+                author { __typename login }
+                labels(first: ${PAGE}) { nodes { name } }
+                ${files}
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}`;
+}
+
+/**
+ * Walks the history of `to`, 100 commits per request, until it has every commit of the range: the compare API's
+ * count says how many there are, and ancestors of `from` are recognised from their parents (history lists children
+ * before parents). Each commit brings its merged pull request along, so squash, merge and rebase styles all count.
+ */
+export async function readApiChanges(
+  client: GitHubClient,
+  repository: Repository,
+  range: ResolvedRange & { commitsInRange?: number },
+  options: { withFiles: boolean; signal?: AbortSignal },
+): Promise<RangeChanges> {
+  const query = historyQuery(options.withFiles);
+  const excluded = new Set(range.fromSha ? [range.fromSha] : []);
+  const included: CommitNode[] = [];
+  let after: string | null = null;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const answer: HistoryAnswer = await client.graphql<HistoryAnswer>(query, {
+      owner: repository.owner,
+      name: repository.repo,
+      oid: range.toSha,
+      after,
+    });
+    const history = answer.repository?.object?.history;
+    if (!history)
+      throw new RemoteError(`GitHub returned no history for ${range.toSha.slice(0, 7)} in ${repository.owner}/${repository.repo}.`);
+    for (const node of history.nodes) {
+      if (excluded.has(node.oid)) for (const parent of node.parents.nodes) excluded.add(parent.oid);
+      else included.push(node);
+    }
+    const complete = range.commitsInRange !== undefined && included.length >= range.commitsInRange;
+    if (complete || !history.pageInfo.hasNextPage) break;
+    after = history.pageInfo.endCursor;
+  }
+  return groupByPullRequest(included);
+}
+
+function groupByPullRequest(commits: CommitNode[]): RangeChanges {
+  const inRange = new Set(commits.map((commit) => commit.oid));
+  const pulls = new Map<number, PullRequestInfo>();
+  const loneCommits: CommitInfo[] = [];
+  for (const node of commits) {
+    const commit = toCommit(node);
+    const merged = node.associatedPullRequests.nodes.filter((pull) => pull.merged);
+    const pull = merged.find((candidate) => candidate.mergeCommit && inRange.has(candidate.mergeCommit.oid)) ?? merged[0];
+    if (!pull) {
+      loneCommits.push(commit);
+      continue;
+    }
+    const known = pulls.get(pull.number) ?? toPullRequest(pull);
+    known.commits.push(commit);
+    pulls.set(pull.number, known);
+  }
+  return { pullRequests: [...pulls.values()], loneCommits, commitCount: commits.length };
+}
+
+function toCommit(node: CommitNode): CommitInfo {
+  const name = node.author?.user?.login ?? node.author?.name ?? "unknown";
+  return {
+    sha: node.oid,
+    subject: node.messageHeadline,
+    body: node.messageBody,
+    author: { name, bot: isBotName(name), login: Boolean(node.author?.user?.login) },
+    files: [],
+  };
+}
+
+function toPullRequest(node: PullNode): PullRequestInfo {
+  const bot = node.author?.__typename === "Bot";
+  // GraphQL names a bot `dependabot`; REST, commit authors and configs call it `dependabot[bot]`.
+  const login = bot && node.author && !isBotName(node.author.login) ? `${node.author.login}[bot]` : (node.author?.login ?? "ghost");
+  return {
+    number: node.number,
+    title: node.title,
+    body: node.body ?? "",
+    url: node.url,
+    labels: node.labels.nodes.map((label) => label.name),
+    author: { name: login, bot: bot || isBotName(login), login: true },
+    files: node.files?.nodes.map((file) => file.path) ?? [],
+    commits: [],
+  };
+}

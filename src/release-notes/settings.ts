@@ -1,0 +1,80 @@
+import { isAbsolute, resolve } from "node:path";
+import { ConfigurationError } from "../lib/errors.js";
+import type { Inputs } from "../lib/inputs.js";
+
+/** Input and output names of the release-notes action, defined once for the entry, the CLI and the metadata test. */
+export const INPUTS = {
+  from: "from",
+  to: "to",
+  version: "version",
+  config: "config",
+  template: "template",
+  source: "source",
+  draftRelease: "draft-release",
+  tagPrefix: "tag-prefix",
+  customerCommUrl: "customer-comm-url",
+  releaseOwner: "release-owner",
+  githubToken: "github-token",
+} as const;
+
+export const OUTPUTS = {
+  version: "version",
+  previousVersion: "previous-version",
+  notes: "notes",
+  notesFile: "notes-file",
+  releaseId: "release-id",
+  releaseUrl: "release-url",
+  pullRequests: "pull-requests",
+  commits: "commits",
+} as const;
+
+export const SOURCES = ["api", "git"] as const;
+export type Source = (typeof SOURCES)[number];
+export const DEFAULT_CONFIG = ".github/release-notes.yml";
+
+export interface ReleaseNotesSettings {
+  from?: string;
+  to: string;
+  version?: string;
+  /** Absolute path; a missing file at the default path means the built-in categories. */
+  configPath: string;
+  configGiven: boolean;
+  /** Absolute path, or undefined for the built-in template. */
+  templatePath?: string;
+  source: Source;
+  draftRelease: boolean;
+  tagPrefix: string;
+  customerCommUrl: string;
+  releaseOwner: string;
+  /** The repository's root, where git runs and relative paths resolve. */
+  workspace: string;
+  /** `git` source only: when the workspace is a folder inside a larger repository, keep only changes under it. */
+  onlyUnderWorkspace?: boolean;
+}
+
+export function readReleaseNotesSettings(inputs: Inputs, where: { workspace: string; actor?: string; sha?: string }): ReleaseNotesSettings {
+  const workspace = resolve(where.workspace);
+  const inWorkspace = (path: string) => (isAbsolute(path) ? path : resolve(workspace, path));
+  const to = inputs.optional(INPUTS.to, where.sha || "HEAD");
+  const customerCommUrl = inputs.optional(INPUTS.customerCommUrl);
+  if (customerCommUrl && !/^https?:\/\/[^/\s]/.test(customerCommUrl)) {
+    throw new ConfigurationError(
+      `Input '${INPUTS.customerCommUrl}' got ${JSON.stringify(customerCommUrl)}; expected an http:// or https:// URL.`,
+    );
+  }
+  const template = inputs.optional(INPUTS.template);
+  return {
+    from: inputs.optional(INPUTS.from) || undefined,
+    to,
+    version: inputs.optional(INPUTS.version) || undefined,
+    configPath: inWorkspace(inputs.optional(INPUTS.config, DEFAULT_CONFIG)),
+    configGiven: Boolean(inputs.raw(INPUTS.config)) && inputs.raw(INPUTS.config) !== DEFAULT_CONFIG,
+    templatePath: template ? inWorkspace(template) : undefined,
+    source: inputs.choice(INPUTS.source, SOURCES, "api"),
+    draftRelease: inputs.boolean(INPUTS.draftRelease, false),
+    tagPrefix: inputs.optional(INPUTS.tagPrefix, "v"),
+    customerCommUrl,
+    releaseOwner: inputs.optional(INPUTS.releaseOwner, where.actor ?? ""),
+    workspace,
+  };
+}

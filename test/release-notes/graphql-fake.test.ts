@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { createGitHubClient } from "../../src/lib/github.js";
+import { silentLogger } from "../../src/lib/logger.js";
+import { readApiChanges, resolveApiRange } from "../../src/release-notes/api-source.js";
+import { fakeRepository } from "./fake-repository.js";
+
+const world = fakeRepository();
+
+const client = () => createGitHubClient({ token: "ghs_test", baseUrl: world.github.url, logger: silentLogger });
+const repository = { owner: "blockbuilders", repo: "platform" };
+
+describe("the GraphQL side of the GitHub fake", () => {
+  it("refuses a page over 100 and a connection without `first`, as GitHub does", () => {
+    world.model.commit("chore: one");
+    const history = (first: string) =>
+      world.model.handler(
+        `query($oid: GitObjectID!) { repository(owner: "blockbuilders", name: "platform") { object(oid: $oid) { ... on Commit { history${first} { nodes { oid } } } } } }`,
+        {
+          oid: world.model.head(),
+        },
+      ) as { data: unknown; errors?: Array<{ type: string; message: string }> };
+    expect(history("(first: 101)").errors).toEqual([
+      expect.objectContaining({
+        type: "EXCESSIVE_PAGINATION",
+        message: "Requesting 101 records on the `history` connection exceeds the `first` limit of 100 records.",
+      }),
+    ]);
+    expect(history("").errors?.[0]).toMatchObject({
+      type: "MISSING_PAGINATION_BOUNDARIES",
+      message: "You must provide a `first` or `last` value to properly paginate the `history` connection.",
+    });
+    expect(
+      (
+        world.model.handler('{ repository(owner: "blockbuilders", name: "platform") { nope } }', {}) as {
+          errors: Array<{ message: string }>;
+        }
+      ).errors[0].message,
+    ).toContain('Cannot query field "nope"');
+  });
+
+  it("pages history by cursor, children before parents, and holds a query to 500,000 nodes", () => {
+    for (let index = 0; index < 250; index++) world.model.commit(`fix: ${index}`);
+    const query = `query($oid: GitObjectID!, $after: String) { repository(owner: "blockbuilders", name: "platform") { object(oid: $oid) { ... on Commit { history(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { messageHeadline } } } } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const answer = world.model.handler(query, { oid: world.model.head(), after }) as any;
+      const history = answer.data.repository.object.history;
+      seen.push(...history.nodes.map((node: { messageHeadline: string }) => node.messageHeadline));
+      after = history.pageInfo.hasNextPage ? history.pageInfo.endCursor : null;
+      pages++;
+    } while (after);
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(250);
+    expect(seen[0]).toBe("fix: 249");
+    expect(seen[249]).toBe("fix: 0");
+    const huge = world.model.handler(
+      `{ repository(owner: "blockbuilders", name: "platform") { refs(refPrefix: "refs/tags/", first: 100) { nodes { target { ... on Commit { history(first: 100) { nodes { associatedPullRequests(first: 100) { nodes { number } } } } } } } } } }`,
+      {},
+    ) as { errors: Array<{ type: string }> };
+    expect(huge.errors[0].type).toBe("MAX_NODE_LIMIT_EXCEEDED");
+  });
+});
+
+describe("the API source", () => {
+  it("counts a PR branch started before the tag and merged after it, and nothing the tag already had", async () => {
+    world.model.commit("chore: start");
+    // The branch forks here, before the release…
+    world.model.heads.set("feature-7", world.model.head());
+    const early = world.model.commit("feat: started early", { branch: "feature-7" });
+    world.model.squashMerge(5, "fix: released already");
+    world.model.tag("v2.0.0");
+    const late = world.model.commit("feat: finished later", { branch: "feature-7" });
+    const merge = world.model.commit("Merge pull request #7 from blockbuilders/feature-7\n\nLong-running feature", {
+      parents: [world.model.head(), world.model.head("feature-7")],
+    });
+    world.model.pulls.push({
+      number: 7,
+      title: "Long-running feature",
+      body: "",
+      merged: true,
+      baseRefName: "main",
+      mergeCommit: merge,
+      author: { login: "ada", type: "User" },
+      labels: [],
+      files: [],
+      commits: [early, late, merge],
+    });
+    world.model.commit("docs: after the merge");
+
+    const api = client();
+    const range = await resolveApiRange(api, repository, { to: world.model.head(), tagPrefix: "v" });
+    expect(range).toMatchObject({ fromTag: "v2.0.0", commitsInRange: 4 });
+    const changes = await readApiChanges(api, repository, range, { withFiles: false });
+    expect(changes.pullRequests.map((pull) => [pull.number, pull.commits.length])).toEqual([[7, 3]]);
+    expect(changes.loneCommits.map((commit) => commit.subject)).toEqual(["docs: after the merge"]);
+    expect(changes.commitCount).toBe(4);
+  });
+
+  it("resolves an annotated release tag as `to` to its commit, and the previous tag as `from`", async () => {
+    world.model.commit("chore: start");
+    world.model.tag("v1.0.0", world.model.head(), true);
+    world.model.squashMerge(3, "fix: one");
+    const head = world.model.head();
+    world.model.tag("v1.0.1", head, true);
+    const range = await resolveApiRange(client(), repository, { to: "v1.0.1", tagPrefix: "v" });
+    expect(range).toMatchObject({ fromTag: "v1.0.0", toSha: head, commitsInRange: 1 });
+  });
+});
