@@ -53,9 +53,7 @@ describe("launchpad gate", () => {
   it("exits 2 with one line for a malformed budget", () => {
     const run = launchpad(["--bundle", "dist/*.js", "--bundle-budget", "lots"], exampleWorkspace());
     expect(run.status).toBe(2);
-    expect(run.stderr.trim().split("\n").at(-1)).toMatch(
-      /^launchpad: --bundle-budget got "lots"; expected a gzip size such as 250KB/,
-    );
+    expect(run.stderr.trim().split("\n").at(-1)).toMatch(/^launchpad: --bundle-budget got "lots"; expected a gzip size such as 250KB/);
   });
 });
 
