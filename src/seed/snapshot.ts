@@ -3,11 +3,11 @@ import { ConfigurationError } from "../lib/errors.js";
 import type { Manifest } from "./types.js";
 
 /** What a run stores of each manifest: enough to replay it without a checkout. Secrets stay references, never values. */
-export type StoredManifest = Omit<Manifest, "locate">;
+export type StoredManifest = Omit<Manifest, "locate" | "spellings">;
 
 export function toStored(manifest: Manifest): StoredManifest {
-  const { file, table, key, rows, version, prune, schema, references } = manifest;
-  return { file, table, key, rows, version, prune, schema, references };
+  const { file, table, key, rows, version, prune, schema, references, environments, requiresApproval } = manifest;
+  return { file, table, key, rows, version, prune, schema, references, environments, requiresApproval };
 }
 
 /** A replayed manifest has no source file; places name the run and the file it came from. */

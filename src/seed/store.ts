@@ -159,6 +159,14 @@ export async function runIdTaken(db: SeedDatabase, runId: string): Promise<boole
   return rows.length > 0;
 }
 
+/** The id of the last succeeded apply or rollback, if any. */
+export async function lastSucceededRun(db: SeedDatabase): Promise<string | undefined> {
+  const [row] = await db.query<{ run_id: string }>(
+    "SELECT run_id FROM launchpad_seed.seed_runs WHERE status = 'succeeded' ORDER BY seq DESC LIMIT 1",
+  );
+  return row?.run_id;
+}
+
 export interface HistoryEntry {
   seq: string;
   runId: string;
