@@ -31,7 +31,7 @@ import { foreignKeyOrder } from "./tables.js";
 import type { Manifest, TableCounts } from "./types.js";
 
 function lockOptions(settings: SeedSettings, deps: SeedDeps) {
-  return { timeoutMs: settings.lockTimeoutMs, logger: deps.logger, signal: deps.signal };
+  return { timeoutMs: settings.lockTimeoutMs, logger: deps.logger, signal: deps.signal, toolVersion: settings.toolVersion };
 }
 
 /** Tables in foreign-key order, each matched to its table and encoded (secrets resolved, hashes reused). */

@@ -35,7 +35,8 @@ describe.each(backends)("seed on $name", (backend) => {
         migrationsDir: join(root, "infrastructure/migrations"),
         databaseUrl: backend.databaseUrl,
         pgliteDir: join(root, ".launchpad/pglite"),
-        env: "test",
+        // Demo users are scoped to local and staging.
+        env: "staging",
         defaultRunId: `run-${++runCount}`,
         operator: "tester",
         gitSha: "0123456789abcdef",
@@ -80,7 +81,7 @@ describe.each(backends)("seed on $name", (backend) => {
       );
       expect(run).toMatchObject({
         run_id: "audited",
-        env: "test",
+        env: "staging",
         git_sha: "0123456789abcdef",
         operator: "tester",
         tool_version: "launchpad test",
