@@ -20,16 +20,24 @@ export function readSnapshot(snapshot: unknown, runId: string): Manifest[] {
   return (snapshot as StoredManifest[]).map((stored) => fromStored(stored, runId));
 }
 
-/** JSON with object keys sorted, so the digest depends on content only, not on key order in the YAML. */
+/**
+ * JSON with object keys sorted, so the digest depends on content only, not on key order in the YAML. Written as plain
+ * loops: it runs over every row of every manifest on each run.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([name, item]) => `${JSON.stringify(name)}:${canonicalJson(item)}`).join(",")}}`;
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "";
+  if (Array.isArray(value)) {
+    const parts: string[] = new Array(value.length);
+    for (let index = 0; index < value.length; index++) parts[index] = canonicalJson(value[index]);
+    return `[${parts.join(",")}]`;
   }
-  return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const name of Object.keys(record).sort()) {
+    const item = record[name];
+    if (item !== undefined) parts.push(`${JSON.stringify(name)}:${canonicalJson(item)}`);
+  }
+  return `{${parts.join(",")}}`;
 }
 
 function sha256(text: string): string {
