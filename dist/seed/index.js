@@ -44942,17 +44942,27 @@ function readSnapshot(snapshot, runId) {
         throw new lib_errors/* ConfigurationError */.j1(`Run ${runId} has no stored manifests to roll back to.`);
     return snapshot.map((stored) => fromStored(stored, runId));
 }
-/** JSON with object keys sorted, so the digest depends on content only, not on key order in the YAML. */
+/**
+ * JSON with object keys sorted, so the digest depends on content only, not on key order in the YAML. Written as plain
+ * loops: it runs over every row of every manifest on each run.
+ */
 function snapshot_canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(snapshot_canonicalJson).join(",")}]`;
-    if (value && typeof value === "object") {
-        const entries = Object.entries(value)
-            .filter(([, item]) => item !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-        return `{${entries.map(([name, item]) => `${JSON.stringify(name)}:${snapshot_canonicalJson(item)}`).join(",")}}`;
+    if (value === null || typeof value !== "object")
+        return JSON.stringify(value) ?? "";
+    if (Array.isArray(value)) {
+        const parts = new Array(value.length);
+        for (let index = 0; index < value.length; index++)
+            parts[index] = snapshot_canonicalJson(value[index]);
+        return `[${parts.join(",")}]`;
     }
-    return JSON.stringify(value);
+    const record = value;
+    const parts = [];
+    for (const name of Object.keys(record).sort()) {
+        const item = record[name];
+        if (item !== undefined)
+            parts.push(`${JSON.stringify(name)}:${snapshot_canonicalJson(item)}`);
+    }
+    return `{${parts.join(",")}}`;
 }
 function sha256(text) {
     return (0,external_node_crypto_.createHash)("sha256").update(text).digest("hex");
