@@ -21,23 +21,27 @@ export function readSnapshot(snapshot: unknown, runId: string): Manifest[] {
 }
 
 /**
- * JSON with object keys sorted, so the digest depends on content only, not on key order in the YAML. Written as plain
- * loops: it runs over every row of every manifest on each run.
+ * JSON with object keys sorted at every depth, so the digest depends on content only, not on key order in the YAML.
+ * It runs over every row on each run, so it leaves the writing to the native JSON.stringify: given the sorted list of
+ * every key that occurs, that writes each object's keys in that order.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "";
+  const names = new Set<string>();
+  collectKeys(value, names);
+  return JSON.stringify(value, [...names].sort()) ?? "";
+}
+
+function collectKeys(value: unknown, into: Set<string>): void {
+  if (value === null || typeof value !== "object") return;
   if (Array.isArray(value)) {
-    const parts: string[] = new Array(value.length);
-    for (let index = 0; index < value.length; index++) parts[index] = canonicalJson(value[index]);
-    return `[${parts.join(",")}]`;
+    for (const item of value) collectKeys(item, into);
+    return;
   }
   const record = value as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const name of Object.keys(record).sort()) {
-    const item = record[name];
-    if (item !== undefined) parts.push(`${JSON.stringify(name)}:${canonicalJson(item)}`);
+  for (const name of Object.keys(record)) {
+    into.add(name);
+    collectKeys(record[name], into);
   }
-  return `{${parts.join(",")}}`;
 }
 
 function sha256(text: string): string {
