@@ -44943,26 +44943,28 @@ function readSnapshot(snapshot, runId) {
     return snapshot.map((stored) => fromStored(stored, runId));
 }
 /**
- * JSON with object keys sorted, so the digest depends on content only, not on key order in the YAML. Written as plain
- * loops: it runs over every row of every manifest on each run.
+ * JSON with object keys sorted at every depth, so the digest depends on content only, not on key order in the YAML.
+ * It runs over every row on each run, so it leaves the writing to the native JSON.stringify: given the sorted list of
+ * every key that occurs, that writes each object's keys in that order.
  */
 function snapshot_canonicalJson(value) {
+    const names = new Set();
+    collectKeys(value, names);
+    return JSON.stringify(value, [...names].sort()) ?? "";
+}
+function collectKeys(value, into) {
     if (value === null || typeof value !== "object")
-        return JSON.stringify(value) ?? "";
+        return;
     if (Array.isArray(value)) {
-        const parts = new Array(value.length);
-        for (let index = 0; index < value.length; index++)
-            parts[index] = snapshot_canonicalJson(value[index]);
-        return `[${parts.join(",")}]`;
+        for (const item of value)
+            collectKeys(item, into);
+        return;
     }
     const record = value;
-    const parts = [];
-    for (const name of Object.keys(record).sort()) {
-        const item = record[name];
-        if (item !== undefined)
-            parts.push(`${JSON.stringify(name)}:${snapshot_canonicalJson(item)}`);
+    for (const name of Object.keys(record)) {
+        into.add(name);
+        collectKeys(record[name], into);
     }
-    return `{${parts.join(",")}}`;
 }
 function sha256(text) {
     return (0,external_node_crypto_.createHash)("sha256").update(text).digest("hex");
