@@ -45178,13 +45178,19 @@ function quoteIdent(name) {
 function quoteTable(table) {
     return table.split(".").map(quoteIdent).join(".");
 }
-/** Columns the manifest uses, in the order they first appear (key columns first). */
+const columnsOfRows = new WeakMap();
+/** Columns the manifest uses, in the order they first appear (key columns first). Lint and apply both ask: kept. */
 function manifestColumns(manifest) {
+    const known = columnsOfRows.get(manifest.rows);
+    if (known && manifest.key.every((name, index) => known[index] === name))
+        return known;
     const names = new Set(manifest.key);
     for (const row of manifest.rows)
         for (const name of Object.keys(row))
             names.add(name);
-    return [...names];
+    const columns = [...names];
+    columnsOfRows.set(manifest.rows, columns);
+    return columns;
 }
 /** Looks the table up and checks the manifest fits it: the table exists, every column exists, the key is unique. */
 async function describeTable(db, manifest) {
