@@ -26,5 +26,5 @@ await runAction(
     if (result.drift.length)
       throw new StepFailedError(`seed verify: ${result.drift.length} rows drifted from the manifests; see the job summary.`);
   },
-  { secretInputs: [SEED_INPUTS.databaseUrl] },
+  { secretInputs: [SEED_INPUTS.databaseUrl, SEED_INPUTS.datadogApiKey] },
 );

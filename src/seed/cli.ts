@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { cliAction } from "../cli/program.js";
 import { Inputs } from "../lib/inputs.js";
 import { runSeed, SEED_COMMANDS } from "./seed.js";
-import { DEFAULT_MANIFESTS, DEFAULT_MIGRATIONS, readSeedSettings, SEED_INPUTS } from "./settings.js";
+import { DEFAULT_DATADOG_SITE, DEFAULT_MANIFESTS, DEFAULT_MIGRATIONS, readSeedSettings, SEED_INPUTS } from "./settings.js";
 
 /** `launchpad seed <command>`: the seed action's core, with flags named like its inputs. */
 export function registerSeed(program: Command): void {
@@ -21,6 +21,9 @@ export function registerSeed(program: Command): void {
     .option(`--${SEED_INPUTS.migrations} <dir>`, "folder of .sql migrations, applied first", DEFAULT_MIGRATIONS)
     .option(`--${SEED_INPUTS.operator} <name>`, "who runs this, recorded with the run (default: $USER)")
     .option(`--${SEED_INPUTS.lockTimeout} <duration>`, "how long to wait for another seed run", "60s")
+    .option(`--${SEED_INPUTS.approvalRecord} <file>`, "production apply/rollback of requires-approval manifests: the approval record")
+    .option(`--${SEED_INPUTS.datadogApiKey} <key>`, "submit seed.last_success_timestamp to Datadog after success (default: $DD_API_KEY)")
+    .option(`--${SEED_INPUTS.datadogSite} <site>`, "Datadog site", DEFAULT_DATADOG_SITE)
     .option("--summary <file>", "also write the markdown summary to this file")
     .action(
       cliAction(async (run, command) => {
@@ -28,9 +31,11 @@ export function registerSeed(program: Command): void {
         const inputs = new Inputs((name) => {
           if (name === SEED_INPUTS.command) return command.args[0];
           if (name === SEED_INPUTS.runId) return flags.raw("run") || flags.raw(SEED_INPUTS.runId);
+          if (name === SEED_INPUTS.datadogApiKey) return flags.raw(name) || run.env.DD_API_KEY;
           return flags.raw(name);
         });
         run.secrets.add(flags.raw(SEED_INPUTS.databaseUrl));
+        run.secrets.add(flags.raw(SEED_INPUTS.datadogApiKey) || run.env.DD_API_KEY);
         const workspace = resolve(flags.optional("workspace", "."));
         const settings = readSeedSettings(inputs, { workspace, actor: run.env.USER ?? "", sha: gitSha(workspace, run.env) });
         const result = await runSeed(settings, { logger: run.logger, secrets: run.secrets, env: run.env, signal: run.signal });

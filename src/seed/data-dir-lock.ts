@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { ConfigurationError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
@@ -11,11 +11,12 @@ export interface DataDirLock {
 /**
  * PGlite does not exclude a second process from its data dir (writes get lost or the dir is corrupted), so the seeder
  * holds `<dir>.lock`, created exclusively and holding its pid. A second run waits up to `timeoutMs`, then fails with
- * "in use by pid N". A lock left by a process that no longer exists (killed) is taken over.
+ * "in use by pid N". A lock left by a process that no longer exists (killed) is taken over, and so is an empty or
+ * unreadable one older than a few seconds: its creator was killed between creating the file and writing its pid.
  */
 export async function lockDataDir(
   dir: string,
-  options: { timeoutMs: number; logger: Logger; signal?: AbortSignal; pollMs?: number },
+  options: { timeoutMs: number; logger: Logger; signal?: AbortSignal; pollMs?: number; staleMs?: number },
 ): Promise<DataDirLock> {
   const path = `${dir}.lock`;
   mkdirSync(dirname(path), { recursive: true });
@@ -27,6 +28,12 @@ export async function lockDataDir(
     if (holder !== null && !isAlive(holder)) {
       options.logger.warning(`Taking over ${path}: pid ${holder} holding it is gone.`);
       removeIfHeldBy(path, holder);
+      continue;
+    }
+    if (holder === null && removeIfStaleAndEmpty(path, options.staleMs ?? STALE_EMPTY_MS)) {
+      options.logger.warning(
+        `Taking over ${path}: it has held no pid for over ${(options.staleMs ?? STALE_EMPTY_MS) / 1000}s (left by a killed process).`,
+      );
       continue;
     }
     const who = holder === null ? "another process" : `pid ${holder}`;
@@ -61,6 +68,20 @@ function readHolder(path: string): number | null {
     return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
   } catch {
     return null;
+  }
+}
+
+/** Writing the pid takes microseconds; a lock file still without one after this long never gets one. */
+const STALE_EMPTY_MS = 5_000;
+
+function removeIfStaleAndEmpty(path: string, staleMs: number): boolean {
+  try {
+    if (Date.now() - statSync(path).mtimeMs < staleMs || readHolder(path) !== null) return false;
+    unlinkSync(path);
+    return true;
+  } catch {
+    // Gone or replaced meanwhile: the next attempt sees what is there now.
+    return false;
   }
 }
 

@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { type Document, isCollection, isMap, isPair, isScalar, visit } from "yaml";
+import { type Document, isCollection, isMap, isPair, isScalar, isSeq } from "yaml";
 import { ConfigurationError } from "../lib/errors.js";
 import { parseYamlSource } from "../lib/yaml-source.js";
-import type { Diagnostic, Manifest, ManifestRow, Place } from "./types.js";
+import type { Diagnostic, Manifest, ManifestRow, Place, Spelling } from "./types.js";
+import { canonicalText, loadFast } from "./yaml-fast.js";
 
 /** What loading a folder of manifests gives: the ones that parsed, and every syntax or coercion problem found. */
 export interface LoadedManifests {
@@ -38,15 +39,29 @@ export function loadManifests(dir: string, root: string): LoadedManifests {
   return loaded;
 }
 
+/**
+ * Parses one manifest. The fast path (js-yaml) reads the data; the `yaml` document with its places is only built when
+ * something needs a `file:line:col`: a YAML error (js-yaml refused the text), a lint finding or a row the database
+ * refuses. Both paths read the same YAML 1.2 core schema, so they give the same data.
+ */
 export function parseManifestText(text: string, file: string, into: LoadedManifests): void {
-  const { document: doc, placeAt, errors } = parseYamlSource(text, file, { keepSourceTokens: true, uniqueKeys: true });
-  if (errors.length) {
-    into.diagnostics.push(...errors);
-    return;
+  let precise: PreciseYaml | undefined;
+  const preciseYaml = () => {
+    precise ??= parsePrecise(text, file);
+    return precise;
+  };
+  let parsed: { data: unknown; spellings: Spelling[] };
+  try {
+    parsed = loadFast(text);
+  } catch {
+    const slow = preciseYaml();
+    if (slow.errors.length) {
+      into.diagnostics.push(...slow.errors);
+      return;
+    }
+    parsed = { data: slow.data, spellings: slow.spellings };
   }
-  const traps = coercionTraps(doc, placeAt);
-  into.diagnostics.push(...traps);
-  const data = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null;
+  const data = (isPlainObject(parsed.data) ? parsed.data : null) as Record<string, unknown> | null;
   const manifest: Manifest = {
     file,
     table: typeof data?.table === "string" ? data.table : "",
@@ -56,10 +71,43 @@ export function parseManifestText(text: string, file: string, into: LoadedManife
     prune: data?.prune === true,
     schema: typeof data?.schema === "string" ? data.schema : undefined,
     references: isPlainObject(data?.references) ? (data.references as Record<string, string>) : {},
-    locate: (path, options) => placeAt(locateOffset(doc, path, options?.key ?? false)),
+    environments: Array.isArray(data?.environments) ? data.environments.map(String) : undefined,
+    requiresApproval: data?.["requires-approval"] === true,
+    spellings: parsed.spellings,
+    locate: (path, options) => preciseYaml().locate(path, options?.key ?? false),
   };
+  into.diagnostics.push(...numberTraps(manifest));
   into.manifests.push(manifest);
-  into.documents.set(manifest, data);
+  into.documents.set(manifest, parsed.data);
+}
+
+interface PreciseYaml {
+  errors: Diagnostic[];
+  data: unknown;
+  spellings: Spelling[];
+  locate(path: ReadonlyArray<string | number>, key: boolean): Place;
+}
+
+/** The `yaml` document API: slower, but every node knows its place. */
+function parsePrecise(text: string, file: string): PreciseYaml {
+  const { document: doc, placeAt, errors } = parseYamlSource(text, file, { keepSourceTokens: true, uniqueKeys: true });
+  const locate = (path: ReadonlyArray<string | number>, key: boolean) => placeAt(locateOffset(doc, path, key));
+  if (errors.length) return { errors, data: null, spellings: [], locate };
+  const spellings: Spelling[] = [];
+  collectSpellings(doc.contents, [], spellings);
+  return { errors: [], data: doc.toJS({ maxAliasCount: 100 }), spellings, locate };
+}
+
+/** The `yaml` document's version of what the fast path's tags remember: plain scalars read as something else. */
+function collectSpellings(node: unknown, path: Array<string | number>, found: Spelling[]): void {
+  if (isMap(node)) {
+    for (const pair of node.items) if (isScalar(pair.key)) collectSpellings(pair.value, [...path, String(pair.key.value)], found);
+  } else if (isSeq(node)) {
+    for (const [index, item] of node.items.entries()) collectSpellings(item, [...path, index], found);
+  } else if (isScalar(node) && node.srcToken?.type === "scalar" && typeof node.value !== "string") {
+    const source = node.srcToken.source.trim();
+    if (source !== "" && canonicalText(node.value) !== source) found.push({ path, source, value: node.value as Spelling["value"] });
+  }
 }
 
 /** The start offset of the node at `path`, or of its nearest ancestor that exists; `key` points at the mapping key instead. */
@@ -82,23 +130,20 @@ function locateOffset(doc: Document, path: ReadonlyArray<string | number>, key: 
 
 /**
  * YAML 1.2 silently turns some values into numbers that are not what the author meant: `1.10` becomes 1.1,
- * `012` becomes 12, and integers past 2^53 lose digits. Plain (unquoted) scalars only; quoting is the fix.
+ * `012` becomes 12, and integers past 2^53 lose digits, whatever column they land in. Quoting is the fix.
+ * (Other spellings, such as `1e3` or `0x1F`, are only a mistake in a text column: see `textColumnTraps`.)
  */
-function coercionTraps(doc: Document, placeAt: (offset: number) => Place): Diagnostic[] {
+function numberTraps(manifest: Manifest): Diagnostic[] {
   const found: Diagnostic[] = [];
-  visit(doc, {
-    Scalar(_key, node) {
-      const token = node.srcToken;
-      if (token?.type !== "scalar" || typeof node.value !== "number" || !node.range) return;
-      const source = token.source.trim();
-      let message: string | undefined;
-      if (/^[-+]?\d+\.\d*0$/.test(source)) message = `${source} is read as the number ${node.value}, dropping the trailing zero`;
-      else if (/^[-+]?0\d+$/.test(source)) message = `${source} is read as the number ${node.value}, dropping the leading zero`;
-      else if (/^[-+]?\d+$/.test(source) && !Number.isSafeInteger(node.value))
-        message = `${source} is past 2^53 and cannot be read exactly as a number`;
-      if (message) found.push({ ...placeAt(node.range[0]), message: `${message}; quote it ("${source}") to keep it as written` });
-    },
-  });
+  for (const { path, source, value } of manifest.spellings ?? []) {
+    if (typeof value !== "number") continue;
+    let message: string | undefined;
+    if (/^[-+]?\d+\.\d*0$/.test(source)) message = `${source} is read as the number ${value}, dropping the trailing zero`;
+    else if (/^[-+]?0\d+$/.test(source)) message = `${source} is read as the number ${value}, dropping the leading zero`;
+    else if (/^[-+]?\d+$/.test(source) && !Number.isSafeInteger(value))
+      message = `${source} is past 2^53 and cannot be read exactly as a number`;
+    if (message) found.push({ ...manifest.locate(path), message: `${message}; quote it ("${source}") to keep it as written` });
+  }
   return found;
 }
 

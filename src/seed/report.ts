@@ -14,6 +14,8 @@ export interface PlannedChange {
 /** Everything a seed command found or did, before it is rendered. */
 export interface SeedReport {
   command: SeedCommand;
+  /** The environment this run is for. */
+  env?: string;
   where?: string;
   runId?: string;
   rolledBackTo?: string;
@@ -26,6 +28,12 @@ export interface SeedReport {
   /** Migrations applied by apply, or pending for plan and verify. */
   migrations: string[];
   history?: HistoryEntry[];
+  /** Manifests scoped to other environments with `environments:`, not touched by this run. */
+  skipped?: Array<{ file: string; table: string; environments: string[] }>;
+  /** verify: the last succeeded apply or rollback, for the success gauge's run_id tag. */
+  lastRunId?: string;
+  /** Whether the Datadog success gauge went out, when it was configured. */
+  gauge?: "submitted" | "failed";
 }
 
 /** Rows shown per detail table; the counts above them are always complete. */
@@ -43,11 +51,20 @@ export function renderSummary(report: SeedReport): string {
     const label = report.command === "apply" ? "Applied migrations" : "Pending migrations";
     parts.push(`${label}: ${report.migrations.map((name) => `\`${name}\``).join(", ")}\n`);
   }
+  if (report.skipped?.length) parts.push(renderSkipped(report.skipped, report.env));
   if (report.tables.length) parts.push(renderCounts(report));
   if (report.command === "plan" && report.tables.length) parts.push(renderChanges(report.changes));
   if (report.command === "verify") parts.push(renderDrift(report.drift));
   if (report.history) parts.push(renderHistory(report.history));
+  if (report.gauge === "submitted") parts.push("Datadog: `seed.last_success_timestamp` submitted.\n");
+  if (report.gauge === "failed")
+    parts.push("⚠️ Datadog: `seed.last_success_timestamp` could not be submitted; see the warning in the log.\n");
   return parts.join("\n");
+}
+
+function renderSkipped(skipped: NonNullable<SeedReport["skipped"]>, env = ""): string {
+  const items = skipped.map((item) => `\`${item.file}\` (${item.table}; environments: ${item.environments.join(", ")})`);
+  return `Skipped in \`${env}\` (not listed in their environments): ${items.join(", ")}\n`;
 }
 
 function renderDiagnostics(report: SeedReport): string {

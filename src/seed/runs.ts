@@ -1,11 +1,22 @@
 import { ConfigurationError, errorMessage } from "../lib/errors.js";
+import { requireApproval } from "./approval-check.js";
 import type { SeedDatabase } from "./database.js";
+import { inEnvironment } from "./environments.js";
 import { applyMigrations, listMigrations } from "./migrations.js";
 import type { SeedReport } from "./report.js";
 import { resolveSecrets } from "./secret-values.js";
 import type { SeedDeps, SeedSettings } from "./seed.js";
 import { manifestEntries, readSnapshot, setDigest, toStored } from "./snapshot.js";
-import { beginLocked, finishRun, insertRun, type RunRecord, readRunSnapshot, recordFailedRun, runIdTaken } from "./store.js";
+import {
+  beginLocked,
+  finishRun,
+  insertRun,
+  lastSucceededRun,
+  type RunRecord,
+  readRunSnapshot,
+  recordFailedRun,
+  runIdTaken,
+} from "./store.js";
 import {
   compareTable,
   ownedExtras,
@@ -20,7 +31,7 @@ import { foreignKeyOrder } from "./tables.js";
 import type { Manifest, TableCounts } from "./types.js";
 
 function lockOptions(settings: SeedSettings, deps: SeedDeps) {
-  return { timeoutMs: settings.lockTimeoutMs, logger: deps.logger, signal: deps.signal };
+  return { timeoutMs: settings.lockTimeoutMs, logger: deps.logger, signal: deps.signal, toolVersion: settings.toolVersion };
 }
 
 /** Tables in foreign-key order, each matched to its table and encoded (secrets resolved, hashes reused). */
@@ -69,6 +80,7 @@ export async function comparisonRun(
       }
     }
     if (settings.command === "verify") {
+      report.lastRunId = await lastSucceededRun(db);
       for (const migration of report.migrations) report.drift.push({ table: "(migrations)", key: [migration], kind: "missing" });
     }
   } finally {
@@ -98,22 +110,33 @@ async function ownRunId(db: SeedDatabase, settings: SeedSettings, explicit: stri
   return candidate;
 }
 
-/** Runs `work` in one locked transaction recorded as a seed run; any failure rolls everything back and is recorded. */
-async function recordedTransaction(
+/**
+ * Runs `work` in one locked transaction recorded as a seed run; any failure rolls everything back and is recorded.
+ * `check` runs first under the same lock: what it refuses (a mistyped run id) leaves no trace, not even a failed run.
+ */
+async function recordedTransaction<T>(
   db: SeedDatabase,
   settings: SeedSettings,
   deps: SeedDeps,
   report: SeedReport,
   run: Omit<RunRecord, "runId" | "startedAt">,
-  work: (seq: string) => Promise<{ manifests: Manifest[] }>,
+  check: () => Promise<T>,
+  work: (seq: string, checked: T) => Promise<{ manifests: Manifest[] }>,
 ): Promise<void> {
   const record: RunRecord = { ...run, runId: settings.defaultRunId, startedAt: new Date() };
   await beginLocked(db, lockOptions(settings, deps));
+  let checked: T;
+  try {
+    checked = await check();
+  } catch (error) {
+    await db.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
   try {
     record.runId = await ownRunId(db, settings, run.command === "apply" ? settings.runId : undefined);
     report.runId = record.runId;
     const seq = await insertRun(db, record);
-    const { manifests } = await work(seq);
+    const { manifests } = await work(seq, checked);
     const entries = manifestEntries(manifests);
     report.digest = setDigest(entries);
     const counts = totals(report.tables);
@@ -179,11 +202,20 @@ export async function applyRun(
   report: SeedReport,
 ): Promise<void> {
   const { env, operator, gitSha, toolVersion } = settings;
-  await recordedTransaction(db, settings, deps, report, { command: "apply", env, operator, gitSha, toolVersion }, async (seq) => {
-    report.migrations = await applyMigrations(db, listMigrations(settings.migrationsDir, settings.workspace), report.runId!, deps.logger);
-    await upsertAll(db, await prepareAll(db, manifests, deps), seq, deps, report);
-    return { manifests };
-  });
+  const run = { command: "apply", env, operator, gitSha, toolVersion } as const;
+  await recordedTransaction(
+    db,
+    settings,
+    deps,
+    report,
+    run,
+    async () => undefined,
+    async (seq) => {
+      report.migrations = await applyMigrations(db, listMigrations(settings.migrationsDir, settings.workspace), report.runId!, deps.logger);
+      await upsertAll(db, await prepareAll(db, manifests, deps), seq, deps, report);
+      return { manifests };
+    },
+  );
 }
 
 /**
@@ -201,13 +233,18 @@ export async function rollbackRun(db: SeedDatabase, settings: SeedSettings, deps
     deps,
     report,
     { command: "rollback", env, operator, gitSha, toolVersion, rollbackOf: target },
-    async (seq) => {
+    async () => {
       const stored = await readRunSnapshot(db, target);
       if (!stored)
         throw new ConfigurationError(
           `Input 'run-id': no succeeded seed run ${target} is recorded in ${db.where}; see the history command.`,
         );
-      const manifests = readSnapshot(stored.snapshot, target);
+      const manifests = inEnvironment(readSnapshot(stored.snapshot, target), settings.env, report);
+      requireApproval(manifests, settings);
+      return { seq: stored.seq, manifests };
+    },
+    async (seq, stored) => {
+      const manifests = stored.manifests;
       const prepared = await prepareAll(db, manifests, deps);
       await upsertAll(db, prepared, seq, deps, report, stored.seq);
       const replayed = new Set(manifests.map((manifest) => manifest.table));

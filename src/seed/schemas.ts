@@ -14,6 +14,8 @@ export const ENVELOPE_SCHEMA = {
     version: { type: ["string", "integer"] },
     prune: { type: "boolean" },
     schema: { type: "string", minLength: 1 },
+    environments: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", pattern: "^[\\w.-]{1,64}$" } },
+    "requires-approval": { type: "boolean" },
     references: {
       type: "object",
       additionalProperties: { type: "string", pattern: "^[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?\\.[a-z_][a-z0-9_]*$" },

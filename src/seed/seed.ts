@@ -1,7 +1,9 @@
 import { ConfigurationError, errorMessage } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import type { Secrets } from "../lib/secrets.js";
+import { requireApproval } from "./approval-check.js";
 import { type OpenOptions, openDatabase, type SeedDatabase } from "./database.js";
+import { inEnvironment } from "./environments.js";
 import { lintManifests } from "./lint.js";
 import { loadManifests } from "./manifest.js";
 import { renderSummary, type SeedReport } from "./report.js";
@@ -9,6 +11,7 @@ import { applyRun, comparisonRun, rollbackRun, totals } from "./runs.js";
 import { resolveSecrets } from "./secret-values.js";
 import { manifestEntries, setDigest } from "./snapshot.js";
 import { readHistory } from "./store.js";
+import { submitSuccessGauge } from "./success-gauge.js";
 import { type Diagnostic, formatPlaceText, type Manifest, type TableCounts } from "./types.js";
 
 export const SEED_COMMANDS = ["lint", "plan", "apply", "verify", "rollback", "history"] as const;
@@ -33,6 +36,10 @@ export interface SeedSettings {
   gitSha: string;
   lockTimeoutMs: number;
   toolVersion: string;
+  /** The approval action's record file, needed for `requires-approval` manifests in production. */
+  approvalRecord?: string;
+  /** Where to submit the `seed.last_success_timestamp` gauge; off when no API key is given. */
+  datadog?: { apiKey: string; apiUrl: string };
 }
 
 export interface SeedDeps {
@@ -54,11 +61,21 @@ export interface SeedResult extends SeedReport {
 
 /** Runs one seed command end to end and returns counts, drift and the summary markdown. */
 export async function runSeed(settings: SeedSettings, deps: SeedDeps): Promise<SeedResult> {
-  const report: SeedReport = { command: settings.command, tables: [], drift: [], diagnostics: [], changes: [], migrations: [] };
+  const report: SeedReport = {
+    command: settings.command,
+    env: settings.env,
+    tables: [],
+    drift: [],
+    diagnostics: [],
+    changes: [],
+    migrations: [],
+  };
   if (settings.command !== "history" && settings.command !== "rollback") {
-    const manifests = loadAndLint(settings, report, deps.logger);
+    const loaded = loadAndLint(settings, report, deps.logger);
     if (settings.command !== "lint") {
       if (report.diagnostics.length) throw lintFailure(report.diagnostics);
+      const manifests = inEnvironment(loaded, settings.env, report);
+      if (settings.command === "apply") requireApproval(manifests, settings);
       // A missing secret is found (and every value masked) before anything touches the database.
       resolveSecrets(manifests, deps.env, deps.secrets);
       await withDatabase(settings, deps, report, (db) =>
@@ -74,6 +91,11 @@ export async function runSeed(settings: SeedSettings, deps: SeedDeps): Promise<S
     });
   }
   const ok = report.diagnostics.length === 0 && report.drift.length === 0;
+  if (ok && settings.datadog && (settings.command === "apply" || settings.command === "verify")) {
+    const runId = report.runId ?? report.lastRunId;
+    const tags = { env: settings.env, ...(runId ? { run_id: runId } : {}), digest: report.digest ?? "" };
+    report.gauge = (await submitSuccessGauge(settings.datadog, tags, deps)) ? "submitted" : "failed";
+  }
   return { ...report, ok, totals: totals(report.tables), summary: deps.secrets.redact(renderSummary(report)) };
 }
 

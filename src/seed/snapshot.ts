@@ -3,11 +3,11 @@ import { ConfigurationError } from "../lib/errors.js";
 import type { Manifest } from "./types.js";
 
 /** What a run stores of each manifest: enough to replay it without a checkout. Secrets stay references, never values. */
-export type StoredManifest = Omit<Manifest, "locate">;
+export type StoredManifest = Omit<Manifest, "locate" | "spellings">;
 
 export function toStored(manifest: Manifest): StoredManifest {
-  const { file, table, key, rows, version, prune, schema, references } = manifest;
-  return { file, table, key, rows, version, prune, schema, references };
+  const { file, table, key, rows, version, prune, schema, references, environments, requiresApproval } = manifest;
+  return { file, table, key, rows, version, prune, schema, references, environments, requiresApproval };
 }
 
 /** A replayed manifest has no source file; places name the run and the file it came from. */
@@ -20,16 +20,28 @@ export function readSnapshot(snapshot: unknown, runId: string): Manifest[] {
   return (snapshot as StoredManifest[]).map((stored) => fromStored(stored, runId));
 }
 
-/** JSON with object keys sorted, so the digest depends on content only, not on key order in the YAML. */
+/**
+ * JSON with object keys sorted at every depth, so the digest depends on content only, not on key order in the YAML.
+ * It runs over every row on each run, so it leaves the writing to the native JSON.stringify: given the sorted list of
+ * every key that occurs, that writes each object's keys in that order.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([name, item]) => `${JSON.stringify(name)}:${canonicalJson(item)}`).join(",")}}`;
+  const names = new Set<string>();
+  collectKeys(value, names);
+  return JSON.stringify(value, [...names].sort()) ?? "";
+}
+
+function collectKeys(value: unknown, into: Set<string>): void {
+  if (value === null || typeof value !== "object") return;
+  if (Array.isArray(value)) {
+    for (const item of value) collectKeys(item, into);
+    return;
   }
-  return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  for (const name of Object.keys(record)) {
+    into.add(name);
+    collectKeys(record[name], into);
+  }
 }
 
 function sha256(text: string): string {

@@ -1,10 +1,10 @@
-import { CancelledError, RemoteError } from "../lib/errors.js";
+import { CancelledError, ConfigurationError, RemoteError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import { sleep } from "../lib/retry.js";
 import type { SeedDatabase } from "./database.js";
 
 /** The seeder's own bookkeeping, in its own schema so it never collides with the application's tables. */
-const SCHEMA_SQL = `
+const VERSION_1_SQL = `
 CREATE SCHEMA IF NOT EXISTS launchpad_seed;
 CREATE TABLE IF NOT EXISTS launchpad_seed.seed_runs (
   seq bigserial PRIMARY KEY,
@@ -44,6 +44,47 @@ CREATE TABLE IF NOT EXISTS launchpad_seed.migrations (
   applied_at timestamptz NOT NULL DEFAULT now()
 );`;
 
+/**
+ * The steps that bring `launchpad_seed` to each schema version: step i goes from version i to i + 1. Version 1 is the
+ * layout from before versions were recorded (every statement is idempotent, so a database from then adopts it). A
+ * later change appends a step; no step is ever edited.
+ */
+const SCHEMA_STEPS: readonly string[] = [VERSION_1_SQL];
+export const SEED_SCHEMA_VERSION = SCHEMA_STEPS.length;
+
+const VERSION_TABLE_SQL = `CREATE SCHEMA IF NOT EXISTS launchpad_seed;
+CREATE TABLE IF NOT EXISTS launchpad_seed.schema_version (
+  version integer PRIMARY KEY,
+  tool_version text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now()
+);`;
+
+/** The recorded schema version of `launchpad_seed`: 0 for a database the seeder never used or from before versions. */
+async function recordedVersion(db: SeedDatabase): Promise<number> {
+  const [exists] = await db.query<{ present: boolean }>(`SELECT to_regclass('launchpad_seed.schema_version') IS NOT NULL AS present`);
+  if (!exists.present) return 0;
+  const [row] = await db.query<{ version: number | null }>("SELECT max(version) AS version FROM launchpad_seed.schema_version");
+  return Number(row.version ?? 0);
+}
+
+/**
+ * Brings the seeder's own tables to this version's schema, inside the caller's transaction and lock. A database
+ * written by a newer seeder is refused: this one does not know what the newer tables mean.
+ */
+async function migrateSeedSchema(db: SeedDatabase, toolVersion: string): Promise<void> {
+  const version = await recordedVersion(db);
+  if (version === SEED_SCHEMA_VERSION) return;
+  if (version > SEED_SCHEMA_VERSION)
+    throw new ConfigurationError(
+      `The seed bookkeeping (launchpad_seed) in ${db.where} is at schema version ${version}, written by a newer launchpad; this one (${toolVersion}) knows versions up to ${SEED_SCHEMA_VERSION}. Use the newer seed action; nothing was changed.`,
+    );
+  await db.exec(VERSION_TABLE_SQL);
+  for (let step = version; step < SEED_SCHEMA_VERSION; step++) {
+    await db.exec(SCHEMA_STEPS[step]);
+    await db.query("INSERT INTO launchpad_seed.schema_version (version, tool_version) VALUES ($1, $2)", [step + 1, toolVersion]);
+  }
+}
+
 /** One advisory lock per database for every seed run; an arbitrary constant that only the seeder uses. */
 const LOCK_KEY = "7305183391";
 
@@ -53,7 +94,7 @@ const LOCK_KEY = "7305183391";
  */
 export async function beginLocked(
   db: SeedDatabase,
-  options: { timeoutMs: number; logger: Logger; signal?: AbortSignal; pollMs?: number },
+  options: { timeoutMs: number; logger: Logger; signal?: AbortSignal; pollMs?: number; toolVersion: string },
 ): Promise<void> {
   await db.query("BEGIN");
   const deadline = Date.now() + options.timeoutMs;
@@ -72,7 +113,12 @@ export async function beginLocked(
     announced = true;
     await sleep(Math.min(options.pollMs ?? 250, Math.max(1, deadline - Date.now())));
   }
-  await db.exec(SCHEMA_SQL);
+  try {
+    await migrateSeedSchema(db, options.toolVersion);
+  } catch (error) {
+    await db.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
 }
 
 export interface RunRecord {
@@ -138,7 +184,7 @@ export async function recordFailedRun(
   db: SeedDatabase,
   run: RunRecord,
   fields: { digest?: string; error: string },
-  lock: { timeoutMs: number; logger: Logger },
+  lock: { timeoutMs: number; logger: Logger; toolVersion: string },
 ): Promise<void> {
   await beginLocked(db, lock);
   try {
@@ -157,6 +203,14 @@ export async function recordFailedRun(
 export async function runIdTaken(db: SeedDatabase, runId: string): Promise<boolean> {
   const rows = await db.query(`SELECT 1 FROM launchpad_seed.seed_runs WHERE run_id = $1 AND status = 'succeeded'`, [runId]);
   return rows.length > 0;
+}
+
+/** The id of the last succeeded apply or rollback, if any. */
+export async function lastSucceededRun(db: SeedDatabase): Promise<string | undefined> {
+  const [row] = await db.query<{ run_id: string }>(
+    "SELECT run_id FROM launchpad_seed.seed_runs WHERE status = 'succeeded' ORDER BY seq DESC LIMIT 1",
+  );
+  return row?.run_id;
 }
 
 export interface HistoryEntry {

@@ -1,7 +1,7 @@
 import { ConfigurationError } from "../lib/errors.js";
 import { describePgError, type SeedDatabase } from "./database.js";
 import { hashSecret, secretMatches } from "./secret-values.js";
-import { type Column, describeTable, encodeValue, quoteIdent, quoteTable, type TableShape } from "./tables.js";
+import { type Column, describeTable, encodeValue, quoteIdent, quoteTable, refuseTextColumnTraps, type TableShape } from "./tables.js";
 import { formatPlaceText, isSecretRef, type Manifest } from "./types.js";
 
 /** A manifest matched to its table, with one text array per column ready for `unnest` binds. */
@@ -46,6 +46,7 @@ function nonKey(shape: TableShape): Column[] {
  */
 export async function prepareTable(db: SeedDatabase, manifest: Manifest, secretValues: Map<string, string>): Promise<PreparedTable> {
   const shape = await describeTable(db, manifest);
+  refuseTextColumnTraps(manifest, shape);
   const hashed = shape.columns.filter((column) =>
     manifest.rows.some((row) => isSecretRef(row[column.name]) && row[column.name] && (row[column.name] as any).hash),
   );

@@ -26,19 +26,26 @@ export function quoteTable(table: string): string {
   return table.split(".").map(quoteIdent).join(".");
 }
 
-/** Columns the manifest uses, in the order they first appear (key columns first). */
+const columnsOfRows = new WeakMap<object, string[]>();
+
+/** Columns the manifest uses, in the order they first appear (key columns first). Lint and apply both ask: kept. */
 export function manifestColumns(manifest: Pick<Manifest, "key" | "rows">): string[] {
+  const known = columnsOfRows.get(manifest.rows);
+  if (known && manifest.key.every((name, index) => known[index] === name)) return known;
   const names = new Set(manifest.key);
   for (const row of manifest.rows) for (const name of Object.keys(row)) names.add(name);
-  return [...names];
+  const columns = [...names];
+  columnsOfRows.set(manifest.rows, columns);
+  return columns;
 }
 
 /** Looks the table up and checks the manifest fits it: the table exists, every column exists, the key is unique. */
 export async function describeTable(db: SeedDatabase, manifest: Manifest): Promise<TableShape> {
-  const where = formatPlaceText(manifest.locate(["table"]));
+  // Only built when something is wrong: finding a place means building the manifest's `yaml` document.
+  const where = () => formatPlaceText(manifest.locate(["table"]));
   const [found] = await db.query<{ oid: string | null }>("SELECT to_regclass($1)::oid::text AS oid", [quoteTable(manifest.table)]);
   if (!found?.oid)
-    throw new ConfigurationError(`${where}: table ${manifest.table} does not exist in ${db.where}; create it in a migration first.`);
+    throw new ConfigurationError(`${where()}: table ${manifest.table} does not exist in ${db.where}; create it in a migration first.`);
   const attributes = await db.query<{ name: string; type: string; category: string; generated: boolean }>(
     `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typcategory AS category,
             (a.attgenerated <> '' OR a.attidentity = 'a') AS generated
@@ -64,7 +71,7 @@ export async function describeTable(db: SeedDatabase, manifest: Manifest): Promi
   return { sql: quoteTable(manifest.table), columns, key: columns.slice(0, manifest.key.length) };
 }
 
-async function requireUniqueKey(db: SeedDatabase, manifest: Manifest, oid: string, where: string): Promise<void> {
+async function requireUniqueKey(db: SeedDatabase, manifest: Manifest, oid: string, where: () => string): Promise<void> {
   const indexes = await db.query<{ columns: string }>(
     `SELECT array_to_json(array_agg(a.attname::text))::text AS columns
      FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) AS k(attnum) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
@@ -74,7 +81,7 @@ async function requireUniqueKey(db: SeedDatabase, manifest: Manifest, oid: strin
   const wanted = [...manifest.key].sort().join(",");
   if (!indexes.some((index) => (JSON.parse(index.columns) as string[]).sort().join(",") === wanted)) {
     throw new ConfigurationError(
-      `${where}: key (${manifest.key.join(", ")}) of ${manifest.table} has no unique constraint or index; the upsert needs one.`,
+      `${where()}: key (${manifest.key.join(", ")}) of ${manifest.table} has no unique constraint or index; the upsert needs one.`,
     );
   }
 }
@@ -125,4 +132,29 @@ function arrayLiteral(values: ManifestValue[]): string {
     return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
   });
   return `{${items.join(",")}}`;
+}
+
+const TEXT_TYPE = /^(text|character varying|character|varchar|char|citext|name)(\(\d+\))?$/;
+
+/**
+ * A plain scalar that YAML reads as a number, boolean or null whose text differs from its spelling (`1e3`, `0x1F`,
+ * `.inf`, `True`, `Null`, `~`) is stored as that value's text in a text column: never what the author wrote. The first
+ * one found is refused at its place, with the quoted spelling as the fix; nothing is written.
+ */
+export function refuseTextColumnTraps(manifest: Manifest, shape: TableShape): void {
+  const columns = new Map(shape.columns.map((column) => [column.name, column]));
+  const traps: string[] = [];
+  for (const { path, source, value } of manifest.spellings ?? []) {
+    if (path[0] !== "rows" || path.length < 3 || path.length > 4) continue;
+    const column = columns.get(String(path[2]));
+    if (!column) continue;
+    const elementType = column.isArray ? column.type.replace(/\[\]$/, "") : column.type;
+    if (!TEXT_TYPE.test(elementType) || column.isArray !== (path.length === 4)) continue;
+    const read = value === null ? "null (stored as NULL)" : `the ${typeof value} ${String(value)} (stored as '${String(value)}')`;
+    traps.push(
+      `${formatPlaceText(manifest.locate(path))}: ${source} is read as ${read}, but ${manifest.table}.${column.name} is ${column.type}; quote it ("${source}") to store it as written.`,
+    );
+  }
+  if (traps.length)
+    throw new ConfigurationError(traps[0] + (traps.length > 1 ? ` (and ${traps.length - 1} more in ${manifest.file})` : ""));
 }

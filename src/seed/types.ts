@@ -11,6 +11,13 @@ export interface SecretRef {
 
 export type ManifestRow = Record<string, ManifestValue>;
 
+/** A plain scalar YAML read as something other than what was written, at its path in the document. */
+export interface Spelling {
+  path: Array<string | number>;
+  source: string;
+  value: number | boolean | null;
+}
+
 /** A position in a manifest file, for `file:line:col` messages and annotations. */
 export type Place = SourcePlace;
 
@@ -26,6 +33,12 @@ export interface Manifest {
   schema?: string;
   /** column → "table.column" it refers to, for the offline dangling-reference check. */
   references: Record<string, string>;
+  /** The environments this manifest is applied in; every environment when absent. */
+  environments?: string[];
+  /** In an environment named `production`, apply and rollback need an approval record. */
+  requiresApproval?: boolean;
+  /** Plain scalars read as a value whose text differs from their spelling (`0x1F` → 31); empty for stored manifests. */
+  spellings?: Spelling[];
   locate(path: ReadonlyArray<string | number>, options?: { key?: boolean }): Place;
 }
 

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleLogger } from "../../src/lib/logger.js";
@@ -32,22 +33,36 @@ describe("seed action metadata", () => {
 });
 
 describe("seed preflight", () => {
-  it("runs lint, plan, apply and verify on the example into PGlite with throwaway demo secrets", async () => {
+  it("runs lint, plan, apply and verify into PGlite with throwaway local secrets, and writes nothing the second time", async () => {
     const root = copyExample();
-    const secrets = new Secrets();
-    const lines: string[] = [];
-    const outcome = await seedPreflight.run({
-      root,
-      logger: consoleLogger({ write: (line) => lines.push(line), redact: (text) => secrets.redact(text) }),
-      secrets,
-      signal: new AbortController().signal,
-      env: {},
-    });
-    expect(outcome.ok).toBe(true);
-    expect(outcome.headline).toBe("16 inserted, 0 updated, 0 unchanged in 4 tables; verify clean");
-    expect(outcome.markdown).toContain("### Seed verify");
-    expect(outcome.markdown).toContain("were generated for this run");
-    expect(lines.join("\n")).toMatch(/throwaway demo secrets for SEED_DEMO_EDUCATOR_PASSWORD, SEED_DEMO_SUPPORT_PASSWORD/);
+    const runPreflight = async () => {
+      const secrets = new Secrets();
+      const lines: string[] = [];
+      const outcome = await seedPreflight.run({
+        root,
+        logger: consoleLogger({ write: (line) => lines.push(line), redact: (text) => secrets.redact(text) }),
+        secrets,
+        signal: new AbortController().signal,
+        env: {},
+      });
+      return { outcome, log: lines.join("\n") };
+    };
+    const first = await runPreflight();
+    expect(first.outcome.ok).toBe(true);
+    expect(first.outcome.headline).toBe("16 inserted, 0 updated, 0 unchanged in 4 tables; verify clean");
+    expect(first.outcome.markdown).toContain("### Seed verify");
+    expect(first.outcome.markdown).toContain("are throwaway values kept in the PGlite data dir");
+    expect(first.log).toMatch(/throwaway local secrets for SEED_DEMO_EDUCATOR_PASSWORD, SEED_DEMO_SUPPORT_PASSWORD/);
+    const keptFile = join(root, ".launchpad/pglite/launchpad-local-secrets.json");
+    expect(statSync(keptFile).mode & 0o777).toBe(0o600);
+    const kept: Record<string, string> = JSON.parse(readFileSync(keptFile, "utf8"));
+    expect(Object.keys(kept).sort()).toEqual(["SEED_DEMO_EDUCATOR_PASSWORD", "SEED_DEMO_SUPPORT_PASSWORD"]);
+
+    const second = await runPreflight();
+    expect(second.outcome.headline).toBe("0 inserted, 0 updated, 16 unchanged in 4 tables; verify clean");
+    expect(JSON.parse(readFileSync(keptFile, "utf8"))).toEqual(kept);
+    for (const text of [first.log, first.outcome.markdown, second.log, second.outcome.markdown])
+      for (const value of Object.values(kept)) expect(text).not.toContain(value);
   });
 });
 

@@ -133,4 +133,34 @@ rows:
       "seed/users.yaml:7:104 hash must be scrypt",
     ]);
   });
+
+  it("reads big manifests on the fast path and still places a problem in row 3,000 exactly", async () => {
+    const rows = Array.from(
+      { length: 3_000 },
+      (_, index) => `  - { code: p${index}, name: P${index}, price_cents: ${index}, currency: usd }`,
+    );
+    rows[2_999] = "  - { code: p2999, name: P2999, price_cents: 1.50, currency: usd }";
+    const found = await lint({ "plans.yaml": `table: plans\nkey: code\nschema: plans\nrows:\n${rows.join("\n")}\n` });
+    expect(found).toEqual([
+      `seed/plans.yaml:3004:46 1.50 is read as the number 1.5, dropping the trailing zero; quote it ("1.50") to keep it as written`,
+      "seed/plans.yaml:3004:46 price_cents must be integer",
+    ]);
+  });
+
+  it("gives the yaml parser's own message and place for what the fast parser refuses", async () => {
+    const found = await lint({ "plans.yaml": "table: plans\nkey: code\nrows:\n  - code: free\n    code: again\n" });
+    expect(found).toEqual(["seed/plans.yaml:5:5 Map keys must be unique"]);
+  });
+
+  it("checks environments and requires-approval in the envelope", async () => {
+    const found = await lint({
+      "a.yaml": "table: a\nkey: id\nenvironments: []\nrows: []\n",
+      "b.yaml": "table: b\nkey: id\nenvironments: [staging, 'no spaces']\nrequires-approval: yes\nrows: []\n",
+    });
+    expect(found).toEqual([
+      "seed/a.yaml:3:15 environments must NOT have fewer than 1 items",
+      'seed/b.yaml:3:25 environments.1 must match pattern "^[\\w.-]{1,64}$"',
+      "seed/b.yaml:4:20 requires-approval must be boolean",
+    ]);
+  });
 });

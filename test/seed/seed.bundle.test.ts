@@ -1,7 +1,9 @@
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
+import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordDigest } from "../../src/lib/audit-record.js";
 import { silentLogger } from "../../src/lib/logger.js";
 import { lockDataDir } from "../../src/seed/data-dir-lock.js";
 import { copyExample, removeExampleCopies } from "../support/example.js";
@@ -16,6 +18,35 @@ function countIn(workspace: string, table: string): Promise<number> {
 }
 
 const PLANTED_DB_PASSWORD = "planted-db-password-Q7v";
+/** Production needs no demo secrets: its runs leave them unset. */
+const emptyDemoSecrets = Object.fromEntries(Object.keys(DEMO_SECRETS).map((name) => [name, undefined]));
+
+/** A TCP forwarder on 127.0.0.1:`port` (0: any free one) to the server of `target`, counting the connections it gets. */
+async function tcpProxy(port: number, target: string) {
+  const to = new URL(target);
+  const sockets = new Set<Socket>();
+  const proxy = { port: 0, connections: 0, close: () => new Promise<void>((done) => server.close(() => done())) };
+  const server = createServer((client) => {
+    proxy.connections++;
+    const upstream = connect(Number(to.port), to.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("error", () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  const close = proxy.close;
+  proxy.close = () => {
+    for (const socket of sockets) socket.destroy();
+    return close();
+  };
+  await new Promise<void>((listening, failed) => {
+    server.once("error", failed);
+    server.listen(port, "127.0.0.1", () => listening());
+  });
+  proxy.port = (server.address() as AddressInfo).port;
+  return proxy;
+}
 
 /** What a person could read: the runner hides `::add-mask::` lines themselves. */
 function expectNoSecrets(visible: string): void {
@@ -301,6 +332,58 @@ describe.skipIf(Boolean(postgres.skipReason))(
         "SELECT (SELECT count(*)::int FROM plans) AS plans, (SELECT count(*)::int FROM quota_policies) AS policies, (SELECT price_cents FROM plans WHERE code = 'educator') AS price",
       );
       expect(counts).toEqual({ plans: 3, policies: 8, price: 5900 });
+    });
+
+    it("in production: demo users are skipped, and requires-approval manifests need a valid approval record", async () => {
+      const workspace = await fresh();
+      editFile(join(workspace, "infrastructure/seed-data/plans.yaml"), "table: plans\n", "table: plans\nrequires-approval: true\n");
+      const production = { "database-url": url, env: "production" };
+      const refused = await seedStep(workspace, production, { env: { ...emptyDemoSecrets } });
+      expect(refused.code).toBe(1);
+      expect(refused.annotations.at(-1)?.message).toBe(
+        "infrastructure/seed-data/plans.yaml (plans) has requires-approval: true; apply in production needs Input 'approval-record': the record file the approval action writes.",
+      );
+      const fields = { environment: "production", sha: "0123456789abcdef0123456789abcdef01234567", approvers: ["alice"] };
+      writeFileSync(join(workspace, "approval-record.json"), JSON.stringify({ ...fields, digest: recordDigest(fields) }));
+      const applied = await seedStep(
+        workspace,
+        { ...production, "approval-record": "approval-record.json" },
+        { env: { ...emptyDemoSecrets } },
+      );
+      expectSuccess(applied);
+      expect(applied.outputs).toMatchObject({ inserted: "14", updated: "0" });
+      expect(applied.summary).toContain("Skipped in `production`");
+      const [users] = await postgres.query<{ n: number }>("SELECT count(*)::int AS n FROM users");
+      expect(users.n).toBe(0);
+    });
+
+    it("refuses Supabase's transaction pooler port 6543 before connecting, naming the session pooler port", async (context) => {
+      const workspace = await fresh();
+      const proxies = [await tcpProxy(6543, postgres.databaseUrl).catch(() => undefined), await tcpProxy(0, postgres.databaseUrl)];
+      const [pooler, session] = proxies;
+      try {
+        if (!pooler) return context.skip("port 6543 is taken on this machine");
+        const through = (port: number) => {
+          const parsed = new URL(url);
+          parsed.port = String(port);
+          return parsed.toString();
+        };
+        const refused = await seedStep(workspace, { "database-url": through(6543) });
+        expect(refused.code).toBe(1);
+        expect(refused.annotations.at(-1)?.message).toBe(
+          "Input 'database-url' uses port 6543, Supabase's transaction pooler, which keeps no session state or prepared statements between transactions; use the session pooler on port 5432 (same host) or the direct connection.",
+        );
+        expect(pooler.connections).toBe(0);
+        expectNoSecrets(refused.visible);
+        const [bookkeeping] = await postgres.query<{ name: string | null }>("SELECT to_regclass('launchpad_seed.seed_runs')::text AS name");
+        expect(bookkeeping.name).toBeNull();
+        // The same database through a forwarder on any other port is fine: the refusal is about the pooler's port.
+        const applied = await seedStep(workspace, { "database-url": through(session!.port) });
+        expectSuccess(applied);
+        expect(session!.connections).toBeGreaterThan(0);
+      } finally {
+        for (const proxy of proxies) await proxy?.close();
+      }
     });
 
     it("gives up after lock-timeout while another run holds the seed lock, writing nothing", async () => {

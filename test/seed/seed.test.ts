@@ -2,11 +2,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConfigurationError } from "../../src/lib/errors.js";
-import { consoleLogger } from "../../src/lib/logger.js";
-import { Secrets } from "../../src/lib/secrets.js";
-import { runSeed, type SeedCommand, type SeedSettings } from "../../src/seed/seed.js";
-import { copyExample, removeExampleCopies } from "../support/example.js";
+import { removeExampleCopies } from "../support/example.js";
 import { BACKENDS, DEMO_SECRETS } from "./backends.js";
+import { coreHarness } from "./core-support.js";
 
 afterAll(removeExampleCopies);
 
@@ -15,49 +13,12 @@ const backends = BACKENDS.map((make) => make());
 describe.each(backends)("seed on $name", (backend) => {
   const suite = backend.skipReason ? describe.skip : describe;
   suite(backend.skipReason ? `skipped: ${backend.skipReason}` : "cores", () => {
-    let root: string;
-    let lines: string[];
-    let runCount = 0;
+    const core = coreHarness(backend);
+    const { seed, editManifest } = core;
 
     beforeAll(() => backend.start());
     afterAll(() => backend.stop());
-    beforeEach(async () => {
-      await backend.reset();
-      root = copyExample();
-      lines = [];
-    });
-
-    function settings(command: SeedCommand, overrides: Partial<SeedSettings> = {}): SeedSettings {
-      return {
-        command,
-        workspace: root,
-        manifestsDir: join(root, "infrastructure/seed-data"),
-        migrationsDir: join(root, "infrastructure/migrations"),
-        databaseUrl: backend.databaseUrl,
-        pgliteDir: join(root, ".launchpad/pglite"),
-        env: "test",
-        defaultRunId: `run-${++runCount}`,
-        operator: "tester",
-        gitSha: "0123456789abcdef",
-        lockTimeoutMs: 10_000,
-        toolVersion: "launchpad test",
-        ...overrides,
-      };
-    }
-
-    function seed(command: SeedCommand, overrides: Partial<SeedSettings> = {}, env: Record<string, string | undefined> = DEMO_SECRETS) {
-      const secrets = new Secrets();
-      const logger = consoleLogger({ write: (line) => lines.push(line), redact: (text) => secrets.redact(text) });
-      return runSeed(settings(command, overrides), { logger, secrets, env, open: backend.open });
-    }
-
-    function editManifest(file: string, from: string | RegExp, to: string): void {
-      const path = join(root, "infrastructure/seed-data", file);
-      const before = readFileSync(path, "utf8");
-      const after = before.replace(from, to);
-      expect(after).not.toBe(before);
-      writeFileSync(path, after);
-    }
+    beforeEach(() => core.reset());
 
     it("applies the example manifests, and a second apply writes zero rows", async () => {
       const first = await seed("apply", { runId: "first" });
@@ -80,7 +41,7 @@ describe.each(backends)("seed on $name", (backend) => {
       );
       expect(run).toMatchObject({
         run_id: "audited",
-        env: "test",
+        env: "staging",
         git_sha: "0123456789abcdef",
         operator: "tester",
         tool_version: "launchpad test",
@@ -145,7 +106,7 @@ describe.each(backends)("seed on $name", (backend) => {
     });
 
     it("rolls back to run 1: the manifests of run 1 verify clean again and rows added since are pruned", async () => {
-      const original = readFileSync(join(root, "infrastructure/seed-data/plans.yaml"), "utf8");
+      const original = readFileSync(join(core.state.root, "infrastructure/seed-data/plans.yaml"), "utf8");
       await seed("apply", { runId: "one" });
       editManifest("plans.yaml", "price_cents: 2900", "price_cents: 3900");
       editManifest(
@@ -161,7 +122,7 @@ describe.each(backends)("seed on $name", (backend) => {
       expect(rollback.totals).toMatchObject({ updated: 1, deleted: 1 });
       const codes = await backend.query<{ code: string }>("SELECT code FROM plans ORDER BY code");
       expect(codes.map((row) => row.code)).toEqual(["educator", "free", "partner", "premium"]);
-      writeFileSync(join(root, "infrastructure/seed-data/plans.yaml"), original);
+      writeFileSync(join(core.state.root, "infrastructure/seed-data/plans.yaml"), original);
       const verified = await seed("verify");
       expect(verified.drift).toEqual([]);
       const history = await seed("history");
@@ -198,7 +159,7 @@ describe.each(backends)("seed on $name", (backend) => {
 
     it("refuses to continue when an applied migration has changed", async () => {
       await seed("apply");
-      const path = join(root, "infrastructure/migrations/001_plans.sql");
+      const path = join(core.state.root, "infrastructure/migrations/001_plans.sql");
       writeFileSync(path, `${readFileSync(path, "utf8")}\n-- edited\n`);
       await expect(seed("apply")).rejects.toThrow(/001_plans\.sql: this migration was applied by run run-\d+ and has changed since/);
     });
@@ -206,7 +167,7 @@ describe.each(backends)("seed on $name", (backend) => {
     it("plan and verify report a pending migration without applying it", async () => {
       await seed("apply");
       writeFileSync(
-        join(root, "infrastructure/migrations/003_referral_codes.sql"),
+        join(core.state.root, "infrastructure/migrations/003_referral_codes.sql"),
         "CREATE TABLE referral_codes (code text PRIMARY KEY);\n",
       );
       const plan = await seed("plan");

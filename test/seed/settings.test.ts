@@ -46,6 +46,24 @@ describe("seed settings", () => {
     expect(error?.message).not.toContain("hunter2");
   });
 
+  it("reads the Datadog gauge target: off without a key, api.<site> for a site, only loopback for a URL", () => {
+    expect(read({ "datadog-site": "datadoghq.eu" }).datadog).toBeUndefined();
+    expect(read({ "datadog-api-key": "k-1234" }).datadog).toEqual({ apiKey: "k-1234", apiUrl: "https://api.datadoghq.com" });
+    expect(read({ "datadog-api-key": "k-1234", "datadog-site": "us5.datadoghq.com" }).datadog?.apiUrl).toBe(
+      "https://api.us5.datadoghq.com",
+    );
+    expect(read({ "datadog-api-key": "k-1234", "datadog-site": "http://127.0.0.1:8126/x" }).datadog?.apiUrl).toBe("http://127.0.0.1:8126");
+    for (const site of ["http://10.0.0.5:8126", "ftp://127.0.0.1", "datadoghq", "api.datadoghq.com/v2"])
+      expect(() => read({ "datadog-api-key": "k-1234", "datadog-site": site })).toThrow(/^Input 'datadog-site' got /);
+  });
+
+  it("refuses the transaction pooler port without echoing the URL", () => {
+    expect(() => read({ "database-url": "postgres://u:planted-pw-9@aws-0-eu.pooler.supabase.com:6543/postgres" })).toThrow(
+      /^Input 'database-url' uses port 6543, Supabase's transaction pooler, .*use the session pooler on port 5432/,
+    );
+    expect(read({ "database-url": "postgres://u:pw@aws-0-eu.pooler.supabase.com:5432/postgres" }).databaseUrl).toContain(":5432/");
+  });
+
   it("an unreachable database is one line naming host and port, never the password", async () => {
     const port = await freePort();
     const root = copyExample();
