@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/lib/logger.js";
 import { describeVercelError, VercelApiError } from "../../src/vercel/api.js";
-import { type ClientFile, uploadMissing } from "../../src/vercel/uploader.js";
+import type { ClientFile } from "../../src/vercel/client.js";
+import { uploadMissing } from "../../src/vercel/uploader.js";
 import { VercelFake } from "../fakes/vercel.js";
 
 const noWait = async () => {};
