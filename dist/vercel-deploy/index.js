@@ -54808,6 +54808,7 @@ function toFailure(payload) {
         code: typeof payload?.code === "string" ? payload.code : undefined,
         message: String(payload?.message ?? payload ?? "unknown error"),
         missing: Array.isArray(payload?.missing) ? payload.missing : undefined,
+        invalidToken: payload?.invalidToken === true ? true : undefined,
         cause: typeof cause === "string" ? cause : undefined,
     };
 }
@@ -55210,8 +55211,9 @@ function failureError(failure, scope, where) {
     return new VercelApiError(`Could not reach Vercel to ${what}: ${failure.message}${failure.cause ? ` (${failure.cause})` : ""}.`, undefined, undefined, true);
 }
 /** The one line for a used-up upload quota: which quota, when it resets, and what to change. */
-function quotaMessage(error, mode, setting) {
-    const reset = error.resetAt ? ` It resets at ${error.resetAt.toISOString()}.` : "";
+function quotaMessage(error, mode, setting, knownReset) {
+    const resetAt = error.resetAt ?? knownReset;
+    const reset = resetAt ? ` It resets at ${resetAt.toISOString()}.` : "";
     const said = error.vercelMessage ? ` Vercel said: ${error.vercelMessage}` : "";
     const fix = mode === "archive"
         ? " Even the archive parts were refused: wait for the reset, or raise the plan's upload limit."
@@ -55476,7 +55478,7 @@ async function deployWithClient(request, deps) {
         outcome.error = deps.signal.aborted
             ? stoppedMessage(deps.signal.reason, outcome)
             : error instanceof UploadQuotaError
-                ? quotaMessage(error, outcome.upload.mode, request.archive)
+                ? quotaMessage(error, outcome.upload.mode, request.archive, outcome.upload.quota?.resetAt)
                 : (0,errors/* errorMessage */.gJ)(error);
     }
     return outcome;
@@ -55532,6 +55534,7 @@ async function createDeployment(request, deps, progress, outcome, fileCount) {
             if (!(error instanceof UploadQuotaError) || request.archive === "never")
                 throw error;
             switchToArchive(outcome, deps.logger, `the upload quota ${error.quota} ran out after ${progress.stats.uploaded} per-file uploads`);
+            outcome.upload.quota = error;
             continue;
         }
         uploadedThisAttempt = true;

@@ -39,6 +39,8 @@ export interface DeployedInfo {
 export interface UploadChoice {
   mode: "files" | "archive";
   reason: string;
+  /** The per-file refusal that made us switch to an archive: it carries the quota's reset time. */
+  quota?: UploadQuotaError;
 }
 
 export interface DeployOutcome {
@@ -108,7 +110,7 @@ export async function deployWithClient(request: DeployRequest, deps: DeployDepen
     outcome.error = deps.signal.aborted
       ? stoppedMessage(deps.signal.reason, outcome)
       : error instanceof UploadQuotaError
-        ? quotaMessage(error, outcome.upload.mode, request.archive)
+        ? quotaMessage(error, outcome.upload.mode, request.archive, outcome.upload.quota?.resetAt)
         : errorMessage(error);
   }
   return outcome;
@@ -173,6 +175,7 @@ async function createDeployment(
     } catch (error) {
       if (!(error instanceof UploadQuotaError) || request.archive === "never") throw error;
       switchToArchive(outcome, deps.logger, `the upload quota ${error.quota} ran out after ${progress.stats.uploaded} per-file uploads`);
+      outcome.upload.quota = error;
       continue;
     }
     uploadedThisAttempt = true;

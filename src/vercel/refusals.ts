@@ -51,8 +51,9 @@ export function failureError(
 }
 
 /** The one line for a used-up upload quota: which quota, when it resets, and what to change. */
-export function quotaMessage(error: UploadQuotaError, mode: "files" | "archive", setting: string): string {
-  const reset = error.resetAt ? ` It resets at ${error.resetAt.toISOString()}.` : "";
+export function quotaMessage(error: UploadQuotaError, mode: "files" | "archive", setting: string, knownReset?: Date): string {
+  const resetAt = error.resetAt ?? knownReset;
+  const reset = resetAt ? ` It resets at ${resetAt.toISOString()}.` : "";
   const said = error.vercelMessage ? ` Vercel said: ${error.vercelMessage}` : "";
   const fix =
     mode === "archive"
