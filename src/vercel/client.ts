@@ -153,7 +153,13 @@ function startRun(events: ClientEvents): ClientRun {
         timer = setTimeout(() => resolve(false), graceMs);
         timer.unref();
       });
-      const ended = await Promise.race([closed.then(() => true, () => true), late]);
+      const ended = await Promise.race([
+        closed.then(
+          () => true,
+          () => true,
+        ),
+        late,
+      ]);
       clearTimeout(timer);
       if (!ended) hungRuns++;
     },

@@ -3,7 +3,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { relative } from "node:path";
 import type { Logger } from "../lib/logger.js";
-import { retry, type Sleep, sleep as defaultSleep } from "../lib/retry.js";
+import { sleep as defaultSleep, retry, type Sleep } from "../lib/retry.js";
 import {
   type ApiScope,
   describeVercelError,

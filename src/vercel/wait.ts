@@ -1,7 +1,7 @@
 import { formatDuration } from "../lib/duration.js";
 import { RemoteError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
-import { retry, sleep as defaultSleep, type Sleep } from "../lib/retry.js";
+import { sleep as defaultSleep, retry, type Sleep } from "../lib/retry.js";
 import { type VercelApi, type VercelDeploymentView, vercelRetry } from "./api.js";
 
 export interface WaitDependencies {

@@ -1,6 +1,7 @@
 /** The part of tar-stream 1.x (a dependency of @vercel/client's tar-fs) that the Vercel fake reads archives with. */
 declare module "tar-stream" {
   import type { Readable, Writable } from "node:stream";
+
   interface Header {
     name: string;
     size: number;

@@ -178,7 +178,8 @@ export class VercelFake extends HttpFake {
       return error(404, "not_found", `Project not found: ${body.project}`);
     }
     let archived: ArchivedFile[] | undefined;
-    if (files.length && files.every((file) => ARCHIVE_PART.test(file.file))) {
+    // Without kept contents (the bench) there is nothing to unpack.
+    if (this.keepContent && files.length && files.every((file) => ARCHIVE_PART.test(file.file))) {
       try {
         archived = await this.unpack(files);
       } catch (failure) {
@@ -235,12 +236,9 @@ export class VercelFake extends HttpFake {
     const quota = this.uploadQuota;
     if (quota && this.uploadedFiles >= quota.total) {
       this.quotaRefusals++;
-      return error(
-        429,
-        "rate_limited",
-        `Too many requests - try again in 24 hours (more than ${quota.total}, code: "${quota.name}").`,
-        { limit: { remaining: 0, reset: Math.floor(quota.resetAt / 1000), total: quota.total } },
-      );
+      return error(429, "rate_limited", `Too many requests - try again in 24 hours (more than ${quota.total}, code: "${quota.name}").`, {
+        limit: { remaining: 0, reset: Math.floor(quota.resetAt / 1000), total: quota.total },
+      });
     }
     const digest = String(request.headers["x-now-digest"] ?? "");
     const size = Number(request.headers["x-now-size"]);

@@ -113,9 +113,11 @@ describe("vercel-deploy bundle: big outputs, the file cap and the upload quota",
     expect(fakes.vercel.quotaRefusals).toBeLessThanOrEqual(51);
     expect(archiveCreations(fakes.vercel)).toHaveLength(1);
     // Uploads the fake accepted while their answers were cut off by the stop are not counted as ours.
-    expect(result.stdout).toMatch(/Sending the files as an archive instead: the upload quota api-upload-free ran out after \d+ per-file uploads\./);
+    expect(result.stdout).toMatch(
+      /Sending the files as an archive instead: the upload quota api-upload-free ran out after \d+ per-file uploads\./,
+    );
     expect(errorOf(result)).toBe(
-      'Vercel\'s file-upload quota api-upload-free is used up, so no file can be uploaded until it resets. It resets at 2026-12-02T06:00:00.000Z. Vercel said: Too many requests - try again in 24 hours (more than 300, code: "api-upload-free"). Even the archive parts were refused: wait for the reset, or raise the plan\'s upload limit.',
+      "Vercel's file-upload quota api-upload-free is used up, so no file can be uploaded until it resets. It resets at 2026-12-02T06:00:00.000Z. Vercel said: Too many requests - try again in 24 hours (more than 300, code: \"api-upload-free\"). Even the archive parts were refused: wait for the reset, or raise the plan's upload limit.",
     );
     expectNoLeak(result);
   });
@@ -139,7 +141,12 @@ describe("vercel-deploy bundle: big outputs, the file cap and the upload quota",
     workspace = makeWorkspace(siteOf(3));
     const result = await deployStep(fakes, workspace, { "github-deployment": "false", archive: "always" });
     expect(result.code).toBe(0);
-    expect(fakes.vercel.latestDeployment()!.archived?.map((file) => file.path).sort()).toEqual([
+    expect(
+      fakes.vercel
+        .latestDeployment()!
+        .archived?.map((file) => file.path)
+        .sort(),
+    ).toEqual([
       ".vercel/output/config.json",
       ".vercel/output/static/chunk-0/asset-0.js",
       ".vercel/output/static/chunk-1/asset-1.js",
