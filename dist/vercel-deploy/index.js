@@ -54768,7 +54768,10 @@ function startRun(events) {
                 timer = setTimeout(() => resolve(false), graceMs);
                 timer.unref();
             });
-            const ended = await Promise.race([closed.then(() => true, () => true), late]);
+            const ended = await Promise.race([
+                closed.then(() => true, () => true),
+                late,
+            ]);
             clearTimeout(timer);
             if (!ended)
                 hungRuns++;
