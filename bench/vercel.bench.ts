@@ -114,6 +114,9 @@ async function serveFake(): Promise<void> {
   fake.keepContent = false;
   fake.verifyDigests = false;
   fake.addProject("prj_bench", "bench");
+  // Node's 5 s keep-alive timeout closes sockets a slow client still means to reuse; the Vercel CLI's client then
+  // gives up every upload on the one "fetch failed". A long timeout keeps the peer row about speed.
+  (fake as unknown as { server: { keepAliveTimeout: number } }).server.keepAliveTimeout = 300_000;
   let counted = 0;
   const team = { id: "team_bench", slug: "bench", name: "Bench" };
   fake.route("GET", "/v2/user", () => ({
@@ -184,7 +187,9 @@ function vercelCli(): { bin?: string; why?: string } {
   return { bin };
 }
 
-function runVercelCli(bin: string, root: string, api: string): Promise<{ code: number | null; output: string }> {
+const CLI_LIMIT_MS = 180_000;
+
+function runVercelCli(bin: string, root: string, api: string): Promise<{ code: number | null; killed: boolean; output: string }> {
   const home = mkdtempSync(join(tmpdir(), "launchpad-bench-vercel-home-"));
   return new Promise((resolve) => {
     const child = spawn(bin, ["deploy", "--prebuilt", "--api", api, "--token", TOKEN, "--yes", "--no-color"], {
@@ -195,11 +200,15 @@ function runVercelCli(bin: string, root: string, api: string): Promise<{ code: n
     let output = "";
     child.stdout.on("data", (data: Buffer) => (output += data));
     child.stderr.on("data", (data: Buffer) => (output += data));
-    const timer = setTimeout(() => child.kill(), 180_000);
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill();
+    }, CLI_LIMIT_MS);
     child.on("exit", (code) => {
       clearTimeout(timer);
       rmSync(home, { recursive: true, force: true });
-      resolve({ code, output });
+      resolve({ code, killed, output });
     });
   });
 }
@@ -287,7 +296,9 @@ export const vercelScenario: BenchScenario = {
           note:
             run.result.code === 0
               ? sentNote(sent)
-              : `exited ${run.result.code}: ${run.result.output.trim().split("\n").slice(-2).join(" ").slice(0, 160)}`,
+              : run.result.killed
+                ? `stopped after ${CLI_LIMIT_MS / 1000} s, unfinished: ${sentNote(sent)}`
+                : `exited ${run.result.code} after ${sentNote(sent)}: ${run.result.output.trim().split("\n").slice(-2).join(" ").slice(0, 160)}`,
         });
       } else {
         rows.push({ scenario: "vercel", metric: `peer: vercel@${VERCEL_CLI}`, value: Number.NaN, unit: "ms", note: cli.why });
