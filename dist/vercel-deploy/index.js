@@ -55197,9 +55197,8 @@ function failureError(failure, scope, where) {
     if (cap) {
         return new VercelApiError(`Vercel refused the deployment: it lists ${where.fileCount} files and a deployment may list at most ${cap[1]} (${failure.message.replace(/\.$/, "")}). Set ${vercel_settings/* INPUTS */.mc.archive}: auto (the default) or always to upload them as one archive.`, failure.status, failure.code, false);
     }
-    if (failure.code === "missing_files") {
-        return new VercelApiError(`Vercel still reported ${failure.missing?.length ?? "some"} files missing after they were uploaded. The output changed while deploying, or the uploads went to another account: check team-id.`, failure.status, failure.code, true);
-    }
+    if (failure.code === "missing_files")
+        return stillMissing(failure.missing?.length);
     const uploading = where.state === "UPLOADING" && where.archive;
     const what = uploading ? "upload the archive parts" : "create the deployment";
     const status = failure.status ?? (failure.code && AUTH_CODES.has(failure.code) ? 403 : undefined);
@@ -55212,6 +55211,10 @@ function failureError(failure, scope, where) {
     }
     // No HTTP status: the request never got an answer (the client retries network errors itself, then gives up).
     return new VercelApiError(`Could not reach Vercel to ${what}: ${failure.message}${failure.cause ? ` (${failure.cause})` : ""}.`, undefined, undefined, true);
+}
+/** Vercel lacks contents we (or the client) uploaded: worth one more attempt, then the likely causes. */
+function stillMissing(count) {
+    return new VercelApiError(`Vercel still reported ${count ?? "some"} files missing after they were uploaded. The output changed while deploying, or the uploads went to another account: check team-id.`, 400, "missing_files", true);
 }
 /** The one line for a used-up upload quota: which quota, when it resets, and what to change. */
 function quotaMessage(error, mode, setting, knownReset) {
@@ -55513,9 +55516,8 @@ async function createDeployment(request, deps, progress, outcome, fileCount) {
         if (end.kind === "created")
             return;
         const bytes = end.missing.reduce((sum, sha) => sum + (end.files.get(sha)?.data?.length ?? end.files.get(sha)?.size ?? 0), 0);
-        if (uploadedThisAttempt) {
-            throw new VercelApiError(`Vercel still reported ${end.missing.length} files missing after they were uploaded. The output changed while deploying, or the uploads went to another account: check team-id.`, 400, "missing_files", true);
-        }
+        if (uploadedThisAttempt)
+            throw stillMissing(end.missing.length);
         const described = `${end.missing.length} of ${progress.stats.unique} contents (${formatBytes(bytes)}) missing from Vercel`;
         if (request.archive === "auto" && (end.missing.length > ARCHIVE_PAST.files || bytes > ARCHIVE_PAST.bytes)) {
             switchToArchive(outcome, deps.logger, `${described}; auto archives past ${ARCHIVE_PAST.files} files or 100 MB`);

@@ -5,7 +5,7 @@ import { retry, type Sleep } from "../lib/retry.js";
 import { type ApiScope, UploadQuotaError, type VercelApi, VercelApiError, vercelRetry } from "./api.js";
 import type { ClientFiles, ClientRequest, ClientRun, VercelDeployClient } from "./client.js";
 import { type FileStats, formatBytes, UploadProgress } from "./progress.js";
-import { failureError, quotaMessage } from "./refusals.js";
+import { failureError, quotaMessage, stillMissing } from "./refusals.js";
 import type { ArchiveMode } from "./settings.js";
 import { uploadMissing } from "./uploader.js";
 import { waitForReady } from "./wait.js";
@@ -149,14 +149,7 @@ async function createDeployment(
     });
     if (end.kind === "created") return;
     const bytes = end.missing.reduce((sum, sha) => sum + (end.files.get(sha)?.data?.length ?? end.files.get(sha)?.size ?? 0), 0);
-    if (uploadedThisAttempt) {
-      throw new VercelApiError(
-        `Vercel still reported ${end.missing.length} files missing after they were uploaded. The output changed while deploying, or the uploads went to another account: check team-id.`,
-        400,
-        "missing_files",
-        true,
-      );
-    }
+    if (uploadedThisAttempt) throw stillMissing(end.missing.length);
     const described = `${end.missing.length} of ${progress.stats.unique} contents (${formatBytes(bytes)}) missing from Vercel`;
     if (request.archive === "auto" && (end.missing.length > ARCHIVE_PAST.files || bytes > ARCHIVE_PAST.bytes)) {
       switchToArchive(outcome, deps.logger, `${described}; auto archives past ${ARCHIVE_PAST.files} files or 100 MB`);

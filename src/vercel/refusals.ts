@@ -23,14 +23,7 @@ export function failureError(
       false,
     );
   }
-  if (failure.code === "missing_files") {
-    return new VercelApiError(
-      `Vercel still reported ${failure.missing?.length ?? "some"} files missing after they were uploaded. The output changed while deploying, or the uploads went to another account: check team-id.`,
-      failure.status,
-      failure.code,
-      true,
-    );
-  }
+  if (failure.code === "missing_files") return stillMissing(failure.missing?.length);
   const uploading = where.state === "UPLOADING" && where.archive;
   const what = uploading ? "upload the archive parts" : "create the deployment";
   const status = failure.status ?? (failure.code && AUTH_CODES.has(failure.code) ? 403 : undefined);
@@ -46,6 +39,16 @@ export function failureError(
     `Could not reach Vercel to ${what}: ${failure.message}${failure.cause ? ` (${failure.cause})` : ""}.`,
     undefined,
     undefined,
+    true,
+  );
+}
+
+/** Vercel lacks contents we (or the client) uploaded: worth one more attempt, then the likely causes. */
+export function stillMissing(count: number | undefined): VercelApiError {
+  return new VercelApiError(
+    `Vercel still reported ${count ?? "some"} files missing after they were uploaded. The output changed while deploying, or the uploads went to another account: check team-id.`,
+    400,
+    "missing_files",
     true,
   );
 }
