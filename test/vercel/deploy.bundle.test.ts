@@ -263,6 +263,20 @@ describe("vercel-deploy bundle: deploying the Build Output", () => {
     for (const request of fakes.vercel.requests) expect(request.query.getAll("teamId")).toEqual(["team_blockbuilders"]);
   });
 
+  it("refuses a team-id that VERCEL_TEAM_ID contradicts, before contacting Vercel", async () => {
+    const result = await deployStep(
+      fakes,
+      workspace,
+      { "github-deployment": "false", "team-id": "team_a" },
+      { env: { VERCEL_TEAM_ID: "team_b" } },
+    );
+    expect(result.code).toBe(1);
+    expect(result.annotations.find((annotation) => annotation.level === "error")?.message).toBe(
+      `Input 'team-id' is "team_a" but VERCEL_TEAM_ID in the environment is "team_b"; the Vercel client would send both. Make them match or unset VERCEL_TEAM_ID.`,
+    );
+    expect(fakes.vercel.requests).toHaveLength(0);
+  });
+
   it("names an invalid token as such", async () => {
     const result = await deployStep(fakes, workspace, { "github-deployment": "false", token: "vct_revoked_token_123" });
     expect(result.code).toBe(1);
