@@ -46,9 +46,45 @@ export class VercelApiError extends RemoteError {
     status: number | undefined,
     code: string | undefined,
     readonly transient: boolean,
+    /** From a 429's retry-after header: how long Vercel asked us to wait. */
+    readonly retryAfterMs?: number,
   ) {
     super(message, status, code);
   }
+}
+
+/** The account's file-upload quota (`api-upload-free`, `api-upload-pro`…) is used up: no upload succeeds until it resets. */
+export class UploadQuotaError extends VercelApiError {
+  constructor(
+    readonly quota: string,
+    readonly vercelMessage: string,
+    readonly resetAt?: Date,
+  ) {
+    super(`Vercel's file-upload quota ${quota} is used up: ${vercelMessage}`, 429, "rate_limited", false);
+  }
+}
+
+/** The quota a 429 `rate_limited` names when it is an upload quota (`code: "api-upload-free"` in its message), else undefined. */
+export function uploadQuotaName(body: { code?: string; message?: string } | undefined): string | undefined {
+  if (body?.code !== "rate_limited") return undefined;
+  const named = /code: \\?"(api-upload-[a-z0-9-]+)\\?"/.exec(body.message ?? "")?.[1];
+  return named;
+}
+
+/** `limit.reset` of a rate-limit body (epoch seconds or milliseconds) as a date. */
+export function limitReset(body: { limit?: { reset?: unknown } } | undefined): Date | undefined {
+  const reset = Number(body?.limit?.reset);
+  if (!Number.isFinite(reset) || reset <= 0) return undefined;
+  return new Date(reset < 1e12 ? reset * 1000 : reset);
+}
+
+/** A retry-after header (seconds or an HTTP date) in milliseconds, capped at `maxMs`. */
+export function retryAfterMs(header: string | string[] | null | undefined, now = Date.now(), maxMs = 60_000): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const seconds = Number(value);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now;
+  return Number.isFinite(ms) ? Math.min(maxMs, Math.max(0, ms)) : undefined;
 }
 
 /** retry() options for Vercel calls: only transient failures are retried, each retry logged as "<label>: <why>". */

@@ -3,8 +3,9 @@ import { cliAction } from "../cli/program.js";
 import { readRunContext } from "../lib/context.js";
 import { createGitHubClient } from "../lib/github.js";
 import { Inputs } from "../lib/inputs.js";
+import { createVercelClient, exitIfClientHung } from "./client.js";
 import { runVercel } from "./run.js";
-import { dropClientTeamEnv, INPUTS, readVercelSettings } from "./settings.js";
+import { INPUTS, readVercelSettings } from "./settings.js";
 
 /** Secrets may come from the environment instead of flags, so they stay out of shell history and `ps`. */
 const FROM_ENV: Partial<Record<string, string>> = { [INPUTS.token]: "VERCEL_TOKEN", [INPUTS.githubToken]: "GITHUB_TOKEN" };
@@ -28,21 +29,29 @@ export function registerVercel(program: Command): void {
     .option(`--${INPUTS.apiUrl} <url>`, "Vercel API base URL", "https://api.vercel.com")
     .option(`--${INPUTS.command} <command>`, "deploy, promote or rollback", "deploy")
     .option(`--${INPUTS.deployment} <idOrUrl>`, "the deployment to promote or roll back to")
+    .option(`--${INPUTS.archive} <mode>`, "auto, always or never: upload the files as a gzipped archive", "auto")
+    .option(`--${INPUTS.aliasWait} <duration>`, "how long READY waits for Vercel's own aliases when none were requested", "20s")
     .action(
       cliAction(async (run) => {
         const inputs = new Inputs((name) => run.inputs.raw(name) || (FROM_ENV[name] ? run.env[FROM_ENV[name]] : undefined));
         run.secrets.add(inputs.raw(INPUTS.token));
         run.secrets.add(inputs.raw(INPUTS.githubToken));
         const settings = readVercelSettings(inputs, process.cwd(), run.env);
-        dropClientTeamEnv(run.env);
         const github = settings.githubToken
           ? createGitHubClient({ token: settings.githubToken, logger: run.logger, env: run.env })
           : undefined;
-        const result = await runVercel(settings, { logger: run.logger, signal: run.signal, context: readRunContext(run.env), github });
+        const client = createVercelClient(run.env);
+        const result = await runVercel(settings, {
+          logger: run.logger,
+          signal: run.signal,
+          context: readRunContext(run.env),
+          github,
+          client,
+        });
         run.print(result.summary);
         for (const [name, value] of Object.entries(result.outputs)) if (value) run.print(`${name}=${value}`);
         if (result.error) run.logger.error(result.error);
-        if (result.abandoned) setImmediate(() => process.exit());
+        setImmediate(exitIfClientHung);
         return result.ok ? 0 : 1;
       }),
     );

@@ -1,16 +1,19 @@
-import type { DeploymentOptions, VercelClientOptions } from "@vercel/client";
-import { createDeployment as clientCreateDeployment } from "@vercel/client";
+import type { DeploymentOptions } from "@vercel/client";
 import { errorMessage } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import { retry, type Sleep } from "../lib/retry.js";
-import { type ApiScope, VercelApiError, vercelRetry } from "./api.js";
-import { handleEvent, type Step } from "./events.js";
-import { type FileStats, UploadProgress } from "./progress.js";
+import { type ApiScope, UploadQuotaError, type VercelApi, VercelApiError, vercelRetry } from "./api.js";
+import type { ClientFiles, ClientRequest, ClientRun, VercelDeployClient } from "./client.js";
+import { type FileStats, formatBytes, UploadProgress } from "./progress.js";
+import { failureError, quotaMessage, stillMissing } from "./refusals.js";
+import type { ArchiveMode } from "./settings.js";
+import { uploadMissing } from "./uploader.js";
+import { waitForReady } from "./wait.js";
 
-export type CreateDeployment = (
-  clientOptions: VercelClientOptions,
-  deploymentOptions?: DeploymentOptions,
-) => AsyncIterableIterator<{ type: string; payload: any }>;
+/** Vercel refuses a deployment that lists more files than this. */
+export const FILE_LIMIT = 15_000;
+/** `auto` sends an archive when more than this is missing from Vercel: past it, per-file uploads stop paying off. */
+export const ARCHIVE_PAST = { files: 1_000, bytes: 100 * 1024 * 1024 };
 
 export interface DeployRequest extends ApiScope {
   /** Project root (absolute) and, when prebuilt, the Build Output directory (absolute). */
@@ -20,6 +23,10 @@ export interface DeployRequest extends ApiScope {
   target: string;
   meta: Record<string, string>;
   gitMetadata?: DeploymentOptions["gitMetadata"];
+  archive: ArchiveMode;
+  aliasWaitMs: number;
+  /** Our own aliases follow at READY, so READY alone ends the wait. */
+  aliasesRequested: boolean;
 }
 
 export interface DeployedInfo {
@@ -28,173 +35,221 @@ export interface DeployedInfo {
   inspectorUrl?: string;
 }
 
+/** How the files went to Vercel, and why: the summary shows it. */
+export interface UploadChoice {
+  mode: "files" | "archive";
+  reason: string;
+  /** The per-file refusal that made us switch to an archive: it carries the quota's reset time. */
+  quota?: UploadQuotaError;
+}
+
 export interface DeployOutcome {
   ok: boolean;
   /** Vercel's last readyState, or our phase before the deployment existed (HASHING, CREATING, UPLOADING). */
   state: string;
   deployment?: DeployedInfo;
   files: FileStats;
+  upload: UploadChoice;
   attempts: number;
   /** One readable sentence when not ok. */
   error?: string;
-  /** The client's iterator did not wind down within the grace period (a request still hangs): the entry must exit. */
-  abandoned: boolean;
+  /** READY, but something a person should know (no alias from Vercel). */
+  warning?: string;
 }
 
 export interface DeployDependencies {
   logger: Logger;
   /** Job cancellation combined with the `timeout` deadline. */
   signal: AbortSignal;
-  createDeployment?: CreateDeployment;
+  client: VercelDeployClient;
+  api: VercelApi;
   /** Called once the deployment exists, e.g. to point the GitHub deployment status at the inspector. */
   onCreated?: (deployment: DeployedInfo) => void | Promise<void>;
   sleep?: Sleep;
+  now?: () => number;
   attempts?: number;
-  /** How long to wait for the client to wind down after we stop it. */
-  windDownMs?: number;
+  /** How long a stopped client run may take to wind down before it counts as hung. */
+  stopGraceMs?: number;
 }
 
-const WOUND_DOWN = Symbol("wound down");
-
 /**
- * Drives @vercel/client's createDeployment: logs its events as progress, treats READY+aliases, ERROR, CANCELED and
- * our deadline as terminal, and starts over (hashes are cheap, stored files are not uploaded again) when an HTTP
- * failure before the deployment exists was transient: the client itself only retries network errors.
+ * Deploys through the client: chooses per-file or archive uploads, uploads per-file contents itself (with retries
+ * and quota handling), then waits for READY. Transient failures before the deployment exists start the creation
+ * over (hashes are cheap, stored files are not uploaded again); the client itself only retries network errors.
  */
 export async function deployWithClient(request: DeployRequest, deps: DeployDependencies): Promise<DeployOutcome> {
   const progress = new UploadProgress(deps.logger);
-  const outcome: DeployOutcome = { ok: false, state: "HASHING", files: progress.stats, attempts: 0, abandoned: false };
+  const outcome: DeployOutcome = {
+    ok: false,
+    state: "HASHING",
+    files: progress.stats,
+    upload: { mode: "files", reason: "" },
+    attempts: 0,
+  };
   try {
+    const fileCount = await deps.client.countFiles(request);
+    outcome.upload = firstChoice(request.archive, fileCount);
     await retry(
       async (attempt) => {
         outcome.attempts = attempt;
-        const step = await runAttempt(request, deps, progress, outcome);
-        if (step.kind === "failed") {
-          // After the deployment exists a failure is the build's, not the wire's: never start a second deployment.
-          throw new VercelApiError(step.error, undefined, undefined, step.transient && !outcome.deployment);
-        }
+        await createDeployment(request, deps, progress, outcome, fileCount);
       },
-      vercelRetry("Deploy", {
-        attempts: deps.attempts ?? 3,
-        baseMs: 1_000,
-        maxMs: 8_000,
-        logger: deps.logger,
-        signal: deps.signal,
-        sleep: deps.sleep,
-      }),
+      vercelRetry("Deploy", { attempts: deps.attempts ?? 3, baseMs: 1_000, maxMs: 8_000, ...pick(deps) }),
     );
+    const deployment = outcome.deployment as DeployedInfo;
+    const ready = await waitForReady(
+      deps.api,
+      deployment.id,
+      { aliasesRequested: request.aliasesRequested, aliasWaitMs: request.aliasWaitMs },
+      { ...pick(deps), now: deps.now, onState: (state) => (outcome.state = state) },
+    );
+    outcome.warning = ready.warning;
+    if (ready.warning) deps.logger.warning(ready.warning);
     outcome.ok = true;
   } catch (error) {
-    outcome.ok = false;
-    outcome.error = deps.signal.aborted ? stoppedMessage(deps.signal.reason, outcome) : errorMessage(error);
+    outcome.error = deps.signal.aborted
+      ? stoppedMessage(deps.signal.reason, outcome)
+      : error instanceof UploadQuotaError
+        ? quotaMessage(error, outcome.upload.mode, request.archive, outcome.upload.quota?.resetAt)
+        : errorMessage(error);
   }
   return outcome;
 }
 
-function stoppedMessage(reason: unknown, outcome: DeployOutcome): string {
-  const where = outcome.deployment ? `deployment ${outcome.deployment.id}` : "the deployment";
-  const hint = outcome.state === "READY" ? " It is READY but Vercel had not finished assigning its aliases." : "";
-  return `${errorMessage(reason)} Last known state of ${where}: ${outcome.state}.${hint}`;
+const pick = (deps: DeployDependencies) => ({ logger: deps.logger, signal: deps.signal, sleep: deps.sleep });
+
+function firstChoice(setting: ArchiveMode, fileCount: number): UploadChoice {
+  if (setting === "always") return { mode: "archive", reason: "archive: always" };
+  if (setting === "never") return { mode: "files", reason: "archive: never" };
+  if (fileCount > FILE_LIMIT) {
+    return { mode: "archive", reason: `${fileCount} files, more than the ${FILE_LIMIT.toLocaleString("en-US")} a deployment may list` };
+  }
+  return { mode: "files", reason: "Vercel already stored every file" };
 }
 
-async function runAttempt(
+function stoppedMessage(reason: unknown, outcome: DeployOutcome): string {
+  const where = outcome.deployment ? `deployment ${outcome.deployment.id}` : "the deployment";
+  return `${errorMessage(reason)} Last known state of ${where}: ${outcome.state}.`;
+}
+
+/** One creation attempt: client runs until the deployment exists, with our per-file uploads between them. */
+async function createDeployment(
   request: DeployRequest,
   deps: DeployDependencies,
   progress: UploadProgress,
   outcome: DeployOutcome,
-): Promise<Step> {
-  const create = deps.createDeployment ?? (clientCreateDeployment as unknown as CreateDeployment);
-  // The client polls forever on READY-without-aliases and CANCELED. Aborting this signal with an
-  // "alias-assigned" event for our deployment is the one way it offers to end that loop from outside.
-  const aliasSignal = new AbortController();
-  const clientOptions: VercelClientOptions = {
+  fileCount: number,
+): Promise<void> {
+  let uploadedThisAttempt = false;
+  for (let run = 1; ; run++) {
+    const archive = outcome.upload.mode === "archive";
+    const end = await driveRun(deps.client.start(clientRequest(request, archive)), request, deps, progress, outcome, {
+      fileCount,
+      quiet: run > 1,
+    });
+    if (end.kind === "created") return;
+    const bytes = end.missing.reduce((sum, sha) => sum + (end.files.get(sha)?.data?.length ?? end.files.get(sha)?.size ?? 0), 0);
+    if (uploadedThisAttempt) throw stillMissing(end.missing.length);
+    const described = `${end.missing.length} of ${progress.stats.unique} contents (${formatBytes(bytes)}) missing from Vercel`;
+    if (request.archive === "auto" && (end.missing.length > ARCHIVE_PAST.files || bytes > ARCHIVE_PAST.bytes)) {
+      switchToArchive(outcome, deps.logger, `${described}; auto archives past ${ARCHIVE_PAST.files} files or 100 MB`);
+      continue;
+    }
+    if (request.archive === "auto") outcome.upload.reason = `${described}; auto archives past ${ARCHIVE_PAST.files} files or 100 MB`;
+    progress.missing(end.missing);
+    try {
+      await uploadMissing(end.files, end.missing, request, {
+        logger: deps.logger,
+        signal: deps.signal,
+        sleep: deps.sleep,
+        root: request.path,
+        onUploaded: (sha) => progress.uploaded(sha),
+      });
+    } catch (error) {
+      if (!(error instanceof UploadQuotaError) || request.archive === "never") throw error;
+      switchToArchive(outcome, deps.logger, `the upload quota ${error.quota} ran out after ${progress.stats.uploaded} per-file uploads`);
+      outcome.upload.quota = error;
+      continue;
+    }
+    uploadedThisAttempt = true;
+  }
+}
+
+function clientRequest(request: DeployRequest, archive: boolean): ClientRequest {
+  return {
     token: request.token,
     teamId: request.teamId,
     apiUrl: request.apiUrl,
     path: request.path,
     prebuilt: request.prebuilt,
-    vercelOutputDir: request.prebuilt ? request.outputDir : undefined,
-    userAgent: "launchpad-vercel-deploy",
-    aliasAssignedSignal: aliasSignal.signal,
+    outputDir: request.outputDir,
+    archive,
+    deployment: { target: request.target, project: request.projectId, meta: request.meta, gitMetadata: request.gitMetadata },
   };
-  const deploymentOptions = {
-    target: request.target,
-    project: request.projectId,
-    meta: request.meta,
-    gitMetadata: request.gitMetadata,
-  } as DeploymentOptions;
-  const iterator = create(clientOptions, deploymentOptions);
-  const stopped = new Promise<typeof WOUND_DOWN>((resolve) => {
-    if (deps.signal.aborted) resolve(WOUND_DOWN);
-    else deps.signal.addEventListener("abort", () => resolve(WOUND_DOWN), { once: true });
-  });
-  outcome.state = "HASHING";
-  let step: Step = { kind: "continue" };
-  let finished = false;
-  try {
-    while (step.kind === "continue") {
-      const next = await Promise.race([iterator.next(), stopped]);
-      if (next === WOUND_DOWN) throw deps.signal.reason;
-      if (next.done) {
-        finished = true;
-        step =
-          outcome.state === "READY"
-            ? { kind: "done" }
-            : { kind: "failed", error: `The Vercel client stopped in state ${outcome.state}.`, transient: false };
-        break;
-      }
-      step = await handleEvent(next.value, request, deps, progress, outcome);
-    }
-  } catch (error) {
-    if (deps.signal.aborted) {
-      outcome.abandoned = !(await windDown(iterator, aliasSignal, outcome, deps.windDownMs));
-      throw deps.signal.reason;
-    }
-    if (error instanceof VercelApiError) step = { kind: "failed", error: error.message, transient: error.transient };
-    // Thrown (not yielded) by the client: unreadable files, a bad path, a network failure while hashing/creating.
-    else
-      step = {
-        kind: "failed",
-        error: `Deploy failed: ${errorMessage(error)}`,
-        transient: /fetch failed|ECONN|socket/i.test(String((error as Error)?.cause ?? error)),
-      };
-  }
-  if (!finished) outcome.abandoned = !(await windDown(iterator, aliasSignal, outcome, deps.windDownMs));
-  return step;
 }
 
-/**
- * Ends the client's iteration so no timer or request keeps the process alive: a forged alias-assigned event breaks
- * its polling loop, then return() closes the generator (and the ones it delegates to) without further requests.
- */
-async function windDown(
-  iterator: AsyncIterableIterator<unknown>,
-  aliasSignal: AbortController,
+function switchToArchive(outcome: DeployOutcome, logger: Logger, reason: string): void {
+  logger.info(`Sending the files as an archive instead: ${reason}.`);
+  outcome.upload = { mode: "archive", reason };
+}
+
+type RunEnd = { kind: "created" } | { kind: "missing"; files: ClientFiles; missing: string[] };
+
+const STOPPED = Symbol("stopped");
+
+/** Follows one client run to the created deployment, or (per-file) to the list of missing contents. */
+async function driveRun(
+  run: ClientRun,
+  request: DeployRequest,
+  deps: DeployDependencies,
+  progress: UploadProgress,
   outcome: DeployOutcome,
-  graceMs = 3_000,
-): Promise<boolean> {
-  if (outcome.deployment && !aliasSignal.signal.aborted) {
-    aliasSignal.abort({
-      type: "alias-assigned",
-      deploymentId: outcome.deployment.id,
-      date: Date.now(),
-      alias: [],
-      aliasError: null,
-      aliasWarning: null,
-    });
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), graceMs);
-    timer.unref();
+  options: { fileCount: number; quiet: boolean },
+): Promise<RunEnd> {
+  const archive = outcome.upload.mode === "archive";
+  const stopped = new Promise<typeof STOPPED>((resolve) => {
+    if (deps.signal.aborted) resolve(STOPPED);
+    else deps.signal.addEventListener("abort", () => resolve(STOPPED), { once: true });
   });
+  outcome.state = "HASHING";
   try {
-    const closed = (iterator.return?.() ?? Promise.resolve()).then(
-      () => true,
-      () => true,
-    );
-    return await Promise.race([closed, late]);
+    for (;;) {
+      const stage = await Promise.race([run.next(), stopped]);
+      if (stage === STOPPED) throw deps.signal.reason;
+      if (!stage) throw new VercelApiError(`The Vercel client stopped in state ${outcome.state}.`, undefined, undefined, false);
+      switch (stage.type) {
+        case "hashed":
+          if (archive) progress.archived(stage.files, options.fileCount);
+          else progress.hashed(stage.files, options.quiet);
+          outcome.state = "CREATING";
+          break;
+        case "missing":
+          outcome.state = "UPLOADING";
+          if (!archive) return { kind: "missing", files: stage.files, missing: stage.missing };
+          // Archive parts are few and large: the client uploads them itself.
+          progress.missing(stage.missing);
+          break;
+        case "uploaded":
+          progress.uploaded(stage.sha);
+          break;
+        case "created": {
+          const created = stage.deployment;
+          outcome.deployment = { id: created.id, url: `https://${created.url}`, inspectorUrl: created.inspectorUrl };
+          outcome.state = created.readyState ?? "QUEUED";
+          deps.logger.info(`Created ${created.id} (${outcome.state}): ${outcome.deployment.url}`);
+          if (created.inspectorUrl) deps.logger.info(`Inspect: ${created.inspectorUrl}`);
+          await deps.onCreated?.(outcome.deployment);
+          return { kind: "created" };
+        }
+        case "message":
+          if (stage.level === "warning") deps.logger.warning(`Vercel: ${stage.text}`);
+          else deps.logger.info(`Vercel: ${stage.text}`);
+          break;
+        case "failed":
+          throw failureError(stage.failure, request, { state: outcome.state, fileCount: options.fileCount, archive });
+      }
+    }
   } finally {
-    clearTimeout(timer);
+    await run.stop(deps.stopGraceMs);
   }
 }

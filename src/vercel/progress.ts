@@ -1,4 +1,5 @@
 import type { Logger } from "../lib/logger.js";
+import type { ClientFile, ClientFiles } from "./client.js";
 
 /** File counts of one deploy, across our retries: what the summary's "files" column shows. */
 export interface FileStats {
@@ -17,12 +18,6 @@ export interface FileStats {
 
 export function emptyFileStats(): FileStats {
   return { total: 0, unique: 0, deduplicated: 0, totalBytes: 0, uniqueBytes: 0, uploaded: 0, uploadedBytes: 0 };
-}
-
-interface ClientFile {
-  names: string[];
-  data?: Buffer;
-  size?: number;
 }
 
 const fileSize = (file: ClientFile | undefined) => file?.data?.length ?? file?.size ?? 0;
@@ -51,10 +46,11 @@ export class UploadProgress {
 
   constructor(private readonly logger: Logger) {}
 
-  hashed(files: Record<string, ClientFile>): void {
+  /** `quiet` for the hashing that follows our uploads: the same files again. */
+  hashed(files: ClientFiles, quiet = false): void {
     const stats = this.stats;
     Object.assign(stats, { total: 0, unique: 0, totalBytes: 0, uniqueBytes: 0 });
-    for (const [sha, file] of Object.entries(files)) {
+    for (const [sha, file] of files) {
       const size = fileSize(file);
       this.sizes.set(sha, size);
       stats.unique++;
@@ -63,8 +59,24 @@ export class UploadProgress {
       stats.totalBytes += size * file.names.length;
     }
     stats.deduplicated = stats.total - stats.unique;
+    if (quiet) return;
     this.logger.info(
       `Hashed ${stats.total} files (${formatBytes(stats.totalBytes)}): ${stats.unique} distinct contents, ${stats.deduplicated} duplicate${stats.deduplicated === 1 ? "" : "s"} sent once.`,
+    );
+  }
+
+  /** The client packed `fileCount` files into these archive parts: the parts are what Vercel stores. */
+  archived(parts: ClientFiles, fileCount: number): void {
+    const stats = this.stats;
+    Object.assign(stats, { total: fileCount, unique: parts.size, deduplicated: 0, totalBytes: 0, uniqueBytes: 0 });
+    for (const [sha, part] of parts) {
+      const size = fileSize(part);
+      this.sizes.set(sha, size);
+      stats.totalBytes += size;
+      stats.uniqueBytes += size;
+    }
+    this.logger.info(
+      `Packed ${fileCount} files into ${parts.size} archive part${parts.size === 1 ? "" : "s"} (${formatBytes(stats.totalBytes)} gzipped).`,
     );
   }
 

@@ -41,10 +41,21 @@ export function deploySummary(report: DeployReport): string {
     table(["target", "URL", "aliases", "files (total / uploaded / deduplicated)", "duration", "state"], rows),
   ];
   if (outcome.deployment?.inspectorUrl) lines.push(`Inspect: ${outcome.deployment.inspectorUrl}\n`);
+  if (outcome.upload.reason) lines.push(`${uploadLine(outcome)}\n`);
   if (outcome.attempts > 1) lines.push(`Took ${outcome.attempts} attempts (transient Vercel failures were retried).\n`);
   if (report.error) lines.push(`> ${report.error}\n`);
   for (const warning of report.warnings) lines.push(`> ⚠️ ${warning}\n`);
   return `${lines.join("\n")}\n`;
+}
+
+/** Which way the files went and why, e.g. "Uploaded as an archive (1 part): 15200 files, more than …". */
+function uploadLine(outcome: DeployOutcome): string {
+  const parts = outcome.files.unique;
+  const how =
+    outcome.upload.mode === "archive"
+      ? `Uploaded as an archive (${parts} part${parts === 1 ? "" : "s"} of .vercel/source.tgz)`
+      : "Uploaded file by file";
+  return `${how}: ${outcome.upload.reason}.`;
 }
 
 export function promoteSummary(projectId: string, result: PromoteResult | undefined, durationMs: number, error?: string): string {

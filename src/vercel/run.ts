@@ -8,7 +8,8 @@ import type { Logger } from "../lib/logger.js";
 import type { Sleep } from "../lib/retry.js";
 import { type AliasResult, assignAliases, renderAliases } from "./aliases.js";
 import { VercelApi } from "./api.js";
-import { type CreateDeployment, deployWithClient } from "./deploy.js";
+import type { VercelDeployClient } from "./client.js";
+import { deployWithClient } from "./deploy.js";
 import { GitHubReporter } from "./github.js";
 import { type PromoteResult, switchProduction } from "./promote.js";
 import { deploySummary, promoteSummary } from "./report.js";
@@ -20,7 +21,8 @@ export interface VercelDependencies {
   context: RunContext;
   /** Present when a github-token was given. */
   github?: GitHubClient;
-  createDeployment?: CreateDeployment;
+  /** @vercel/client behind its adapter (createVercelClient). */
+  client: VercelDeployClient;
   sleep?: Sleep;
   now?: () => number;
 }
@@ -30,8 +32,6 @@ export interface VercelResult {
   outputs: Partial<Record<(typeof OUTPUTS)[keyof typeof OUTPUTS], string>>;
   summary: string;
   error?: string;
-  /** The client still has a request in flight; the process should exit rather than wait for it. */
-  abandoned: boolean;
 }
 
 /** The marker that finds our sticky comment again: one per project and target. */
@@ -67,7 +67,6 @@ async function deploy(settings: VercelSettings, deps: VercelDependencies): Promi
   const sha = pr?.headSha || context.sha;
   const branch = pr?.headRef || context.refName;
   const wanted = renderAliases(settings.aliases, { branch, pr: pr?.number, sha }, logger);
-  const api = new VercelApi(settings, deps.signal);
   const github = reporterFor(deps);
 
   if (github && settings.githubDeployment && sha) {
@@ -80,17 +79,21 @@ async function deploy(settings: VercelSettings, deps: VercelDependencies): Promi
   }
 
   const deadline = withDeadline(deps.signal, settings.timeoutMs, "The Vercel deploy");
+  const api = new VercelApi(settings, deadline);
   const outcome = await deployWithClient(
     {
       ...settings,
       meta: gitMeta(context, sha, branch),
       gitMetadata: sha ? { commitSha: sha, commitRef: branch, remoteUrl: remoteUrl(context) } : undefined,
+      aliasesRequested: wanted.length > 0,
     },
     {
       logger,
       signal: deadline,
-      createDeployment: deps.createDeployment,
+      client: deps.client,
+      api,
       sleep: deps.sleep,
+      now: deps.now,
       onCreated: (created) => github?.setStatus("in_progress", { logUrl: created.inspectorUrl, description: `Building ${created.id}` }),
     },
   );
@@ -119,17 +122,16 @@ async function deploy(settings: VercelSettings, deps: VercelDependencies): Promi
     aliases,
     durationMs: now() - started,
     error,
-    warnings: [] as string[],
+    warnings: outcome.warning ? [outcome.warning] : [],
     sha,
   };
   if (github && pr && settings.githubComment) {
     await github.upsertComment(pr.number, commentMarker(settings), deploySummary(report));
   }
-  report.warnings = github?.warnings ?? [];
+  report.warnings = [...(outcome.warning ? [outcome.warning] : []), ...(github?.warnings ?? [])];
   return {
     ok,
     error,
-    abandoned: outcome.abandoned,
     summary: deploySummary(report),
     outputs: {
       [OUTPUTS.url]: outcome.deployment?.url ?? "",
@@ -171,7 +173,6 @@ async function promote(settings: VercelSettings, deps: VercelDependencies): Prom
   return {
     ok: !error,
     error,
-    abandoned: false,
     summary: promoteSummary(settings.projectId, result, now() - started, error),
     outputs: {
       [OUTPUTS.url]: result?.url ?? "",

@@ -19,6 +19,8 @@ export const INPUTS = {
   apiUrl: "api-url",
   command: "command",
   deployment: "deployment",
+  archive: "archive",
+  aliasWait: "alias-wait",
 } as const;
 
 export const OUTPUTS = {
@@ -32,6 +34,9 @@ export const OUTPUTS = {
 
 export const COMMANDS = ["deploy", "promote", "rollback"] as const;
 export type VercelCommand = (typeof COMMANDS)[number];
+
+export const ARCHIVE_MODES = ["auto", "always", "never"] as const;
+export type ArchiveMode = (typeof ARCHIVE_MODES)[number];
 
 export const DEFAULT_API_URL = "https://api.vercel.com";
 
@@ -57,6 +62,10 @@ export interface VercelSettings {
   apiUrl: string;
   /** The deployment id or URL that `promote` and `rollback` act on. */
   deployment?: string;
+  /** `auto`: an archive past 15,000 files or when many files are missing; `always`/`never` force one way. */
+  archive: ArchiveMode;
+  /** How long a READY deployment may wait for Vercel's automatic aliases when none were requested. */
+  aliasWaitMs: number;
 }
 
 const TARGET = /^[a-z0-9][a-z0-9-]*$/;
@@ -89,10 +98,17 @@ export function readVercelSettings(inputs: Inputs, workspace: string, env: NodeJ
   }
   const timeoutMs = inputs.duration(INPUTS.timeout, "15m");
   if (timeoutMs < 1_000) throw new ConfigurationError(`Input '${INPUTS.timeout}' must be at least 1s.`);
+  const teamId = inputs.optional(INPUTS.teamId) || env.VERCEL_TEAM_ID || undefined;
+  // @vercel/client adds VERCEL_TEAM_ID from the environment to its URLs on top of the team it is given.
+  if (env.VERCEL_TEAM_ID && teamId !== env.VERCEL_TEAM_ID) {
+    throw new ConfigurationError(
+      `Input '${INPUTS.teamId}' is ${JSON.stringify(teamId)} but VERCEL_TEAM_ID in the environment is ${JSON.stringify(env.VERCEL_TEAM_ID)}; the Vercel client would send both. Make them match or unset VERCEL_TEAM_ID.`,
+    );
+  }
   return {
     command,
     token: inputs.required(INPUTS.token),
-    teamId: inputs.optional(INPUTS.teamId) || env.VERCEL_TEAM_ID || undefined,
+    teamId,
     projectId: inputs.required(INPUTS.projectId),
     target,
     path,
@@ -105,14 +121,7 @@ export function readVercelSettings(inputs: Inputs, workspace: string, env: NodeJ
     timeoutMs,
     apiUrl,
     deployment,
+    archive: inputs.choice(INPUTS.archive, ARCHIVE_MODES, "auto"),
+    aliasWaitMs: inputs.duration(INPUTS.aliasWait, "20s"),
   };
-}
-
-/**
- * @vercel/client appends VERCEL_TEAM_ID from the process environment to every URL it calls, on top of the teamId
- * it was given, so a stale variable would send the deploy to another team than our alias and promote calls.
- * Entries read it into the settings first, then remove it with this.
- */
-export function dropClientTeamEnv(env: NodeJS.ProcessEnv): void {
-  delete env.VERCEL_TEAM_ID;
 }

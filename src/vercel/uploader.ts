@@ -3,15 +3,19 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { relative } from "node:path";
 import type { Logger } from "../lib/logger.js";
-import { retry, type Sleep } from "../lib/retry.js";
-import { type ApiScope, describeVercelError, isTransientStatus, VercelApiError, vercelRetry } from "./api.js";
-
-/** One entry of @vercel/client's files map: the paths sharing a content, and the content when it was read. */
-export interface ClientFile {
-  names: string[];
-  data?: Buffer;
-  size?: number;
-}
+import { sleep as defaultSleep, retry, type Sleep } from "../lib/retry.js";
+import {
+  type ApiScope,
+  describeVercelError,
+  isTransientStatus,
+  limitReset,
+  retryAfterMs,
+  UploadQuotaError,
+  uploadQuotaName,
+  VercelApiError,
+  vercelRetry,
+} from "./api.js";
+import type { ClientFile } from "./client.js";
 
 export interface UploadDependencies {
   logger: Logger;
@@ -26,8 +30,9 @@ export interface UploadDependencies {
 
 /**
  * Uploads the contents Vercel reported missing (POST /v2/files, as the client does), with a fixed pool of workers
- * over keep-alive connections and a retry per file on network errors, 429 and 5xx. The client's own loop races
- * every pending upload for each file (quadratic in the file count) and gives up on the first HTTP error.
+ * over keep-alive connections and a retry per file on network errors, 429 (after its retry-after) and 5xx. The
+ * client's own loop gives up on the first HTTP error and drops the body of the refusal, which names when an upload
+ * quota resets. A used-up upload quota stops every upload at once: no other file could succeed.
  */
 export async function uploadMissing(
   files: Map<string | undefined, ClientFile>,
@@ -44,6 +49,8 @@ export async function uploadMissing(
   const onAbort = () => stop.abort(deps.signal.reason);
   deps.signal.addEventListener("abort", onAbort, { once: true });
   const queue = [...shas];
+  const attempts = deps.attempts ?? 4;
+  const wait = deps.sleep ?? defaultSleep;
   const worker = async () => {
     for (let sha = queue.shift(); sha !== undefined && !stop.signal.aborted; sha = queue.shift()) {
       const file = files.get(sha);
@@ -56,9 +63,18 @@ export async function uploadMissing(
         );
       const shown = deps.root ? relative(deps.root, file.names[0]) : file.names[0];
       await retry(
-        () => uploadOne(sha, file, shown, scope, https ? httpsRequest : httpRequest, agent, stop.signal),
+        async (attempt) => {
+          try {
+            await uploadOne(sha, file, shown, scope, https ? httpsRequest : httpRequest, agent, stop.signal);
+          } catch (error) {
+            // Throttled: wait as long as Vercel asked before the backoff of the next try.
+            const asked = error instanceof VercelApiError ? error.retryAfterMs : undefined;
+            if (asked && attempt < attempts) await wait(asked, stop.signal);
+            throw error;
+          }
+        },
         vercelRetry(`Upload of ${shown}`, {
-          attempts: deps.attempts ?? 4,
+          attempts,
           baseMs: 250,
           maxMs: 4_000,
           logger: deps.logger,
@@ -129,8 +145,16 @@ function uploadOne(
           } catch {
             body = undefined;
           }
+          const quota = status === 429 ? uploadQuotaName(body?.error) : undefined;
+          if (quota) return reject(new UploadQuotaError(quota, String(body.error.message ?? ""), limitReset(body.error)));
           reject(
-            new VercelApiError(describeVercelError(status, body?.error, scope, what), status, body?.error?.code, isTransientStatus(status)),
+            new VercelApiError(
+              describeVercelError(status, body?.error, scope, what),
+              status,
+              body?.error?.code,
+              isTransientStatus(status),
+              status === 429 ? retryAfterMs(response.headers["retry-after"]) : undefined,
+            ),
           );
         });
       },

@@ -1,5 +1,19 @@
 import { createHash, randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import { extract } from "tar-stream";
 import { HttpFake, type RecordedRequest, type Reply } from "./http-fake.js";
+
+/** The names @vercel/client gives archive parts: `.vercel/source.tgz.part1`, `…part2`… */
+const ARCHIVE_PART = /^\.vercel\/source\.tgz\.part(\d+)$/;
+
+/** One file found inside an archive deployment's tarball. */
+export interface ArchivedFile {
+  path: string;
+  size: number;
+  sha: string;
+}
 
 /** How a fake deployment ends once it has been created. */
 export type FakeOutcome = "READY" | "ERROR" | "CANCELED" | "READY_WITHOUT_ALIAS";
@@ -14,6 +28,8 @@ export interface FakeDeployment {
   meta?: Record<string, string>;
   query: Record<string, string>;
   files: Array<{ file: string; sha?: string; size?: number; mode?: number }>;
+  /** For an archive deployment: the files its parts unpack to. */
+  archived?: ArchivedFile[];
   readyState: string;
   aliasAssigned: number | null;
   outcome: FakeOutcome;
@@ -69,6 +85,15 @@ export class VercelFake extends HttpFake {
   uploadedFiles = 0;
   /** How many creation calls answered missing_files, and with how many shas in total. */
   missingFilesAnswers = 0;
+  /** Vercel's cap on the files one deployment may list. */
+  fileLimit = 15_000;
+  /**
+   * The account's file-upload quota for this run (`api-upload-free` is 5,000 a day): past `total` accepted uploads,
+   * POST /v2/files answers 429 rate_limited with the limit and its reset. Undefined: no quota.
+   */
+  uploadQuota?: { name: string; total: number; resetAt: number };
+  /** Uploads refused with the quota's 429. */
+  quotaRefusals = 0;
 
   constructor() {
     super();
@@ -114,7 +139,7 @@ export class VercelFake extends HttpFake {
     return [...this.deployments.values()].at(-1);
   }
 
-  private guard(request: RecordedRequest, work: () => Reply): Reply {
+  private guard(request: RecordedRequest, work: () => Reply | Promise<Reply>): Reply | Promise<Reply> {
     const auth = String(request.headers.authorization ?? "");
     if (auth !== `Bearer ${this.token}`) {
       return error(403, "forbidden", "Not authorized", { invalidToken: true });
@@ -125,8 +150,12 @@ export class VercelFake extends HttpFake {
     return work();
   }
 
-  private create(request: RecordedRequest): Reply {
+  private async create(request: RecordedRequest): Promise<Reply> {
     const body = request.json ?? {};
+    const listed = body.files?.length ?? 0;
+    if (listed > this.fileLimit) {
+      return error(400, "bad_request", `Invalid request: \`files\` should NOT have more than ${this.fileLimit} items, received ${listed}.`);
+    }
     const files: FakeDeployment["files"] = [];
     const missing = new Set<string>();
     for (const entry of body.files ?? []) {
@@ -148,6 +177,15 @@ export class VercelFake extends HttpFake {
     if (body.project && this.projects.size && !this.projects.has(body.project)) {
       return error(404, "not_found", `Project not found: ${body.project}`);
     }
+    let archived: ArchivedFile[] | undefined;
+    // Without kept contents (the bench) there is nothing to unpack.
+    if (this.keepContent && files.length && files.every((file) => ARCHIVE_PART.test(file.file))) {
+      try {
+        archived = await this.unpack(files);
+      } catch (failure) {
+        return error(400, "invalid_archive", `The archive could not be unpacked: ${(failure as Error).message}`);
+      }
+    }
     const id = `dpl_${randomBytes(9).toString("hex")}`;
     const name = String(body.name ?? "app");
     const deployment: FakeDeployment = {
@@ -160,6 +198,7 @@ export class VercelFake extends HttpFake {
       meta: body.meta,
       query: Object.fromEntries(request.query),
       files,
+      archived,
       readyState: this.pollsToFinish > 0 ? "QUEUED" : "READY",
       aliasAssigned: null,
       outcome: this.outcome,
@@ -172,7 +211,35 @@ export class VercelFake extends HttpFake {
     return { body: this.view(deployment) };
   }
 
+  /** Joins the parts in order, gunzips and reads the tarball: what Vercel builds an archive deployment from. */
+  private async unpack(parts: FakeDeployment["files"]): Promise<ArchivedFile[]> {
+    const ordered = [...parts].sort((a, b) => Number(ARCHIVE_PART.exec(a.file)?.[1]) - Number(ARCHIVE_PART.exec(b.file)?.[1]));
+    const tarball = Buffer.concat(ordered.map((part) => this.blobs.get(part.sha ?? "") ?? Buffer.alloc(0)));
+    const found: ArchivedFile[] = [];
+    const reader = extract();
+    reader.on("entry", (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => {
+        if (header.type === "file") {
+          const data = Buffer.concat(chunks);
+          found.push({ path: header.name, size: data.length, sha: sha1(data) });
+        }
+        next();
+      });
+    });
+    await pipeline(Readable.from([tarball]), createGunzip(), reader);
+    return found;
+  }
+
   private upload(request: RecordedRequest): Reply {
+    const quota = this.uploadQuota;
+    if (quota && this.uploadedFiles >= quota.total) {
+      this.quotaRefusals++;
+      return error(429, "rate_limited", `Too many requests - try again in 24 hours (more than ${quota.total}, code: "${quota.name}").`, {
+        limit: { remaining: 0, reset: Math.floor(quota.resetAt / 1000), total: quota.total },
+      });
+    }
     const digest = String(request.headers["x-now-digest"] ?? "");
     const size = Number(request.headers["x-now-size"]);
     if (size !== request.body.length || (this.verifyDigests && sha1(request.body) !== digest)) {

@@ -111,18 +111,56 @@ describe("vercel-deploy bundle: deploying the Build Output", () => {
     expectNoLeak(result);
   });
 
-  it("ends with its own timeout when Vercel never assigns the aliases, reports READY, and the process exits", async () => {
+  it("succeeds at READY after the alias wait, with a warning, when Vercel assigns no alias and none was requested", async () => {
     fakes.vercel.outcome = "READY_WITHOUT_ALIAS";
+    const result = await deployStep(fakes, workspace, { "github-deployment": "false", "alias-wait": "2s", timeout: "30s" });
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(0);
+    expect(result.outputs.state).toBe("READY");
+    const deployment = fakes.vercel.latestDeployment()!;
+    expect(result.outputs["deployment-id"]).toBe(deployment.id);
+    const warning = result.annotations.find((annotation) => annotation.level === "warning")?.message;
+    expect(warning).toBe(
+      `Vercel assigned no alias to ${deployment.id} within 2.0s (alias-wait); it is READY at https://${deployment.url}.`,
+    );
+    expect(result.summary).toContain(warning);
+    // It polled the READY deployment during the wait rather than giving up at the first READY.
+    expect(fakes.vercel.requestsTo("GET", `/v13/deployments/${deployment.id}`).length).toBeGreaterThan(2);
+    expectNoLeak(result);
+  });
+
+  it("assigns the requested alias itself when Vercel marks the deployment READY without aliases", async () => {
+    fakes.vercel.outcome = "READY_WITHOUT_ALIAS";
+    const result = await deployStep(fakes, workspace, { "github-deployment": "false", alias: "preview.blockbuilders.dev", timeout: "30s" });
+    expect(result.code).toBe(0);
+    const deployment = fakes.vercel.latestDeployment()!;
+    expect(fakes.vercel.aliases.get("preview.blockbuilders.dev")).toBe(deployment.id);
+    expect(result.outputs.aliases).toBe("https://preview.blockbuilders.dev");
+    // No alias wait: READY plus our own alias is the end.
+    expect(result.annotations.filter((annotation) => annotation.level === "warning")).toEqual([]);
+    expectNoLeak(result);
+  });
+
+  it("names the alias that failed when Vercel marks the deployment READY without aliases", async () => {
+    fakes.vercel.outcome = "READY_WITHOUT_ALIAS";
+    fakes.vercel.takenAliases.add("taken.blockbuilders.dev");
+    const result = await deployStep(fakes, workspace, { "github-deployment": "false", alias: "taken.blockbuilders.dev", timeout: "30s" });
+    expect(result.code).toBe(1);
+    expect(result.annotations.find((annotation) => annotation.level === "error")?.message).toMatch(
+      /^Could not assign 1 of 1 aliases: Vercel refused to assign alias taken\.blockbuilders\.dev \(HTTP 409 alias_in_use: The alias "taken\.blockbuilders\.dev" is already in use by another project\)\.$/,
+    );
+    expectNoLeak(result);
+  });
+
+  it("ends with its own timeout when the deployment never leaves BUILDING, and the process exits", async () => {
+    fakes.vercel.pollsToFinish = 10_000;
     const result = await deployStep(fakes, workspace, { "github-deployment": "false", timeout: "4s" });
     expect(result.signal).toBeNull();
     expect(result.code).toBe(1);
-    expect(result.outputs.state).toBe("READY");
-    expect(result.outputs["deployment-id"]).toMatch(/^dpl_/);
+    expect(result.outputs.state).toBe("BUILDING");
     expect(result.annotations.find((annotation) => annotation.level === "error")?.message).toMatch(
-      /timed out after 4\.0s\. Last known state of deployment dpl_\w+: READY\. It is READY but Vercel had not finished assigning its aliases/,
+      /^The Vercel deploy timed out after 4\.0s\. Last known state of deployment dpl_\w+: BUILDING\.$/,
     );
-    // It kept polling the READY deployment until the deadline rather than giving up at the first READY.
-    expect(fakes.vercel.requestsTo("GET", /^\/v13\/deployments\//).length).toBeGreaterThan(2);
     expectNoLeak(result);
   });
 
@@ -223,6 +261,20 @@ describe("vercel-deploy bundle: deploying the Build Output", () => {
     expect(result.code).toBe(0);
     expect(fakes.vercel.requests.length).toBeGreaterThan(5);
     for (const request of fakes.vercel.requests) expect(request.query.getAll("teamId")).toEqual(["team_blockbuilders"]);
+  });
+
+  it("refuses a team-id that VERCEL_TEAM_ID contradicts, before contacting Vercel", async () => {
+    const result = await deployStep(
+      fakes,
+      workspace,
+      { "github-deployment": "false", "team-id": "team_a" },
+      { env: { VERCEL_TEAM_ID: "team_b" } },
+    );
+    expect(result.code).toBe(1);
+    expect(result.annotations.find((annotation) => annotation.level === "error")?.message).toBe(
+      `Input 'team-id' is "team_a" but VERCEL_TEAM_ID in the environment is "team_b"; the Vercel client would send both. Make them match or unset VERCEL_TEAM_ID.`,
+    );
+    expect(fakes.vercel.requests).toHaveLength(0);
   });
 
   it("names an invalid token as such", async () => {

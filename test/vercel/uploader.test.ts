@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/lib/logger.js";
-import { describeVercelError, VercelApiError } from "../../src/vercel/api.js";
-import { type ClientFile, uploadMissing } from "../../src/vercel/uploader.js";
+import { describeVercelError, UploadQuotaError, VercelApiError } from "../../src/vercel/api.js";
+import type { ClientFile } from "../../src/vercel/client.js";
+import { uploadMissing } from "../../src/vercel/uploader.js";
 import { VercelFake } from "../fakes/vercel.js";
 
 const noWait = async () => {};
@@ -73,6 +74,59 @@ describe("uploading the missing files", () => {
     });
     await expect(upload).rejects.toThrow(/HTTP 502 bad_gateway/);
     expect(fake.requestsTo("POST", "/v2/files")).toHaveLength(3);
+  });
+});
+
+describe("throttling and the upload quota", () => {
+  let fake: VercelFake;
+  beforeEach(async () => {
+    fake = await new VercelFake().start();
+  });
+  afterEach(() => fake.stop());
+
+  const scope = () => ({ token: fake.token, projectId: "prj_web", apiUrl: fake.url });
+
+  it("waits as long as a throttling 429 asks (retry-after) and tries that file again", async () => {
+    fake.inject({
+      match: "POST /v2/files",
+      status: 429,
+      headers: { "retry-after": "7" },
+      body: { error: { code: "too_many_requests", message: "Slow down" } },
+    });
+    const waits: number[] = [];
+    const { files, shas } = filesOf(["only"]);
+    await uploadMissing(files, shas, scope(), {
+      logger: silentLogger,
+      signal: new AbortController().signal,
+      onUploaded: () => {},
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    expect(waits[0]).toBe(7_000);
+    expect(fake.requestsTo("POST", "/v2/files")).toHaveLength(2);
+    expect(fake.blobs.size).toBe(1);
+  });
+
+  it("stops every upload at the first refusal of a used-up upload quota, with the quota and its reset", async () => {
+    fake.uploadQuota = { name: "api-upload-pro", total: 3, resetAt: Date.parse("2026-12-02T06:00:00Z") };
+    const { files, shas } = filesOf(Array.from({ length: 40 }, (_, index) => `file ${index}`));
+    const upload = uploadMissing(files, shas, scope(), {
+      logger: silentLogger,
+      signal: new AbortController().signal,
+      onUploaded: () => {},
+      concurrency: 2,
+      sleep: noWait,
+    });
+    await expect(upload).rejects.toSatisfy(
+      (error) =>
+        error instanceof UploadQuotaError &&
+        error.quota === "api-upload-pro" &&
+        error.resetAt?.toISOString() === "2026-12-02T06:00:00.000Z",
+    );
+    // The two workers each got at most one refusal; nobody retried or took more work.
+    expect(fake.quotaRefusals).toBeLessThanOrEqual(2);
+    expect(fake.requestsTo("POST", "/v2/files").length).toBeLessThanOrEqual(5);
   });
 });
 
