@@ -6109,8 +6109,8 @@ function pauseStreams (streams, options) {
 
 const util = __webpack_require__(39023);
 const braces = __webpack_require__(60748);
-const picomatch = __webpack_require__(14006);
-const utils = __webpack_require__(64059);
+const picomatch = __webpack_require__(86377);
+const utils = __webpack_require__(8604);
 
 const isEmptyString = v => v === '' || v === './';
 const hasBraces = v => {
@@ -6583,17 +6583,17 @@ module.exports = micromatch;
 
 /***/ }),
 
-/***/ 14006:
+/***/ 86377:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-module.exports = __webpack_require__(98016);
+module.exports = __webpack_require__(39639);
 
 
 /***/ }),
 
-/***/ 5595:
+/***/ 9560:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -6784,13 +6784,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 78265:
+/***/ 87430:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const constants = __webpack_require__(5595);
-const utils = __webpack_require__(64059);
+const constants = __webpack_require__(9560);
+const utils = __webpack_require__(8604);
 
 /**
  * Constants
@@ -8183,16 +8183,16 @@ module.exports = parse;
 
 /***/ }),
 
-/***/ 98016:
+/***/ 39639:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 const path = __webpack_require__(16928);
-const scan = __webpack_require__(31781);
-const parse = __webpack_require__(78265);
-const utils = __webpack_require__(64059);
-const constants = __webpack_require__(5595);
+const scan = __webpack_require__(86028);
+const parse = __webpack_require__(87430);
+const utils = __webpack_require__(8604);
+const constants = __webpack_require__(9560);
 const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
 
 /**
@@ -8532,12 +8532,12 @@ module.exports = picomatch;
 
 /***/ }),
 
-/***/ 31781:
+/***/ 86028:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const utils = __webpack_require__(64059);
+const utils = __webpack_require__(8604);
 const {
   CHAR_ASTERISK,             /* * */
   CHAR_AT,                   /* @ */
@@ -8554,7 +8554,7 @@ const {
   CHAR_RIGHT_CURLY_BRACE,    /* } */
   CHAR_RIGHT_PARENTHESES,    /* ) */
   CHAR_RIGHT_SQUARE_BRACKET  /* ] */
-} = __webpack_require__(5595);
+} = __webpack_require__(9560);
 
 const isPathSeparator = code => {
   return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
@@ -8930,7 +8930,7 @@ module.exports = scan;
 
 /***/ }),
 
-/***/ 64059:
+/***/ 8604:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -8942,7 +8942,7 @@ const {
   REGEX_REMOVE_BACKSLASH,
   REGEX_SPECIAL_CHARS,
   REGEX_SPECIAL_CHARS_GLOBAL
-} = __webpack_require__(5595);
+} = __webpack_require__(9560);
 
 exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
 exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);

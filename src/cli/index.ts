@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { registerApproval } from "../approval/cli.js";
 import { registerEcs } from "../ecs/cli.js";
 import { registerGate } from "../gate/cli.js";
 import { LAUNCHPAD_VERSION } from "../lib/version.js";
@@ -18,6 +19,7 @@ registerVercel(program);
 registerEcs(program);
 registerGate(program);
 registerSeed(program);
+registerApproval(program);
 registerPreflight(program);
 
 await program.parseAsync();

@@ -1,3 +1,4 @@
+import { approvalPreflight } from "../approval/preflight.js";
 import { ecsPreflight } from "../ecs/preflight.js";
 import { gatePreflight } from "../gate/preflight.js";
 import { seedPreflight } from "../seed/preflight.js";
@@ -6,4 +7,11 @@ import { verifyPreflight } from "../verify/preflight.js";
 import type { PreflightStep } from "./preflight.js";
 
 /** The steps `launchpad preflight` runs, in pipeline order. */
-export const PREFLIGHT_STEPS: readonly PreflightStep[] = [gatePreflight, seedPreflight, ecsPreflight, vercelPreflight, verifyPreflight];
+export const PREFLIGHT_STEPS: readonly PreflightStep[] = [
+  gatePreflight,
+  seedPreflight,
+  ecsPreflight,
+  vercelPreflight,
+  verifyPreflight,
+  approvalPreflight,
+];
