@@ -30025,7 +30025,10 @@ async function decide(settings, facts) {
         if (via)
             counted.push({ ...candidate, via });
         else
-            notCounted.push({ login: candidate.login, reason: `${candidate.login} approved (${channelName(candidate)}) but is not among the approvers` });
+            notCounted.push({
+                login: candidate.login,
+                reason: `${candidate.login} approved (${channelName(candidate)}) but is not among the approvers`,
+            });
     }
     for (const entry of stale)
         if (!seen.has(entry.login.toLowerCase()))
@@ -30169,7 +30172,12 @@ function buildRecord(settings, decision, context) {
         recordedAt: context.recordedAt,
         requiredApprovals: settings.requiredApprovals,
         approvers: decision.counted.map(recordApprover),
-        checks: decision.checks.map((check) => ({ name: check.name, conclusion: check.conclusion, url: check.url ?? null, at: check.at ?? null })),
+        checks: decision.checks.map((check) => ({
+            name: check.name,
+            conclusion: check.conclusion,
+            url: check.url ?? null,
+            at: check.at ?? null,
+        })),
         staging: decision.staging.found
             ? { deploymentId: decision.staging.found.deploymentId, status: decision.staging.found.state, at: decision.staging.found.at ?? null }
             : null,
@@ -30224,7 +30232,11 @@ function requirementsTable(settings, decision) {
         ],
     ];
     for (const check of decision.checks)
-        rows.push([`check ${check.name}`, check.url && check.ok ? `${check.conclusion} (${check.url})` : check.problem ?? check.conclusion, (0,summary/* verdict */.WJ)(check.ok)]);
+        rows.push([
+            `check ${check.name}`,
+            check.url && check.ok ? `${check.conclusion} (${check.url})` : (check.problem ?? check.conclusion),
+            (0,summary/* verdict */.WJ)(check.ok),
+        ]);
     if (decision.staging.required) {
         const found = decision.staging.found;
         rows.push([
@@ -30295,7 +30307,12 @@ async function runApproval(settings, deps) {
         recordedAt: now,
         runUrl: deps.context.runUrl,
     });
-    const { id } = await api.createDeployment({ sha, environment: settings.environment, payload: record, description: recordDescription(record.digest) });
+    const { id } = await api.createDeployment({
+        sha,
+        environment: settings.environment,
+        payload: record,
+        description: recordDescription(record.digest),
+    });
     const recordPath = writeRecordFile(deps.recordDir, record);
     const logins = decision.counted.map((approver) => approver.login);
     logger.info(`Recorded deployment ${id} with audit record sha256:${record.digest}.`);
@@ -30452,18 +30469,32 @@ class ApprovalApi {
         const reviews = await this.call(`list the reviews of #${pullNumber}`, () => this.client.paginate(this.client.rest.pulls.listReviews, { ...this.repo, pull_number: pullNumber, per_page: 100 }));
         return reviews
             .filter((review) => review.user?.login)
-            .map((review) => ({ login: review.user.login, state: review.state, commitId: review.commit_id ?? undefined, submittedAt: review.submitted_at }));
+            .map((review) => ({
+            login: review.user.login,
+            state: review.state,
+            commitId: review.commit_id ?? undefined,
+            submittedAt: review.submitted_at,
+        }));
     }
     /** The environment reviews of a workflow run: who approved which environments. */
     async runApprovals(runId) {
         const approvals = await this.call(`read the approvals of run ${runId}`, async () => (await this.client.rest.actions.getReviewsForRun({ ...this.repo, run_id: runId })).data);
         return approvals
             .filter((approval) => approval.state === "approved" && approval.user?.login)
-            .map((approval) => ({ login: approval.user.login, environments: approval.environments.map((environment) => environment.name ?? "") }));
+            .map((approval) => ({
+            login: approval.user.login,
+            environments: approval.environments.map((environment) => environment.name ?? ""),
+        }));
     }
     /** The latest check runs of that name on the commit (GitHub's default filter=latest). */
     async checkRuns(sha, name) {
-        const runs = await this.call(`list the '${name}' check runs of ${sha.slice(0, 7)}`, () => this.client.paginate(this.client.rest.checks.listForRef, { ...this.repo, ref: sha, check_name: name, filter: "latest", per_page: 100 }));
+        const runs = await this.call(`list the '${name}' check runs of ${sha.slice(0, 7)}`, () => this.client.paginate(this.client.rest.checks.listForRef, {
+            ...this.repo,
+            ref: sha,
+            check_name: name,
+            filter: "latest",
+            per_page: 100,
+        }));
         return runs.map((run) => ({
             name: run.name,
             status: run.status,
@@ -30525,7 +30556,9 @@ function remote(what, error) {
     const e = error;
     const data = e.response?.data;
     const detail = [data?.message ?? e.message?.split(" - ")[0], data?.errors?.[0]?.message].filter(Boolean).join(": ");
-    const hint = e.status === 403 || e.status === 404 ? " (check the token's permissions: deployments, checks, pull-requests, actions read; read:org for teams)" : "";
+    const hint = e.status === 403 || e.status === 404
+        ? " (check the token's permissions: deployments, checks, pull-requests, actions read; read:org for teams)"
+        : "";
     return new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`GitHub could not ${what}: ${e.status ? `HTTP ${e.status} ` : ""}${detail || "no answer"}${hint}.`, e.status);
 }
 
@@ -30583,7 +30616,7 @@ function readApprovalSettings(inputs, runSha) {
     if (version && !TAG.test(version.replace(/^refs\/tags\//, ""))) {
         throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${INPUTS.version}' got ${JSON.stringify(version)}; expected a tag name such as v1.4.2.`);
     }
-    const sha = readSha(inputs, version ? undefined : runSha);
+    const sha = readSha(inputs, runSha, Boolean(version));
     const approvers = readApprovers(inputs);
     const requiredApprovals = inputs.integer(INPUTS.requiredApprovals, 1, { min: 1, max: 100 });
     const changeTicket = inputs.raw(INPUTS.changeTicket) || undefined;
@@ -30603,11 +30636,12 @@ function readApprovalSettings(inputs, runSha) {
         changeTicket,
     };
 }
-function readSha(inputs, fallback) {
-    const value = inputs.raw(INPUTS.sha) || fallback;
-    if (fallback === null && !value)
-        return undefined;
+/** The explicit commit; else, without a version, the run's. With a version the tag decides, and for the local plan git's HEAD. */
+function readSha(inputs, runSha, hasVersion) {
+    const value = inputs.raw(INPUTS.sha) || (hasVersion || runSha === null ? "" : runSha);
     if (!value) {
+        if (hasVersion || runSha === null)
+            return undefined;
         throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${INPUTS.sha}' is empty and so is '${INPUTS.version}'; give the commit or the tag to promote.`);
     }
     if (!SHA.test(value)) {

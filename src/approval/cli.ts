@@ -3,11 +3,13 @@ import type { Command } from "commander";
 import { cliAction } from "../cli/program.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { createGitHubClient } from "../lib/github.js";
-import type { Inputs } from "../lib/inputs.js";
+import { Inputs } from "../lib/inputs.js";
 import { ApprovalApi } from "./github.js";
 import { type ApprovalPlan, planApproval, readLocalCommit } from "./plan.js";
 import { INPUTS, readApprovalSettings } from "./settings.js";
 import { verifyDeploymentRecord } from "./verify-record.js";
+
+const VERSION_FLAG = "tag";
 
 /** `launchpad approval`: `verify-record` for auditors, `plan` for what a promotion would require, locally. */
 export function registerApproval(program: Command): void {
@@ -49,7 +51,8 @@ export function registerApproval(program: Command): void {
     .description("Show what a promotion of the local commit would require (git only, no API)")
     .argument("[root]", "the repository checkout", ".")
     .option(`--${INPUTS.environment} <name>`, "the environment being promoted to", "production")
-    .option(`--${INPUTS.version} <tag>`, "a tag to promote (resolved with git)")
+    // `--version` is the program's own flag, so the `version` input is spelled --tag here.
+    .option(`--${VERSION_FLAG} <tag>`, "the action's `version` input: a tag to promote (resolved with git)")
     .option(`--${INPUTS.sha} <sha>`, "the commit to promote (default: HEAD)")
     .option(`--${INPUTS.approvers} <who...>`, "users and org/team slugs who may approve")
     .option(`--${INPUTS.requiredApprovals} <n>`, "how many distinct approvers are needed", "1")
@@ -60,7 +63,8 @@ export function registerApproval(program: Command): void {
     .action(
       cliAction(async (run, command) => {
         const root = resolve(command.args[0] ?? ".");
-        const plan = await planFor(run.inputs, root);
+        const inputs = new Inputs((name) => (name === INPUTS.version ? run.inputs.raw(VERSION_FLAG) : run.inputs.raw(name)));
+        const plan = await planFor(inputs, root);
         run.print(plan.markdown);
         run.print(plan.headline);
       }),

@@ -60,7 +60,7 @@ export function readApprovalSettings(inputs: Inputs, runSha: string | null): App
   if (version && !TAG.test(version.replace(/^refs\/tags\//, ""))) {
     throw new ConfigurationError(`Input '${INPUTS.version}' got ${JSON.stringify(version)}; expected a tag name such as v1.4.2.`);
   }
-  const sha = readSha(inputs, version ? undefined : runSha);
+  const sha = readSha(inputs, runSha, Boolean(version));
   const approvers = readApprovers(inputs);
   const requiredApprovals = inputs.integer(INPUTS.requiredApprovals, 1, { min: 1, max: 100 });
   const changeTicket = inputs.raw(INPUTS.changeTicket) || undefined;
@@ -83,10 +83,11 @@ export function readApprovalSettings(inputs: Inputs, runSha: string | null): App
   };
 }
 
-function readSha(inputs: Inputs, fallback: string | null | undefined): string | undefined {
-  const value = inputs.raw(INPUTS.sha) || fallback;
-  if (fallback === null && !value) return undefined;
+/** The explicit commit; else, without a version, the run's. With a version the tag decides, and for the local plan git's HEAD. */
+function readSha(inputs: Inputs, runSha: string | null, hasVersion: boolean): string | undefined {
+  const value = inputs.raw(INPUTS.sha) || (hasVersion || runSha === null ? "" : runSha);
   if (!value) {
+    if (hasVersion || runSha === null) return undefined;
     throw new ConfigurationError(`Input '${INPUTS.sha}' is empty and so is '${INPUTS.version}'; give the commit or the tag to promote.`);
   }
   if (!SHA.test(value)) {
