@@ -30226,7 +30226,7 @@ function requirementsTable(settings, decision) {
     const approvals = decision.counted.map((approver) => `${approver.login} (${channelName(approver)}, as ${approver.via})`).join(", ");
     const rows = [
         [
-            `approvals (${settings.requiredApprovals} of ${settings.approvers.length === 1 ? "1 rule" : `${settings.approvers.length} rules`})`,
+            `approvals (${settings.requiredApprovals} needed)`,
             decision.missing ? `${approvals || "none"}; ${decision.missing.count} more needed from ${decision.missing.from}` : approvals,
             (0,summary/* verdict */.WJ)(!decision.missing),
         ],

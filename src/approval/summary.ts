@@ -32,7 +32,7 @@ function requirementsTable(settings: ApprovalSettings, decision: Decision): stri
   const approvals = decision.counted.map((approver) => `${approver.login} (${channelName(approver)}, as ${approver.via})`).join(", ");
   const rows: unknown[][] = [
     [
-      `approvals (${settings.requiredApprovals} of ${settings.approvers.length === 1 ? "1 rule" : `${settings.approvers.length} rules`})`,
+      `approvals (${settings.requiredApprovals} needed)`,
       decision.missing ? `${approvals || "none"}; ${decision.missing.count} more needed from ${decision.missing.from}` : approvals,
       verdict(!decision.missing),
     ],

@@ -44,7 +44,7 @@ describe("approval bundle: counting approvals", () => {
     // dave's team membership was checked through the memberships API.
     expect(github.requestsTo("GET", "/orgs/blockbuilders/teams/release-managers/memberships/dave")).toHaveLength(1);
     expect(result.summary).toContain(
-      "| approvals (3 of 3 rules) | frank (dispatched the run, as frank), alice (environment review of this run, as alice), dave (review of #40, as blockbuilders/release-managers) | ✅ pass |",
+      "| approvals (3 needed) | frank (dispatched the run, as frank), alice (environment review of this run, as alice), dave (review of #40, as blockbuilders/release-managers) | ✅ pass |",
     );
     expectSecretsHidden(result, [TOKEN]);
   });
@@ -92,6 +92,18 @@ describe("approval bundle: counting approvals", () => {
     expect(result.outputs["deployment-id"]).toBe(String(github.deployments.at(-1)!.id));
     expect(result.summary).toContain(`| digest (sha256) | ${digest} |`);
     expectSecretsHidden(result, [TOKEN]);
+  });
+
+  it("reads every page of a long review history and retries a 502 from GitHub", async () => {
+    const chatter = Array.from({ length: 130 }, (_, index) => review(index + 10, `watcher-${index}`, "COMMENTED"));
+    github.reviews.set(40, [...chatter, review(200, "alice", "APPROVED")]);
+    github.inject({ match: `GET /repos/${REPO}/commits/${SHA}/check-runs`, status: 502, body: { message: "Server Error" } });
+    const result = await approvalStep(github, { approvers: "alice" }, { actor: "nobody-in-particular" });
+    expect(errorLine(result)).toBeUndefined();
+    expect(result.outputs.approvers).toBe("alice");
+    const pages = github.requestsTo("GET", `/repos/${REPO}/pulls/40/reviews`).map((request) => request.query.get("page") ?? "1");
+    expect(pages).toEqual(["1", "2"]);
+    expect(github.requestsTo("GET", `/repos/${REPO}/commits/${SHA}/check-runs`).length).toBe(3);
   });
 
   it("refuses self-approval: the author and the merger of the commit's pull request do not count", async () => {
