@@ -29912,7 +29912,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _lib_context_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1980);
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7268);
 /* harmony import */ var _lib_github_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5249);
-/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3818);
+/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2138);
 
 
 
@@ -29929,7 +29929,7 @@ await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_7__/* .runAction */ .C)(asy
         throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ConfigurationError */ .j1("GITHUB_REPOSITORY is not set; the approval action runs inside a workflow.");
     const client = (0,_lib_github_js__WEBPACK_IMPORTED_MODULE_6__/* .createGitHubClient */ .LX)({ token, logger: run.logger, env: run.env });
     const result = await (0,_approval_approval_js__WEBPACK_IMPORTED_MODULE_1__/* .runApproval */ .t)(settings, {
-        api: new _approval_github_js__WEBPACK_IMPORTED_MODULE_2__/* .ApprovalApi */ ._(client, repo),
+        api: new _approval_github_js__WEBPACK_IMPORTED_MODULE_2__/* .ApprovalApi */ ._(client, repo, run.signal),
         context: {
             repo,
             actor: run.context.actor,
@@ -30395,78 +30395,69 @@ async function gatherFacts(settings, deps, sha, pool, now) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   _: () => (/* binding */ ApprovalApi)
 /* harmony export */ });
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7014);
+/* harmony import */ var _lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5321);
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7014);
 
 
+
+/** How long one GitHub request (with its retries) may take before the step gives up on it. */
+const REQUEST_TIMEOUT_MS = 60_000;
+const PAGE_SIZE = 100;
+/** 10,000 items: far past any real list of reviews, check runs or deployments of one commit. */
+const MAX_PAGES = 100;
 /** Every GitHub read and the one write the approval action makes, behind one object so its errors read the same. */
 class ApprovalApi {
     client;
     repo;
-    constructor(client, repo) {
+    signal;
+    constructor(client, repo, 
+    /** The job's cancellation; each request also has its own deadline. */
+    signal) {
         this.client = client;
         this.repo = repo;
+        this.signal = signal;
     }
     /** The commit a tag points at, through annotated tag objects; a missing tag is the user's mistake. */
     async resolveTag(tag) {
-        let object;
-        try {
-            ({ object } = (await this.client.rest.git.getRef({ ...this.repo, ref: `tags/${tag}` })).data);
-        }
-        catch (error) {
-            if (status(error) === 404) {
-                throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc.version}' got ${JSON.stringify(tag)}, but ${this.slug()} has no such tag.`);
-            }
-            throw remote(`read tag ${tag}`, error);
-        }
+        let object = await this.call(`read tag ${tag}`, async (options) => (await this.client.rest.git.getRef({ ...this.repo, ref: `tags/${tag}`, ...options })).data.object, () => {
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUTS */ .mc.version}' got ${JSON.stringify(tag)}, but ${this.slug()} has no such tag.`);
+        });
         // Annotated tags point at a tag object; a tag of a tag nests further. Five levels is far past any real use.
         for (let depth = 0; object.type === "tag" && depth < 5; depth++) {
             const tagSha = object.sha;
-            const tagObject = await this.call(`read tag object ${tagSha}`, () => this.client.rest.git.getTag({ ...this.repo, tag_sha: tagSha }));
-            object = tagObject.data.object;
+            object = await this.call(`read tag object ${tagSha}`, async (options) => (await this.client.rest.git.getTag({ ...this.repo, tag_sha: tagSha, ...options })).data.object);
         }
         if (object.type !== "commit") {
-            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc.version}' got ${JSON.stringify(tag)}, which points at a ${object.type}, not a commit.`);
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUTS */ .mc.version}' got ${JSON.stringify(tag)}, which points at a ${object.type}, not a commit.`);
         }
         return object.sha;
     }
-    /** The active members of a team; an unknown team is the user's mistake, told apart from a non-member by GET /teams/{slug}. */
+    /** The members of a team; an unknown team is the user's mistake, told apart from a non-member by GET /teams/{slug}. */
     async teamMembers(org, slug) {
-        try {
-            await this.client.rest.teams.getByName({ org, team_slug: slug });
-        }
-        catch (error) {
-            if (status(error) === 404) {
-                throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUTS */ .mc.approvers}' names the team ${org}/${slug}, which does not exist or the token cannot see (team lookups need read:org).`);
-            }
-            throw remote(`read the team ${org}/${slug}`, error);
-        }
-        const members = await this.call(`list the members of ${org}/${slug}`, () => this.client.paginate(this.client.rest.teams.listMembersInOrg, { org, team_slug: slug, per_page: 100 }));
+        await this.call(`read the team ${org}/${slug}`, (options) => this.client.rest.teams.getByName({ org, team_slug: slug, ...options }), () => {
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUTS */ .mc.approvers}' names the team ${org}/${slug}, which does not exist or the token cannot see (team lookups need read:org).`);
+        });
+        const members = await this.pages(`list the members of ${org}/${slug}`, (page) => this.client.rest.teams.listMembersInOrg({ org, team_slug: slug, ...page }));
         return members.map((member) => member.login);
     }
+    /** Membership as GitHub states it: `active` counts, `pending` (an unanswered invitation) and 404 do not. */
     async isActiveTeamMember(org, slug, login) {
-        try {
-            const { data } = await this.client.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login });
-            return data.state === "active";
-        }
-        catch (error) {
-            if (status(error) === 404)
-                return false;
-            throw remote(`check ${login}'s membership of ${org}/${slug}`, error);
-        }
+        return this.call(`check ${login}'s membership of ${org}/${slug}`, async (options) => (await this.client.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login, ...options })).data.state ===
+            "active", () => false);
     }
     /** The pull requests that brought a commit, each re-read in full: the commit's list omits who merged it. */
     async pullsOf(sha) {
-        const pulls = await this.call(`list the pull requests of ${sha.slice(0, 7)}`, () => this.client.paginate(this.client.rest.repos.listPullRequestsAssociatedWithCommit, { ...this.repo, commit_sha: sha, per_page: 100 }));
+        const pulls = await this.pages(`list the pull requests of ${sha.slice(0, 7)}`, (page) => this.client.rest.repos.listPullRequestsAssociatedWithCommit({ ...this.repo, commit_sha: sha, ...page }));
         const infos = [];
         for (const simple of pulls) {
-            const pull = await this.call(`read pull request #${simple.number}`, async () => (await this.client.rest.pulls.get({ ...this.repo, pull_number: simple.number })).data);
+            const pull = await this.call(`read pull request #${simple.number}`, async (options) => (await this.client.rest.pulls.get({ ...this.repo, pull_number: simple.number, ...options })).data);
             infos.push({ number: pull.number, author: pull.user?.login, merger: pull.merged_by?.login ?? undefined, headSha: pull.head?.sha });
         }
         return infos;
     }
     async reviews(pullNumber) {
-        const reviews = await this.call(`list the reviews of #${pullNumber}`, () => this.client.paginate(this.client.rest.pulls.listReviews, { ...this.repo, pull_number: pullNumber, per_page: 100 }));
+        const reviews = await this.pages(`list the reviews of #${pullNumber}`, (page) => this.client.rest.pulls.listReviews({ ...this.repo, pull_number: pullNumber, ...page }));
         return reviews
             .filter((review) => review.user?.login)
             .map((review) => ({
@@ -30478,7 +30469,7 @@ class ApprovalApi {
     }
     /** The environment reviews of a workflow run: who approved which environments. */
     async runApprovals(runId) {
-        const approvals = await this.call(`read the approvals of run ${runId}`, async () => (await this.client.rest.actions.getReviewsForRun({ ...this.repo, run_id: runId })).data);
+        const approvals = await this.call(`read the approvals of run ${runId}`, async (options) => (await this.client.rest.actions.getReviewsForRun({ ...this.repo, run_id: runId, ...options })).data);
         return approvals
             .filter((approval) => approval.state === "approved" && approval.user?.login)
             .map((approval) => ({
@@ -30488,13 +30479,7 @@ class ApprovalApi {
     }
     /** The latest check runs of that name on the commit (GitHub's default filter=latest). */
     async checkRuns(sha, name) {
-        const runs = await this.call(`list the '${name}' check runs of ${sha.slice(0, 7)}`, () => this.client.paginate(this.client.rest.checks.listForRef, {
-            ...this.repo,
-            ref: sha,
-            check_name: name,
-            filter: "latest",
-            per_page: 100,
-        }));
+        const runs = await this.pages(`list the '${name}' check runs of ${sha.slice(0, 7)}`, (page) => this.client.rest.checks.listForRef({ ...this.repo, ref: sha, check_name: name, filter: "latest", ...page }), (data) => data.check_runs);
         return runs.map((run) => ({
             name: run.name,
             status: run.status,
@@ -30505,17 +30490,18 @@ class ApprovalApi {
     }
     /** The commit's deployments to an environment, newest first, each with its latest status. */
     async deploymentsWithLatestStatus(sha, environment) {
-        const deployments = await this.call(`list the ${environment} deployments of ${sha.slice(0, 7)}`, () => this.client.paginate(this.client.rest.repos.listDeployments, { ...this.repo, sha, environment, per_page: 100 }));
+        const deployments = await this.pages(`list the ${environment} deployments of ${sha.slice(0, 7)}`, (page) => this.client.rest.repos.listDeployments({ ...this.repo, sha, environment, ...page }));
         const infos = [];
         for (const deployment of deployments.sort((a, b) => b.id - a.id)) {
             // Statuses are listed newest first: one item is the latest.
-            const statuses = await this.call(`read the statuses of deployment ${deployment.id}`, async () => (await this.client.rest.repos.listDeploymentStatuses({ ...this.repo, deployment_id: deployment.id, per_page: 1 })).data);
+            const statuses = await this.call(`read the statuses of deployment ${deployment.id}`, async (options) => (await this.client.rest.repos.listDeploymentStatuses({ ...this.repo, deployment_id: deployment.id, per_page: 1, ...options }))
+                .data);
             infos.push({ deploymentId: deployment.id, state: statuses[0]?.state ?? "no status", at: statuses[0]?.created_at });
         }
         return infos;
     }
     async createDeployment(fields) {
-        const data = await this.call(`create the ${fields.environment} deployment`, async () => (await this.client.rest.repos.createDeployment({
+        const data = await this.call(`create the ${fields.environment} deployment`, async (options) => (await this.client.rest.repos.createDeployment({
             ...this.repo,
             ref: fields.sha,
             environment: fields.environment,
@@ -30525,23 +30511,57 @@ class ApprovalApi {
             payload: fields.payload,
             description: fields.description,
             production_environment: fields.environment === "production",
+            ...options,
         })).data);
-        if (!("id" in data))
-            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`GitHub did not create the ${fields.environment} deployment: ${data.message ?? "no id returned"}.`);
+        if (!("id" in data)) {
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RemoteError */ .Hi(`GitHub did not create the ${fields.environment} deployment: ${data.message ?? "no id returned"}.`);
+        }
         return { id: data.id };
     }
     async deployment(id) {
-        const data = await this.call(`read deployment ${id}`, async () => (await this.client.rest.repos.getDeployment({ ...this.repo, deployment_id: id })).data);
-        return { id: data.id, sha: data.sha, environment: data.environment, description: data.description ?? undefined, payload: data.payload };
+        const data = await this.call(`read deployment ${id}`, async (options) => (await this.client.rest.repos.getDeployment({ ...this.repo, deployment_id: id, ...options })).data);
+        return {
+            id: data.id,
+            sha: data.sha,
+            environment: data.environment,
+            description: data.description ?? undefined,
+            payload: data.payload,
+        };
+    }
+    /**
+     * Every page of a list, following GitHub's Link header, each page under its own deadline. Octokit's paginate would
+     * drop the abort signal after the first request, so a slow page could not be cancelled.
+     */
+    async pages(what, fetchPage, pick = (data) => data) {
+        const items = [];
+        for (let page = 1; page <= MAX_PAGES; page++) {
+            const response = await this.call(page === 1 ? what : `${what} (page ${page})`, (options) => fetchPage({ page, per_page: PAGE_SIZE, ...options }));
+            items.push(...pick(response.data));
+            if (!/rel="next"/.test(response.headers.link ?? ""))
+                return items;
+        }
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RemoteError */ .Hi(`GitHub kept paging past ${MAX_PAGES * PAGE_SIZE} items to ${what}; refusing to read further.`);
     }
     slug() {
         return `${this.repo.owner}/${this.repo.repo}`;
     }
-    async call(what, work) {
+    /** One request with its deadline; `on404` answers GitHub's 404 when it means something (no tag, not a member). */
+    async call(what, work, on404) {
+        const signal = (0,_lib_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .withDeadline */ .N)(this.signal, REQUEST_TIMEOUT_MS, `GitHub: ${what}`);
+        // Fetch gets a plain AbortError: Octokit's retry plugin retries an abort with any other reason as a 500.
+        const fetchAbort = new AbortController();
+        if (signal.aborted)
+            fetchAbort.abort();
+        else
+            signal.addEventListener("abort", () => fetchAbort.abort(), { once: true });
         try {
-            return await work();
+            return await work({ request: { signal: fetchAbort.signal } });
         }
         catch (error) {
+            if (signal.aborted)
+                throw signal.reason;
+            if (on404 && status(error) === 404)
+                return on404();
             throw remote(what, error);
         }
     }
@@ -30551,7 +30571,7 @@ function status(error) {
 }
 /** A sentence from GitHub's own error fields: status, message and the first validation error. */
 function remote(what, error) {
-    if ((0,_lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isUserFacing */ .Qx)(error))
+    if ((0,_lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isUserFacing */ .Qx)(error))
         return error;
     const e = error;
     const data = e.response?.data;
@@ -30559,7 +30579,7 @@ function remote(what, error) {
     const hint = e.status === 403 || e.status === 404
         ? " (check the token's permissions: deployments, checks, pull-requests, actions read; read:org for teams)"
         : "";
-    return new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`GitHub could not ${what}: ${e.status ? `HTTP ${e.status} ` : ""}${detail || "no answer"}${hint}.`, e.status);
+    return new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RemoteError */ .Hi(`GitHub could not ${what}: ${e.status ? `HTTP ${e.status} ` : ""}${detail || "no answer"}${hint}.`, e.status);
 }
 
 
@@ -30676,6 +30696,68 @@ function describeRule(rule) {
 
 /***/ }),
 
+/***/ 5321:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ onCancel),
+/* harmony export */   N: () => (/* binding */ withDeadline)
+/* harmony export */ });
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
+
+/**
+ * An AbortSignal fired on SIGINT/SIGTERM, as the runner sends them when a job is cancelled
+ * (SIGINT, then SIGTERM ~7.5 s later, then a kill ~2.5 s after that), or when the deadline passes.
+ */
+function onCancel(options = {}) {
+    const target = options.processLike ?? process;
+    const controller = new AbortController();
+    const handler = (signalName) => () => {
+        if (!controller.signal.aborted)
+            controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc(`The job was cancelled (${signalName}).`));
+    };
+    const onInt = handler("SIGINT");
+    const onTerm = handler("SIGTERM");
+    target.on("SIGINT", onInt);
+    target.on("SIGTERM", onTerm);
+    const timer = options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc(`Timed out after ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(options.timeoutMs)}.`));
+        }, options.timeoutMs);
+    timer?.unref();
+    return {
+        signal: controller.signal,
+        dispose() {
+            target.off("SIGINT", onInt);
+            target.off("SIGTERM", onTerm);
+            if (timer)
+                clearTimeout(timer);
+        },
+    };
+}
+/** Combines a job-level signal with a per-operation deadline. */
+function withDeadline(signal, ms, what) {
+    const deadline = AbortSignal.timeout(ms);
+    const timeoutReason = new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc(`${what} timed out after ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(ms)}.`);
+    const controller = new AbortController();
+    const forward = (source, reason) => {
+        if (source.aborted)
+            controller.abort(reason());
+        else
+            source.addEventListener("abort", () => controller.abort(reason()), { once: true });
+    };
+    forward(deadline, () => timeoutReason);
+    if (signal)
+        forward(signal, () => signal.reason);
+    return controller.signal;
+}
+
+
+/***/ }),
+
 /***/ 1980:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -30728,6 +30810,39 @@ function runUrl(context) {
     if (!context.repository || !context.runId)
         return undefined;
     return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
+}
+
+
+/***/ }),
+
+/***/ 2543:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+/** Parses `500ms`, `90s`, `15m`, `1h` (or a combination like `1m30s`) into milliseconds; undefined when malformed. */
+function parseDuration(text) {
+    const parts = text.trim().match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g);
+    if (!parts || parts.join("") !== text.trim())
+        return undefined;
+    let total = 0;
+    for (const part of parts) {
+        const [, amount, unit] = DURATION.exec(part) ?? [];
+        total += Number(amount) * (UNIT_MS[unit] ?? Number.NaN);
+    }
+    return Number.isFinite(total) ? Math.round(total) : undefined;
+}
+function formatDuration(ms) {
+    if (ms < 1_000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1_000).toFixed(1)}s`;
+    const minutes = Math.floor(ms / 60_000);
+    return `${minutes}m${Math.round((ms % 60_000) / 1_000)}s`;
 }
 
 
@@ -36013,7 +36128,7 @@ function repoFromEnv(env = process.env) {
 
 /***/ }),
 
-/***/ 3818:
+/***/ 2138:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38969,85 +39084,14 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/lib/duration.ts
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-/** Parses `500ms`, `90s`, `15m`, `1h` (or a combination like `1m30s`) into milliseconds; undefined when malformed. */
-function parseDuration(text) {
-    const parts = text.trim().match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g);
-    if (!parts || parts.join("") !== text.trim())
-        return undefined;
-    let total = 0;
-    for (const part of parts) {
-        const [, amount, unit] = DURATION.exec(part) ?? [];
-        total += Number(amount) * (UNIT_MS[unit] ?? Number.NaN);
-    }
-    return Number.isFinite(total) ? Math.round(total) : undefined;
-}
-function duration_formatDuration(ms) {
-    if (ms < 1_000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1_000).toFixed(1)}s`;
-    const minutes = Math.floor(ms / 60_000);
-    return `${minutes}m${Math.round((ms % 60_000) / 1_000)}s`;
-}
-
-// EXTERNAL MODULE: ./src/lib/errors.ts
-var errors = __nccwpck_require__(7268);
-;// CONCATENATED MODULE: ./src/lib/cancel.ts
-
-
-/**
- * An AbortSignal fired on SIGINT/SIGTERM, as the runner sends them when a job is cancelled
- * (SIGINT, then SIGTERM ~7.5 s later, then a kill ~2.5 s after that), or when the deadline passes.
- */
-function onCancel(options = {}) {
-    const target = options.processLike ?? process;
-    const controller = new AbortController();
-    const handler = (signalName) => () => {
-        if (!controller.signal.aborted)
-            controller.abort(new errors/* CancelledError */.cc(`The job was cancelled (${signalName}).`));
-    };
-    const onInt = handler("SIGINT");
-    const onTerm = handler("SIGTERM");
-    target.on("SIGINT", onInt);
-    target.on("SIGTERM", onTerm);
-    const timer = options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            controller.abort(new errors/* CancelledError */.cc(`Timed out after ${duration_formatDuration(options.timeoutMs)}.`));
-        }, options.timeoutMs);
-    timer?.unref();
-    return {
-        signal: controller.signal,
-        dispose() {
-            target.off("SIGINT", onInt);
-            target.off("SIGTERM", onTerm);
-            if (timer)
-                clearTimeout(timer);
-        },
-    };
-}
-/** Combines a job-level signal with a per-operation deadline. */
-function withDeadline(signal, ms, what) {
-    const deadline = AbortSignal.timeout(ms);
-    const timeoutReason = new CancelledError(`${what} timed out after ${formatDuration(ms)}.`);
-    const controller = new AbortController();
-    const forward = (source, reason) => {
-        if (source.aborted)
-            controller.abort(reason());
-        else
-            source.addEventListener("abort", () => controller.abort(reason()), { once: true });
-    };
-    forward(deadline, () => timeoutReason);
-    if (signal)
-        forward(signal, () => signal.reason);
-    return controller.signal;
-}
-
+// EXTERNAL MODULE: ./src/lib/cancel.ts
+var cancel = __nccwpck_require__(5321);
 // EXTERNAL MODULE: ./src/lib/context.ts
 var context = __nccwpck_require__(1980);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
 ;// CONCATENATED MODULE: ./src/lib/inputs.ts
 
 
@@ -39118,7 +39162,7 @@ class Inputs {
     /** Milliseconds, from `500ms`, `90s`, `15m`, `1h`. */
     duration(name, fallback) {
         const value = this.raw(name) || fallback;
-        const parsed = parseDuration(value);
+        const parsed = (0,duration/* parseDuration */.E)(value);
         if (parsed === undefined)
             throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
         return parsed;
@@ -39247,7 +39291,7 @@ async function runAction(main, options = {}) {
         secrets.add(inputs.raw(name));
     for (const name of options.secretEnv ?? [])
         secrets.add(env[name]);
-    const cancellation = onCancel();
+    const cancellation = (0,cancel/* onCancel */.A)();
     const run = {
         inputs,
         logger: actionsLogger(secrets),

@@ -15,7 +15,7 @@ await runAction(
     if (!repo) throw new ConfigurationError("GITHUB_REPOSITORY is not set; the approval action runs inside a workflow.");
     const client = createGitHubClient({ token, logger: run.logger, env: run.env });
     const result = await runApproval(settings, {
-      api: new ApprovalApi(client, repo),
+      api: new ApprovalApi(client, repo, run.signal),
       context: {
         repo,
         actor: run.context.actor,

@@ -41,7 +41,7 @@ export function registerApproval(program: Command): void {
         }
         const baseUrl = run.inputs.raw("api-url") || undefined;
         const client = createGitHubClient({ token, baseUrl, logger: run.logger, env: run.env });
-        const result = await verifyDeploymentRecord(new ApprovalApi(client, { owner, repo }), Number(id));
+        const result = await verifyDeploymentRecord(new ApprovalApi(client, { owner, repo }, run.signal), Number(id));
         run.print(result.markdown);
         return result.ok ? 0 : 1;
       }),

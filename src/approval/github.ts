@@ -1,3 +1,4 @@
+import { withDeadline } from "../lib/cancel.js";
 import { ConfigurationError, isUserFacing, RemoteError } from "../lib/errors.js";
 import type { GitHubClient } from "../lib/github.js";
 import { INPUTS } from "./settings.js";
@@ -53,29 +54,40 @@ export interface StoredDeployment {
   payload: unknown;
 }
 
+/** How long one GitHub request (with its retries) may take before the step gives up on it. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+type RequestOptions = { request: { signal: AbortSignal } };
+type PageOptions = RequestOptions & { page: number; per_page: number };
+const PAGE_SIZE = 100;
+/** 10,000 items: far past any real list of reviews, check runs or deployments of one commit. */
+const MAX_PAGES = 100;
+
 /** Every GitHub read and the one write the approval action makes, behind one object so its errors read the same. */
 export class ApprovalApi {
   constructor(
     private readonly client: GitHubClient,
     private readonly repo: Repo,
+    /** The job's cancellation; each request also has its own deadline. */
+    private readonly signal?: AbortSignal,
   ) {}
 
   /** The commit a tag points at, through annotated tag objects; a missing tag is the user's mistake. */
   async resolveTag(tag: string): Promise<string> {
-    let object: { type: string; sha: string };
-    try {
-      ({ object } = (await this.client.rest.git.getRef({ ...this.repo, ref: `tags/${tag}` })).data);
-    } catch (error) {
-      if (status(error) === 404) {
+    let object = await this.call(
+      `read tag ${tag}`,
+      async (options) => (await this.client.rest.git.getRef({ ...this.repo, ref: `tags/${tag}`, ...options })).data.object,
+      () => {
         throw new ConfigurationError(`Input '${INPUTS.version}' got ${JSON.stringify(tag)}, but ${this.slug()} has no such tag.`);
-      }
-      throw remote(`read tag ${tag}`, error);
-    }
+      },
+    );
     // Annotated tags point at a tag object; a tag of a tag nests further. Five levels is far past any real use.
     for (let depth = 0; object.type === "tag" && depth < 5; depth++) {
       const tagSha = object.sha;
-      const tagObject = await this.call(`read tag object ${tagSha}`, () => this.client.rest.git.getTag({ ...this.repo, tag_sha: tagSha }));
-      object = tagObject.data.object;
+      object = await this.call(
+        `read tag object ${tagSha}`,
+        async (options) => (await this.client.rest.git.getTag({ ...this.repo, tag_sha: tagSha, ...options })).data.object,
+      );
     }
     if (object.type !== "commit") {
       throw new ConfigurationError(`Input '${INPUTS.version}' got ${JSON.stringify(tag)}, which points at a ${object.type}, not a commit.`);
@@ -83,44 +95,44 @@ export class ApprovalApi {
     return object.sha;
   }
 
-  /** The active members of a team; an unknown team is the user's mistake, told apart from a non-member by GET /teams/{slug}. */
+  /** The members of a team; an unknown team is the user's mistake, told apart from a non-member by GET /teams/{slug}. */
   async teamMembers(org: string, slug: string): Promise<string[]> {
-    try {
-      await this.client.rest.teams.getByName({ org, team_slug: slug });
-    } catch (error) {
-      if (status(error) === 404) {
+    await this.call(
+      `read the team ${org}/${slug}`,
+      (options) => this.client.rest.teams.getByName({ org, team_slug: slug, ...options }),
+      () => {
         throw new ConfigurationError(
           `Input '${INPUTS.approvers}' names the team ${org}/${slug}, which does not exist or the token cannot see (team lookups need read:org).`,
         );
-      }
-      throw remote(`read the team ${org}/${slug}`, error);
-    }
-    const members = await this.call(`list the members of ${org}/${slug}`, () =>
-      this.client.paginate(this.client.rest.teams.listMembersInOrg, { org, team_slug: slug, per_page: 100 }),
+      },
+    );
+    const members = await this.pages(`list the members of ${org}/${slug}`, (page) =>
+      this.client.rest.teams.listMembersInOrg({ org, team_slug: slug, ...page }),
     );
     return members.map((member) => member.login);
   }
 
+  /** Membership as GitHub states it: `active` counts, `pending` (an unanswered invitation) and 404 do not. */
   async isActiveTeamMember(org: string, slug: string, login: string): Promise<boolean> {
-    try {
-      const { data } = await this.client.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login });
-      return data.state === "active";
-    } catch (error) {
-      if (status(error) === 404) return false;
-      throw remote(`check ${login}'s membership of ${org}/${slug}`, error);
-    }
+    return this.call(
+      `check ${login}'s membership of ${org}/${slug}`,
+      async (options) =>
+        (await this.client.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login, ...options })).data.state ===
+        "active",
+      () => false,
+    );
   }
 
   /** The pull requests that brought a commit, each re-read in full: the commit's list omits who merged it. */
   async pullsOf(sha: string): Promise<PullInfo[]> {
-    const pulls = await this.call(`list the pull requests of ${sha.slice(0, 7)}`, () =>
-      this.client.paginate(this.client.rest.repos.listPullRequestsAssociatedWithCommit, { ...this.repo, commit_sha: sha, per_page: 100 }),
+    const pulls = await this.pages(`list the pull requests of ${sha.slice(0, 7)}`, (page) =>
+      this.client.rest.repos.listPullRequestsAssociatedWithCommit({ ...this.repo, commit_sha: sha, ...page }),
     );
     const infos: PullInfo[] = [];
     for (const simple of pulls) {
       const pull = await this.call(
         `read pull request #${simple.number}`,
-        async () => (await this.client.rest.pulls.get({ ...this.repo, pull_number: simple.number })).data,
+        async (options) => (await this.client.rest.pulls.get({ ...this.repo, pull_number: simple.number, ...options })).data,
       );
       infos.push({ number: pull.number, author: pull.user?.login, merger: pull.merged_by?.login ?? undefined, headSha: pull.head?.sha });
     }
@@ -128,8 +140,8 @@ export class ApprovalApi {
   }
 
   async reviews(pullNumber: number): Promise<ReviewInfo[]> {
-    const reviews = await this.call(`list the reviews of #${pullNumber}`, () =>
-      this.client.paginate(this.client.rest.pulls.listReviews, { ...this.repo, pull_number: pullNumber, per_page: 100 }),
+    const reviews = await this.pages(`list the reviews of #${pullNumber}`, (page) =>
+      this.client.rest.pulls.listReviews({ ...this.repo, pull_number: pullNumber, ...page }),
     );
     return reviews
       .filter((review) => review.user?.login)
@@ -145,7 +157,7 @@ export class ApprovalApi {
   async runApprovals(runId: number): Promise<RunApprovalInfo[]> {
     const approvals = await this.call(
       `read the approvals of run ${runId}`,
-      async () => (await this.client.rest.actions.getReviewsForRun({ ...this.repo, run_id: runId })).data,
+      async (options) => (await this.client.rest.actions.getReviewsForRun({ ...this.repo, run_id: runId, ...options })).data,
     );
     return approvals
       .filter((approval) => approval.state === "approved" && approval.user?.login)
@@ -157,14 +169,10 @@ export class ApprovalApi {
 
   /** The latest check runs of that name on the commit (GitHub's default filter=latest). */
   async checkRuns(sha: string, name: string): Promise<CheckRunInfo[]> {
-    const runs = await this.call(`list the '${name}' check runs of ${sha.slice(0, 7)}`, () =>
-      this.client.paginate(this.client.rest.checks.listForRef, {
-        ...this.repo,
-        ref: sha,
-        check_name: name,
-        filter: "latest",
-        per_page: 100,
-      }),
+    const runs = await this.pages(
+      `list the '${name}' check runs of ${sha.slice(0, 7)}`,
+      (page) => this.client.rest.checks.listForRef({ ...this.repo, ref: sha, check_name: name, filter: "latest", ...page }),
+      (data) => data.check_runs,
     );
     return runs.map((run) => ({
       name: run.name,
@@ -177,15 +185,17 @@ export class ApprovalApi {
 
   /** The commit's deployments to an environment, newest first, each with its latest status. */
   async deploymentsWithLatestStatus(sha: string, environment: string): Promise<Array<StagingInfo>> {
-    const deployments = await this.call(`list the ${environment} deployments of ${sha.slice(0, 7)}`, () =>
-      this.client.paginate(this.client.rest.repos.listDeployments, { ...this.repo, sha, environment, per_page: 100 }),
+    const deployments = await this.pages(`list the ${environment} deployments of ${sha.slice(0, 7)}`, (page) =>
+      this.client.rest.repos.listDeployments({ ...this.repo, sha, environment, ...page }),
     );
     const infos: StagingInfo[] = [];
     for (const deployment of deployments.sort((a, b) => b.id - a.id)) {
       // Statuses are listed newest first: one item is the latest.
       const statuses = await this.call(
         `read the statuses of deployment ${deployment.id}`,
-        async () => (await this.client.rest.repos.listDeploymentStatuses({ ...this.repo, deployment_id: deployment.id, per_page: 1 })).data,
+        async (options) =>
+          (await this.client.rest.repos.listDeploymentStatuses({ ...this.repo, deployment_id: deployment.id, per_page: 1, ...options }))
+            .data,
       );
       infos.push({ deploymentId: deployment.id, state: statuses[0]?.state ?? "no status", at: statuses[0]?.created_at });
     }
@@ -200,7 +210,7 @@ export class ApprovalApi {
   }): Promise<CreatedDeployment> {
     const data = await this.call(
       `create the ${fields.environment} deployment`,
-      async () =>
+      async (options) =>
         (
           await this.client.rest.repos.createDeployment({
             ...this.repo,
@@ -212,30 +222,66 @@ export class ApprovalApi {
             payload: fields.payload,
             description: fields.description,
             production_environment: fields.environment === "production",
+            ...options,
           })
         ).data,
     );
-    if (!("id" in data))
+    if (!("id" in data)) {
       throw new RemoteError(`GitHub did not create the ${fields.environment} deployment: ${data.message ?? "no id returned"}.`);
+    }
     return { id: data.id };
   }
 
   async deployment(id: number): Promise<StoredDeployment> {
     const data = await this.call(
       `read deployment ${id}`,
-      async () => (await this.client.rest.repos.getDeployment({ ...this.repo, deployment_id: id })).data,
+      async (options) => (await this.client.rest.repos.getDeployment({ ...this.repo, deployment_id: id, ...options })).data,
     );
-    return { id: data.id, sha: data.sha, environment: data.environment, description: data.description ?? undefined, payload: data.payload };
+    return {
+      id: data.id,
+      sha: data.sha,
+      environment: data.environment,
+      description: data.description ?? undefined,
+      payload: data.payload,
+    };
+  }
+
+  /**
+   * Every page of a list, following GitHub's Link header, each page under its own deadline. Octokit's paginate would
+   * drop the abort signal after the first request, so a slow page could not be cancelled.
+   */
+  private async pages<Data, Item = Data extends Array<infer T> ? T : never>(
+    what: string,
+    fetchPage: (page: PageOptions) => Promise<{ data: Data; headers: { link?: string } }>,
+    pick: (data: Data) => Item[] = (data) => data as unknown as Item[],
+  ): Promise<Item[]> {
+    const items: Item[] = [];
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const response = await this.call(page === 1 ? what : `${what} (page ${page})`, (options) =>
+        fetchPage({ page, per_page: PAGE_SIZE, ...options }),
+      );
+      items.push(...pick(response.data));
+      if (!/rel="next"/.test(response.headers.link ?? "")) return items;
+    }
+    throw new RemoteError(`GitHub kept paging past ${MAX_PAGES * PAGE_SIZE} items to ${what}; refusing to read further.`);
   }
 
   private slug(): string {
     return `${this.repo.owner}/${this.repo.repo}`;
   }
 
-  private async call<T>(what: string, work: () => Promise<T>): Promise<T> {
+  /** One request with its deadline; `on404` answers GitHub's 404 when it means something (no tag, not a member). */
+  private async call<T>(what: string, work: (options: RequestOptions) => Promise<T>, on404?: () => T): Promise<T> {
+    const signal = withDeadline(this.signal, REQUEST_TIMEOUT_MS, `GitHub: ${what}`);
+    // Fetch gets a plain AbortError: Octokit's retry plugin retries an abort with any other reason as a 500.
+    const fetchAbort = new AbortController();
+    if (signal.aborted) fetchAbort.abort();
+    else signal.addEventListener("abort", () => fetchAbort.abort(), { once: true });
     try {
-      return await work();
+      return await work({ request: { signal: fetchAbort.signal } });
     } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (on404 && status(error) === 404) return on404();
       throw remote(what, error);
     }
   }

@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canonicalJson, hasValidDigest } from "../../src/lib/audit-record.js";
 import type { GitHubFake } from "../fakes/github.js";
-import { LOOPBACK_GUARD_OPTION, REPO_ROOT } from "../harness/run-bundle.js";
+import { LOOPBACK_GUARD_OPTION, REPO_ROOT, startStep } from "../harness/run-bundle.js";
 import { expectSecretsHidden } from "../harness/secrets.js";
+import { until } from "../support/wait.js";
 import { approvalStep, environmentApproval, errorLine, HEAD_SHA, REPO, RUN_ID, review, SHA, startWorld, TOKEN, writes } from "./world.js";
 
 const CREATE = `/repos/${REPO}/deployments`;
@@ -195,6 +196,25 @@ describe("approval bundle: checks and staging", () => {
     expect(github.requestsTo("POST", CREATE)[0].json.ref).toBe(SHA);
     const record = JSON.parse(readFileSync(result.outputs.record, "utf8"));
     expect(record).toMatchObject({ version: "v1.4.0", sha: SHA });
+  });
+
+  it("stops at a cancel while GitHub is slow, without creating anything", async () => {
+    github.inject({ match: `GET /repos/${REPO}/commits/${SHA}/check-runs`, delayMs: 20_000, body: { total_count: 0, check_runs: [] } });
+    const step = startStep("approval", "main", {
+      eventName: "workflow_dispatch",
+      sha: SHA,
+      repository: REPO,
+      githubToken: TOKEN,
+      inputs: { approvers: "alice", "change-ticket": "CHG-2041" },
+      env: { GITHUB_API_URL: github.url },
+    });
+    await step.waitForOutput(`Promoting ${SHA} to production.`);
+    await until(() => github.requestsTo("GET", `/repos/${REPO}/commits/${SHA}/check-runs`).length > 0, "the slow check-runs request");
+    step.child.kill("SIGINT");
+    const result = await step.result;
+    expect(result.code).toBe(1);
+    expect(errorLine(result)).toBe("The job was cancelled (SIGINT).");
+    expect(writes(github)).toEqual([]);
   });
 
   it("turns GitHub's refusal to create the deployment into one readable line", async () => {
