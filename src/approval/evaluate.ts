@@ -51,7 +51,7 @@ export interface Facts {
   runApprovals: RunApprovalInfo[];
   checks: Map<string, CheckRunInfo[]>;
   staging: StagingInfo[];
-  /** Lower-case login → the team rules they are an active member of (filled by the membership checks). */
+  /** Whether a login is an active member of a team rule (the memberships API, asked once per pair). */
   membership: (login: string, rule: Extract<ApproverRule, { kind: "team" }>) => Promise<boolean>;
   /** Everyone the approver rules name, lower-case: the users and the teams' members. */
   pool: Map<string, string>;
