@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { registerApproval } from "../approval/cli.js";
 import { registerCompliance } from "../compliance/cli.js";
 import { registerEcs } from "../ecs/cli.js";
 import { registerGate } from "../gate/cli.js";
@@ -24,6 +25,7 @@ registerGate(program);
 registerSeed(program);
 registerCompliance(program);
 registerReleaseNotes(program);
+registerApproval(program);
 registerPreflight(program);
 registerPlan(program);
 

@@ -1,3 +1,4 @@
+import { approvalPreflight } from "../approval/preflight.js";
 import { compliancePreflight } from "../compliance/preflight.js";
 import { ecsPreflight } from "../ecs/preflight.js";
 import { gatePreflight } from "../gate/preflight.js";
@@ -16,6 +17,7 @@ export const PREFLIGHT_STEPS: readonly PreflightStep[] = [
   ecsPreflight,
   vercelPreflight,
   verifyPreflight,
+  approvalPreflight,
   releaseNotesPreflight,
   planPreflight,
 ];

@@ -53,3 +53,9 @@ function readEvent(path: string | undefined): Record<string, any> {
     return {};
   }
 }
+
+/** The link to this run's log page, for audit records and summaries. */
+export function runUrl(context: RunContext): string | undefined {
+  if (!context.repository || !context.runId) return undefined;
+  return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
+}

@@ -66,8 +66,27 @@ export interface FakeDeployment {
   id: number;
   ref: string;
   environment: string;
-  statuses: Array<{ state: string; environment_url?: string; log_url?: string; description?: string }>;
+  statuses: Array<{ state: string; environment_url?: string; log_url?: string; description?: string; id?: number; created_at?: string }>;
   payload?: unknown;
+  /** The commit the ref resolved to (GitHub resolves at creation); a SHA ref is its own. */
+  sha?: string;
+  description?: string | null;
+  task?: string;
+  created_at?: string;
+}
+
+/** One environment review of a workflow run, as GET /actions/runs/{id}/approvals lists it. */
+export interface FakeRunApproval {
+  state: "approved" | "rejected";
+  comment: string;
+  user: { login: string; type?: string };
+  environments: Array<{ id?: number; name: string }>;
+}
+
+/** What a git ref or tag object points at. */
+export interface FakeGitObject {
+  type: "commit" | "tag";
+  sha: string;
 }
 
 /**
@@ -96,6 +115,12 @@ export class GitHubFake extends HttpFake {
   readonly releases: FakeRelease[] = [];
   /** Answers GET /compare/{base}...{head}; the release-notes tests plug in their repository model. */
   compareCommits: (base: string, head: string) => Record<string, unknown> | undefined = () => undefined;
+  /** Environment reviews per workflow run id. */
+  readonly runApprovals = new Map<number, FakeRunApproval[]>();
+  /** Tags by name → a commit (lightweight) or a tag object (annotated, see tagObjects). */
+  readonly tags = new Map<string, FakeGitObject>();
+  /** Annotated tag objects by their SHA → what they point at. */
+  readonly tagObjects = new Map<string, FakeGitObject>();
   private nextId = 1000;
   /** Answers GraphQL queries; tests replace it with the shapes they need. */
   graphql: (query: string, variables: Record<string, unknown>) => unknown = (query) =>
@@ -141,12 +166,16 @@ export class GitHubFake extends HttpFake {
     );
     this.route("POST", `${repo}/deployments`, (request) =>
       this.write(() => {
-        const deployment = {
+        const deployment: FakeDeployment = {
           id: this.nextId++,
           ref: request.json.ref,
           environment: request.json.environment ?? "production",
           statuses: [],
           payload: request.json.payload,
+          sha: this.resolveCommit(request.json.ref),
+          description: request.json.description ?? null,
+          task: request.json.task ?? "deploy",
+          created_at: new Date().toISOString(),
         };
         this.deployments.push(deployment);
         return { status: 201, body: deployment };
@@ -156,8 +185,9 @@ export class GitHubFake extends HttpFake {
       this.write(() => {
         const deployment = this.deployments.find((candidate) => candidate.id === Number(id));
         if (!deployment) return { status: 404, body: { message: "Not Found" } };
-        deployment.statuses.push(request.json);
-        return { status: 201, body: { id: this.nextId++, ...request.json } };
+        const status = { id: this.nextId++, created_at: new Date().toISOString(), ...request.json };
+        deployment.statuses.push(status);
+        return { status: 201, body: status };
       }),
     );
     this.route("GET", `${repo}/deployments/:id/statuses`, (request, { id }) =>
@@ -171,6 +201,7 @@ export class GitHubFake extends HttpFake {
     this.registerPullRequestRoutes();
     this.registerComplianceRoutes();
     this.registerReleaseRoutes();
+    this.registerApprovalRoutes();
     this.route("GET", "/user", () => ({ body: { login: this.botLogin } }));
     this.route("POST", "/graphql", (request) => ({ body: this.graphql(request.json?.query ?? "", request.json?.variables ?? {}) }));
   }
@@ -284,6 +315,57 @@ export class GitHubFake extends HttpFake {
       const comparison = head ? this.compareCommits(base, head) : undefined;
       return comparison ? { body: { commits: [], files: [], ...comparison } } : { status: 404, body: { message: "Not Found" } };
     });
+  }
+
+  /** Run approvals, deployment reads, tags and teams: what the approval action reads besides pulls and checks. */
+  private registerApprovalRoutes(): void {
+    const repo = "/repos/:owner/:repo";
+    const notFound: Reply = { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
+    this.route("GET", `${repo}/actions/runs/:runId/approvals`, (_request, { runId }) => ({
+      body: this.runApprovals.get(Number(runId)) ?? [],
+    }));
+    // Newest first, filtered by sha, ref and environment, as GitHub lists them.
+    this.route("GET", `${repo}/deployments`, (request) => {
+      const sha = request.query.get("sha");
+      const ref = request.query.get("ref");
+      const environment = request.query.get("environment");
+      const matching = this.deployments.filter(
+        (deployment) =>
+          (!sha || (deployment.sha ?? deployment.ref) === sha) &&
+          (!ref || deployment.ref === ref) &&
+          (!environment || deployment.environment === environment),
+      );
+      return paginate(
+        request,
+        [...matching].sort((a, b) => b.id - a.id).map(({ statuses: _statuses, ...deployment }) => deployment),
+      );
+    });
+    this.route("GET", `${repo}/deployments/:id`, (_request, { id }) => {
+      const found = this.deployments.find((candidate) => candidate.id === Number(id));
+      if (!found) return notFound;
+      const { statuses: _statuses, ...deployment } = found;
+      return { body: { ...deployment, sha: deployment.sha ?? deployment.ref } };
+    });
+    // Octokit sends the ref URL-encoded (tags%2Fv1.2.0); the router decodes it.
+    this.route("GET", `${repo}/git/ref/:ref`, (_request, { ref }) => {
+      const object = ref.startsWith("tags/") ? this.tags.get(ref.slice("tags/".length)) : undefined;
+      return object ? { body: { ref: `refs/${ref}`, object } } : notFound;
+    });
+    this.route("GET", `${repo}/git/tags/:sha`, (_request, { sha }) => {
+      const object = this.tagObjects.get(sha);
+      return object ? { body: { sha, tag: "annotated", object } } : notFound;
+    });
+    // An unknown team is a 404 here; GET …/memberships/{user} answers 404 for a non-member of a known team too.
+    this.route("GET", "/orgs/:org/teams/:slug", (_request, { org, slug }) =>
+      this.teams.has(`${org}/${slug}`) ? { body: { id: 1, slug, name: slug, organization: { login: org } } } : notFound,
+    );
+  }
+
+  /** What a deployment ref names: a SHA is itself, a tag resolves through annotated tag objects. */
+  private resolveCommit(ref: string): string {
+    let object = this.tags.get(ref.replace(/^refs\/tags\//, ""));
+    for (let depth = 0; object?.type === "tag" && depth < 5; depth++) object = this.tagObjects.get(object.sha);
+    return object?.type === "commit" ? object.sha : ref;
   }
 
   /** Writes fail with 403 on a read-only token, as on fork PRs. */
