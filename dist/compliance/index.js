@@ -58200,7 +58200,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   T1: () => (/* binding */ isPermissionDenied)
 });
 
-// UNUSED EXPORTS: githubApiUrls, repoFromEnv
+// UNUSED EXPORTS: githubApiUrls
 
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
@@ -63580,11 +63580,6 @@ function isPermissionDenied(error) {
     const status = error?.status;
     return status === 403 || status === 404;
 }
-/** The repository this run belongs to, from GITHUB_REPOSITORY. */
-function repoFromEnv(env = process.env) {
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
-    return owner && repo ? { owner, repo } : undefined;
-}
 
 
 /***/ }),
@@ -66560,13 +66555,20 @@ function parseDuration(text) {
     }
     return Number.isFinite(total) ? Math.round(total) : undefined;
 }
+/**
+ * `250ms`, `12.3s`, `4m5s`, `2h3m`: every unit floored, as codeql-action's formatDuration does, so a value just
+ * under a boundary never rounds up into "1m60s" or "60.0s".
+ */
 function duration_formatDuration(ms) {
-    if (ms < 1_000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1_000).toFixed(1)}s`;
-    const minutes = Math.floor(ms / 60_000);
-    return `${minutes}m${Math.round((ms % 60_000) / 1_000)}s`;
+    const whole = Math.max(0, Math.floor(ms));
+    if (whole < 1_000)
+        return `${whole}ms`;
+    if (whole < 60_000)
+        return `${(Math.floor(whole / 100) / 10).toFixed(1)}s`;
+    const seconds = Math.floor(whole / 1_000);
+    if (seconds < 3_600)
+        return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+    return `${Math.floor(seconds / 3_600)}h${Math.floor(seconds / 60) % 60}m`;
 }
 
 // EXTERNAL MODULE: ./src/lib/errors.ts
@@ -66663,7 +66665,7 @@ function readEvent(path) {
         return {};
     }
 }
-/** The link to this run's log page, for deployment statuses and summaries. */
+/** The link to this run's log page, for audit records and summaries. */
 function runUrl(context) {
     if (!context.repository || !context.runId)
         return undefined;
@@ -66683,8 +66685,28 @@ function envInputSource(env = process.env) {
 function mapInputSource(values) {
     return (name) => values[name];
 }
+/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
+const SHOWN_VALUE_CHARS = 100;
+/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
+function quoteValue(value) {
+    if (value.length <= SHOWN_VALUE_CHARS)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
+}
+/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
+function inputLabel(name) {
+    return `Input '${name}'`;
+}
 function invalid(name, value, allowed) {
-    return new errors/* ConfigurationError */.j1(`Input '${name}' got ${JSON.stringify(value)}; expected ${allowed}.`);
+    return new errors/* ConfigurationError */.j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
+}
+/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
+const MAX_TIMER_DURATION = "596h";
+function durationBound(bound) {
+    const ms = typeof bound === "number" ? bound : parseDuration(bound);
+    if (ms === undefined)
+        throw new Error(`bad duration bound ${bound}`);
+    return { ms, shown: typeof bound === "string" ? bound : duration_formatDuration(bound) };
 }
 /** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
 class Inputs {
@@ -66699,7 +66721,7 @@ class Inputs {
     required(name) {
         const value = this.raw(name);
         if (!value)
-            throw new errors/* ConfigurationError */.j1(`Input '${name}' is required but was empty.`);
+            throw new errors/* ConfigurationError */.j1(`${inputLabel(name)} is required but was empty.`);
         return value;
     }
     optional(name, fallback = "") {
@@ -66737,12 +66759,19 @@ class Inputs {
         }
         return parsed;
     }
-    /** Milliseconds, from `500ms`, `90s`, `15m`, `1h`. */
-    duration(name, fallback) {
+    /**
+     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
+     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
+     */
+    duration(name, fallback, range = {}) {
         const value = this.raw(name) || fallback;
         const parsed = parseDuration(value);
         if (parsed === undefined)
             throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
+        const min = durationBound(range.min ?? "0s");
+        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
+        if (parsed < min.ms || parsed > max.ms)
+            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
         return parsed;
     }
     /** Items separated by newlines or commas, trimmed, empties dropped. */

@@ -73091,6 +73091,12 @@ function readEvent(path) {
         return {};
     }
 }
+/** The link to this run's log page, for audit records and summaries. */
+function runUrl(context) {
+    if (!context.repository || !context.runId)
+        return undefined;
+    return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
+}
 
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);

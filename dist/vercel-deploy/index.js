@@ -46814,29 +46814,27 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
 /* harmony import */ var _lib_github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(635);
 /* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9657);
-/* harmony import */ var _vercel_run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1733);
-/* harmony import */ var _vercel_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8566);
+/* harmony import */ var _vercel_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8352);
+/* harmony import */ var _vercel_run_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4337);
+/* harmony import */ var _vercel_settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8566);
 
 
 
 
 
-let abandoned = false;
+
 await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(async (run) => {
-    const settings = (0,_vercel_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .readVercelSettings */ .jw)(run.inputs, run.context.workspace, run.env);
-    (0,_vercel_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .dropClientTeamEnv */ .hS)(run.env);
+    const settings = (0,_vercel_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .readVercelSettings */ .jw)(run.inputs, run.context.workspace, run.env);
     const github = settings.githubToken ? (0,_lib_github_js__WEBPACK_IMPORTED_MODULE_1__/* .createGitHubClient */ .LX)({ token: settings.githubToken, logger: run.logger, env: run.env }) : undefined;
-    const result = await (0,_vercel_run_js__WEBPACK_IMPORTED_MODULE_3__/* .runVercel */ .l)(settings, { logger: run.logger, signal: run.signal, context: run.context, github });
+    const client = (0,_vercel_client_js__WEBPACK_IMPORTED_MODULE_3__/* .createVercelClient */ .dW)(run.env);
+    const result = await (0,_vercel_run_js__WEBPACK_IMPORTED_MODULE_4__/* .runVercel */ .l)(settings, { logger: run.logger, signal: run.signal, context: run.context, github, client });
     for (const [name, value] of Object.entries(result.outputs))
         run.setOutput(name, value ?? "");
     await run.writeSummary(result.summary);
-    abandoned = result.abandoned;
     if (!result.ok)
         throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(result.error ?? "The Vercel step failed.");
-}, { secretInputs: [_vercel_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUTS */ .mc.token, _vercel_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUTS */ .mc.githubToken] });
-// A request the Vercel client could not be made to drop (a hung upload) must not keep the job step alive.
-if (abandoned)
-    process.exit();
+}, { secretInputs: [_vercel_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .INPUTS */ .mc.token, _vercel_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .INPUTS */ .mc.githubToken] });
+(0,_vercel_client_js__WEBPACK_IMPORTED_MODULE_3__/* .exitIfClientHung */ .RI)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -46926,13 +46924,20 @@ function parseDuration(text) {
     }
     return Number.isFinite(total) ? Math.round(total) : undefined;
 }
+/**
+ * `250ms`, `12.3s`, `4m5s`, `2h3m`: every unit floored, as codeql-action's formatDuration does, so a value just
+ * under a boundary never rounds up into "1m60s" or "60.0s".
+ */
 function formatDuration(ms) {
-    if (ms < 1_000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1_000).toFixed(1)}s`;
-    const minutes = Math.floor(ms / 60_000);
-    return `${minutes}m${Math.round((ms % 60_000) / 1_000)}s`;
+    const whole = Math.max(0, Math.floor(ms));
+    if (whole < 1_000)
+        return `${whole}ms`;
+    if (whole < 60_000)
+        return `${(Math.floor(whole / 100) / 10).toFixed(1)}s`;
+    const seconds = Math.floor(whole / 1_000);
+    if (seconds < 3_600)
+        return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+    return `${Math.floor(seconds / 3_600)}h${Math.floor(seconds / 60) % 60}m`;
 }
 
 
@@ -46998,7 +47003,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   T1: () => (/* binding */ isPermissionDenied)
 });
 
-// UNUSED EXPORTS: githubApiUrls, repoFromEnv
+// UNUSED EXPORTS: githubApiUrls
 
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
@@ -52378,11 +52383,6 @@ function isPermissionDenied(error) {
     const status = error?.status;
     return status === 403 || status === 404;
 }
-/** The repository this run belongs to, from GITHUB_REPOSITORY. */
-function repoFromEnv(env = process.env) {
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
-    return owner && repo ? { owner, repo } : undefined;
-}
 
 
 /***/ }),
@@ -55386,7 +55386,7 @@ function readEvent(path) {
         return {};
     }
 }
-/** The link to this run's log page, for deployment statuses and summaries. */
+/** The link to this run's log page, for audit records and summaries. */
 function runUrl(context) {
     if (!context.repository || !context.runId)
         return undefined;
@@ -55410,8 +55410,28 @@ function envInputSource(env = process.env) {
 function mapInputSource(values) {
     return (name) => values[name];
 }
+/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
+const SHOWN_VALUE_CHARS = 100;
+/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
+function quoteValue(value) {
+    if (value.length <= SHOWN_VALUE_CHARS)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
+}
+/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
+function inputLabel(name) {
+    return `Input '${name}'`;
+}
 function invalid(name, value, allowed) {
-    return new errors/* ConfigurationError */.j1(`Input '${name}' got ${JSON.stringify(value)}; expected ${allowed}.`);
+    return new errors/* ConfigurationError */.j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
+}
+/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
+const MAX_TIMER_DURATION = "596h";
+function durationBound(bound) {
+    const ms = typeof bound === "number" ? bound : (0,duration/* parseDuration */.E)(bound);
+    if (ms === undefined)
+        throw new Error(`bad duration bound ${bound}`);
+    return { ms, shown: typeof bound === "string" ? bound : (0,duration/* formatDuration */.a)(bound) };
 }
 /** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
 class Inputs {
@@ -55426,7 +55446,7 @@ class Inputs {
     required(name) {
         const value = this.raw(name);
         if (!value)
-            throw new errors/* ConfigurationError */.j1(`Input '${name}' is required but was empty.`);
+            throw new errors/* ConfigurationError */.j1(`${inputLabel(name)} is required but was empty.`);
         return value;
     }
     optional(name, fallback = "") {
@@ -55464,12 +55484,19 @@ class Inputs {
         }
         return parsed;
     }
-    /** Milliseconds, from `500ms`, `90s`, `15m`, `1h`. */
-    duration(name, fallback) {
+    /**
+     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
+     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
+     */
+    duration(name, fallback, range = {}) {
         const value = this.raw(name) || fallback;
         const parsed = (0,duration/* parseDuration */.E)(value);
         if (parsed === undefined)
             throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
+        const min = durationBound(range.min ?? "0s");
+        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
+        if (parsed < min.ms || parsed > max.ms)
+            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
         return parsed;
     }
     /** Items separated by newlines or commas, trimmed, empties dropped. */
@@ -55701,7 +55728,145 @@ function chunk(items, size) {
 
 /***/ }),
 
-/***/ 1733:
+/***/ 8352:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   RI: () => (/* binding */ exitIfClientHung),
+/* harmony export */   dW: () => (/* binding */ createVercelClient)
+/* harmony export */ });
+/* unused harmony export clientHung */
+/* harmony import */ var _vercel_client__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1208);
+/* harmony import */ var _vercel_client__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_vercel_client__WEBPACK_IMPORTED_MODULE_0__);
+
+let hungRuns = 0;
+/** The real client. `env` is the environment the client reads VERCEL_TEAM_ID from (process.env). */
+function createVercelClient(env, create = _vercel_client__WEBPACK_IMPORTED_MODULE_0__.createDeployment) {
+    return {
+        start: (request) => startRun(create(clientOptions(request, env), deploymentOptions(request))),
+        async countFiles(request) {
+            const tree = await (0,_vercel_client__WEBPACK_IMPORTED_MODULE_0__.buildFileTree)(request.path, { isDirectory: true, prebuilt: request.prebuilt, vercelOutputDir: request.prebuilt ? request.outputDir : undefined }, () => { });
+            return tree.fileList.length;
+        },
+    };
+}
+function clientOptions(request, env) {
+    return {
+        token: request.token,
+        // The client appends VERCEL_TEAM_ID itself; passing the same team again would send it twice on some calls.
+        teamId: env.VERCEL_TEAM_ID && env.VERCEL_TEAM_ID === request.teamId ? undefined : request.teamId,
+        apiUrl: request.apiUrl,
+        path: request.path,
+        prebuilt: request.prebuilt,
+        vercelOutputDir: request.prebuilt ? request.outputDir : undefined,
+        archive: request.archive ? "tgz" : undefined,
+        userAgent: "launchpad-vercel-deploy",
+    };
+}
+function deploymentOptions(request) {
+    return { ...request.deployment, meta: { ...request.deployment.meta } };
+}
+function startRun(events) {
+    let pending;
+    let stopped = false;
+    return {
+        async next() {
+            for (;;) {
+                if (stopped)
+                    return undefined;
+                const step = events.next();
+                pending = step;
+                let result;
+                try {
+                    result = await step;
+                }
+                catch (error) {
+                    // Thrown, not yielded: unreadable files, a bad path.
+                    stopped = true;
+                    return { type: "failed", failure: toFailure(error) };
+                }
+                finally {
+                    pending = undefined;
+                }
+                if (result.done)
+                    return undefined;
+                const stage = toStage(result.value);
+                if (stage)
+                    return stage;
+            }
+        },
+        async stop(graceMs = 3_000) {
+            if (stopped)
+                return;
+            stopped = true;
+            // return() waits for a request in flight; past the grace period that request is hung.
+            const closed = (pending ?? Promise.resolve()).then(() => events.return?.(), () => events.return?.());
+            let timer;
+            const late = new Promise((resolve) => {
+                timer = setTimeout(() => resolve(false), graceMs);
+                timer.unref();
+            });
+            const ended = await Promise.race([
+                closed.then(() => true, () => true),
+                late,
+            ]);
+            clearTimeout(timer);
+            if (!ended)
+                hungRuns++;
+        },
+    };
+}
+function toStage(event) {
+    const payload = event.payload;
+    switch (event.type) {
+        case "hashes-calculated":
+            return { type: "hashed", files: new Map(Object.entries(payload)) };
+        case "file-count":
+            return { type: "missing", files: payload.total, missing: [...payload.missing] };
+        case "file-uploaded":
+            return { type: "uploaded", sha: payload.sha };
+        case "created":
+            return {
+                type: "created",
+                deployment: { id: payload.id, url: payload.url, inspectorUrl: payload.inspectorUrl, readyState: payload.readyState },
+            };
+        case "warning":
+            return { type: "message", level: "warning", text: String(payload) };
+        case "notice":
+        case "tip":
+            return { type: "message", level: "info", text: String(payload) };
+        case "error":
+            return { type: "failed", failure: toFailure(payload) };
+        default:
+            // all-files-uploaded, and the status events we never reach because runs stop at `created`.
+            return undefined;
+    }
+}
+function toFailure(payload) {
+    const cause = payload?.cause?.code ?? payload?.cause?.cause?.code;
+    return {
+        status: typeof payload?.status === "number" ? payload.status : undefined,
+        code: typeof payload?.code === "string" ? payload.code : undefined,
+        message: String(payload?.message ?? payload ?? "unknown error"),
+        missing: Array.isArray(payload?.missing) ? payload.missing : undefined,
+        invalidToken: payload?.invalidToken === true ? true : undefined,
+        cause: typeof cause === "string" ? cause : undefined,
+    };
+}
+/** True when a stopped run still holds a request open; the process must then end by itself once it has reported. */
+function clientHung() {
+    return hungRuns > 0;
+}
+/** Called by entries after the step has reported: a request the client cannot cancel must not keep the job alive. */
+function exitIfClientHung() {
+    if (clientHung())
+        process.exit();
+}
+
+
+/***/ }),
+
+/***/ 4337:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -55783,10 +55948,49 @@ function isTransientStatus(status) {
 }
 class VercelApiError extends errors/* RemoteError */.Hi {
     transient;
-    constructor(message, status, code, transient) {
+    retryAfterMs;
+    constructor(message, status, code, transient, 
+    /** From a 429's retry-after header: how long Vercel asked us to wait. */
+    retryAfterMs) {
         super(message, status, code);
         this.transient = transient;
+        this.retryAfterMs = retryAfterMs;
     }
+}
+/** The account's file-upload quota (`api-upload-free`, `api-upload-pro`…) is used up: no upload succeeds until it resets. */
+class UploadQuotaError extends VercelApiError {
+    quota;
+    vercelMessage;
+    resetAt;
+    constructor(quota, vercelMessage, resetAt) {
+        super(`Vercel's file-upload quota ${quota} is used up: ${vercelMessage}`, 429, "rate_limited", false);
+        this.quota = quota;
+        this.vercelMessage = vercelMessage;
+        this.resetAt = resetAt;
+    }
+}
+/** The quota a 429 `rate_limited` names when it is an upload quota (`code: "api-upload-free"` in its message), else undefined. */
+function uploadQuotaName(body) {
+    if (body?.code !== "rate_limited")
+        return undefined;
+    const named = /code: \\?"(api-upload-[a-z0-9-]+)\\?"/.exec(body.message ?? "")?.[1];
+    return named;
+}
+/** `limit.reset` of a rate-limit body (epoch seconds or milliseconds) as a date. */
+function limitReset(body) {
+    const reset = Number(body?.limit?.reset);
+    if (!Number.isFinite(reset) || reset <= 0)
+        return undefined;
+    return new Date(reset < 1e12 ? reset * 1000 : reset);
+}
+/** A retry-after header (seconds or an HTTP date) in milliseconds, capped at `maxMs`. */
+function retryAfterMs(header, now = Date.now(), maxMs = 60_000) {
+    const value = Array.isArray(header) ? header[0] : header;
+    if (!value)
+        return undefined;
+    const seconds = Number(value);
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now;
+    return Number.isFinite(ms) ? Math.min(maxMs, Math.max(0, ms)) : undefined;
 }
 /** retry() options for Vercel calls: only transient failures are retried, each retry logged as "<label>: <why>". */
 function vercelRetry(label, options) {
@@ -55934,8 +56138,135 @@ async function assignAliases(api, deploymentId, aliases, deps) {
     }));
 }
 
-// EXTERNAL MODULE: ./node_modules/@vercel/client/dist/index.js
-var dist = __nccwpck_require__(1208);
+;// CONCATENATED MODULE: ./src/vercel/progress.ts
+function emptyFileStats() {
+    return { total: 0, unique: 0, deduplicated: 0, totalBytes: 0, uniqueBytes: 0, uploaded: 0, uploadedBytes: 0 };
+}
+const fileSize = (file) => file?.data?.length ?? file?.size ?? 0;
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ["KiB", "MiB", "GiB"];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+/** Turns @vercel/client's file events into counts and log lines: hashed, missing, uploaded (every 10%). */
+class UploadProgress {
+    logger;
+    stats = emptyFileStats();
+    sizes = new Map();
+    planned = 0;
+    plannedBytes = 0;
+    doneInAttempt = 0;
+    nextReport = 0;
+    counted = new Set();
+    constructor(logger) {
+        this.logger = logger;
+    }
+    /** `quiet` for the hashing that follows our uploads: the same files again. */
+    hashed(files, quiet = false) {
+        const stats = this.stats;
+        Object.assign(stats, { total: 0, unique: 0, totalBytes: 0, uniqueBytes: 0 });
+        for (const [sha, file] of files) {
+            const size = fileSize(file);
+            this.sizes.set(sha, size);
+            stats.unique++;
+            stats.uniqueBytes += size;
+            stats.total += file.names.length;
+            stats.totalBytes += size * file.names.length;
+        }
+        stats.deduplicated = stats.total - stats.unique;
+        if (quiet)
+            return;
+        this.logger.info(`Hashed ${stats.total} files (${formatBytes(stats.totalBytes)}): ${stats.unique} distinct contents, ${stats.deduplicated} duplicate${stats.deduplicated === 1 ? "" : "s"} sent once.`);
+    }
+    /** The client packed `fileCount` files into these archive parts: the parts are what Vercel stores. */
+    archived(parts, fileCount) {
+        const stats = this.stats;
+        Object.assign(stats, { total: fileCount, unique: parts.size, deduplicated: 0, totalBytes: 0, uniqueBytes: 0 });
+        for (const [sha, part] of parts) {
+            const size = fileSize(part);
+            this.sizes.set(sha, size);
+            stats.totalBytes += size;
+            stats.uniqueBytes += size;
+        }
+        this.logger.info(`Packed ${fileCount} files into ${parts.size} archive part${parts.size === 1 ? "" : "s"} (${formatBytes(stats.totalBytes)} gzipped).`);
+    }
+    missing(shas) {
+        this.planned = shas.length;
+        this.plannedBytes = shas.reduce((sum, sha) => sum + (this.sizes.get(sha) ?? 0), 0);
+        this.doneInAttempt = 0;
+        this.counted.clear();
+        this.nextReport = Math.max(1, Math.ceil(this.planned / 10));
+        this.logger.info(`Vercel is missing ${shas.length} of ${this.stats.unique} contents: uploading ${formatBytes(this.plannedBytes)}; the rest are already stored.`);
+    }
+    /** Counts each content once per attempt, whoever reports it (our uploader, or the client if it uploads too). */
+    uploaded(sha) {
+        if (this.counted.has(sha))
+            return;
+        this.counted.add(sha);
+        this.stats.uploaded++;
+        this.stats.uploadedBytes += this.sizes.get(sha) ?? 0;
+        this.doneInAttempt++;
+        if (this.doneInAttempt >= this.nextReport || this.doneInAttempt === this.planned) {
+            this.logger.info(`Uploaded ${this.doneInAttempt}/${this.planned} files.`);
+            this.nextReport = this.doneInAttempt + Math.max(1, Math.ceil(this.planned / 10));
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/vercel/refusals.ts
+
+
+const AUTH_CODES = new Set(["forbidden", "not_authorized", "unauthorized", "invalid_token", "team_unauthorized"]);
+const FILE_CAP = /should NOT have more than (\d+) items/;
+/** Turns a failure the client reported before the deployment existed into one sentence, and whether to try again. */
+function failureError(failure, scope, where) {
+    const quota = uploadQuotaName(failure);
+    // The client keeps only code and message of a refused upload: the reset time is in Vercel's message.
+    if (quota)
+        return new UploadQuotaError(quota, failure.message);
+    const cap = FILE_CAP.exec(failure.message);
+    if (cap) {
+        return new VercelApiError(`Vercel refused the deployment: it lists ${where.fileCount} files and a deployment may list at most ${cap[1]} (${failure.message.replace(/\.$/, "")}). Set ${vercel_settings/* INPUTS */.mc.archive}: auto (the default) or always to upload them as one archive.`, failure.status, failure.code, false);
+    }
+    if (failure.code === "missing_files")
+        return stillMissing(failure.missing?.length);
+    const uploading = where.state === "UPLOADING" && where.archive;
+    const what = uploading ? "upload the archive parts" : "create the deployment";
+    const status = failure.status ?? (failure.code && AUTH_CODES.has(failure.code) ? 403 : undefined);
+    if (status !== undefined) {
+        return new VercelApiError(describeVercelError(status, failure, scope, what), status, failure.code, isTransientStatus(status));
+    }
+    if (failure.code && uploading) {
+        // A refused part upload: the client dropped the status; another attempt may get through.
+        return new VercelApiError(describeVercelError(undefined, failure, scope, what), undefined, failure.code, true);
+    }
+    // No HTTP status: the request never got an answer (the client retries network errors itself, then gives up).
+    return new VercelApiError(`Could not reach Vercel to ${what}: ${failure.message}${failure.cause ? ` (${failure.cause})` : ""}.`, undefined, undefined, true);
+}
+/** Vercel lacks contents we (or the client) uploaded: worth one more attempt, then the likely causes. */
+function stillMissing(count) {
+    return new VercelApiError(`Vercel still reported ${count ?? "some"} files missing after they were uploaded. The output changed while deploying, or the uploads went to another account: check team-id.`, 400, "missing_files", true);
+}
+/** The one line for a used-up upload quota: which quota, when it resets, and what to change. */
+function quotaMessage(error, mode, setting, knownReset) {
+    const resetAt = error.resetAt ?? knownReset;
+    const reset = resetAt ? ` It resets at ${resetAt.toISOString()}.` : "";
+    const said = error.vercelMessage ? ` Vercel said: ${error.vercelMessage}` : "";
+    const fix = mode === "archive"
+        ? " Even the archive parts were refused: wait for the reset, or raise the plan's upload limit."
+        : setting === "never"
+            ? ` Set ${vercel_settings/* INPUTS */.mc.archive}: always (or auto) to upload a few archive parts instead of one request per file.`
+            : "";
+    return `Vercel's file-upload quota ${error.quota} is used up, so no file can be uploaded until it resets.${reset}${said}${fix}`;
+}
+
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
@@ -55949,8 +56280,9 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 
 /**
  * Uploads the contents Vercel reported missing (POST /v2/files, as the client does), with a fixed pool of workers
- * over keep-alive connections and a retry per file on network errors, 429 and 5xx. The client's own loop races
- * every pending upload for each file (quadratic in the file count) and gives up on the first HTTP error.
+ * over keep-alive connections and a retry per file on network errors, 429 (after its retry-after) and 5xx. The
+ * client's own loop gives up on the first HTTP error and drops the body of the refusal, which names when an upload
+ * quota resets. A used-up upload quota stops every upload at once: no other file could succeed.
  */
 async function uploadMissing(files, shas, scope, deps) {
     const https = scope.apiUrl.startsWith("https:");
@@ -55962,14 +56294,27 @@ async function uploadMissing(files, shas, scope, deps) {
     const onAbort = () => stop.abort(deps.signal.reason);
     deps.signal.addEventListener("abort", onAbort, { once: true });
     const queue = [...shas];
+    const attempts = deps.attempts ?? 4;
+    const wait = deps.sleep ?? sleep;
     const worker = async () => {
         for (let sha = queue.shift(); sha !== undefined && !stop.signal.aborted; sha = queue.shift()) {
             const file = files.get(sha);
             if (!file)
                 throw new VercelApiError(`The Vercel client reported content ${sha} missing that is not part of this deployment.`, undefined, undefined, false);
             const shown = deps.root ? (0,external_node_path_.relative)(deps.root, file.names[0]) : file.names[0];
-            await retry(() => uploadOne(sha, file, shown, scope, https ? external_node_https_namespaceObject.request : external_node_http_.request, agent, stop.signal), vercelRetry(`Upload of ${shown}`, {
-                attempts: deps.attempts ?? 4,
+            await retry(async (attempt) => {
+                try {
+                    await uploadOne(sha, file, shown, scope, https ? external_node_https_namespaceObject.request : external_node_http_.request, agent, stop.signal);
+                }
+                catch (error) {
+                    // Throttled: wait as long as Vercel asked before the backoff of the next try.
+                    const asked = error instanceof VercelApiError ? error.retryAfterMs : undefined;
+                    if (asked && attempt < attempts)
+                        await wait(asked, stop.signal);
+                    throw error;
+                }
+            }, vercelRetry(`Upload of ${shown}`, {
+                attempts,
                 baseMs: 250,
                 maxMs: 4_000,
                 logger: deps.logger,
@@ -56029,7 +56374,10 @@ function uploadOne(sha, file, shown, scope, send, agent, signal) {
                 catch {
                     body = undefined;
                 }
-                reject(new VercelApiError(describeVercelError(status, body?.error, scope, what), status, body?.error?.code, isTransientStatus(status)));
+                const quota = status === 429 ? uploadQuotaName(body?.error) : undefined;
+                if (quota)
+                    return reject(new UploadQuotaError(quota, String(body.error.message ?? ""), limitReset(body.error)));
+                reject(new VercelApiError(describeVercelError(status, body?.error, scope, what), status, body?.error?.code, isTransientStatus(status), status === 429 ? retryAfterMs(response.headers["retry-after"]) : undefined));
             });
         });
         outgoing.on("error", (error) => reject(signal.aborted ? signal.reason : networkError(error, what)));
@@ -56047,204 +56395,87 @@ function networkError(error, what) {
     return new VercelApiError(`Could not ${what}: ${code ?? error.message}.`, undefined, code, !local);
 }
 
-;// CONCATENATED MODULE: ./src/vercel/events.ts
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
+;// CONCATENATED MODULE: ./src/vercel/wait.ts
 
 
 
-/** Turns one @vercel/client event into progress lines and outcome fields. */
-async function handleEvent(event, request, deps, progress, outcome) {
-    const { logger } = deps;
-    const payload = event.payload;
-    switch (event.type) {
-        case "hashes-calculated":
-            progress.hashed(payload);
-            outcome.state = "CREATING";
-            return { kind: "continue" };
-        case "file-count": {
-            const missing = payload.missing ?? [];
-            progress.missing(missing);
-            outcome.state = "UPLOADING";
-            if (missing.length) {
-                // The client starts its own uploads only when we ask for the next event. It iterates the very arrays
-                // this event carries, so after uploading them ourselves we empty them and it has nothing left to send.
-                // (Should a client version copy them, it re-uploads: slower, still correct.)
-                const shas = [...missing];
-                missing.length = 0;
-                if (Array.isArray(payload.uploads))
-                    payload.uploads.length = 0;
-                await uploadMissing(payload.total, shas, request, {
-                    logger,
-                    signal: deps.signal,
-                    sleep: deps.sleep,
-                    root: request.path,
-                    onUploaded: (sha) => progress.uploaded(sha),
-                });
+
+/** The client's polling rhythm: every second for 15 s, then 5 s for a minute, 15 s for five, then 30 s. */
+function pollDelay(elapsedMs) {
+    if (elapsedMs <= 15_000)
+        return 1_000;
+    if (elapsedMs <= 60_000)
+        return 5_000;
+    if (elapsedMs <= 300_000)
+        return 15_000;
+    return 30_000;
+}
+/**
+ * Polls GET /v13/deployments/{id} until the deployment is READY (and aliased, or the alias wait is over), ERROR or
+ * CANCELED. Every state is terminal here; the deadline in `signal` bounds the rest.
+ */
+async function waitForReady(api, deploymentId, options, deps) {
+    const now = deps.now ?? Date.now;
+    const wait = deps.sleep ?? sleep;
+    const started = now();
+    let last = "";
+    let readySince;
+    for (;;) {
+        const view = await retry(() => api.inspect(deploymentId), vercelRetry(`Status of ${deploymentId}`, {
+            attempts: 5,
+            baseMs: 1_000,
+            maxMs: 10_000,
+            logger: deps.logger,
+            signal: deps.signal,
+            sleep: deps.sleep,
+        }));
+        const state = view.readyState ?? "QUEUED";
+        if (state !== last) {
+            deps.onState(state);
+            if (state === "BUILDING")
+                deps.logger.info("Building…");
+            last = state;
+        }
+        const failure = failureOf(view, deploymentId);
+        if (failure)
+            throw new errors/* RemoteError */.Hi(failure);
+        if (state === "READY") {
+            if (options.aliasesRequested || view.aliasAssigned)
+                return {};
+            readySince ??= now();
+            const waited = now() - readySince;
+            if (waited >= options.aliasWaitMs) {
+                return {
+                    warning: `Vercel assigned no alias to ${deploymentId} within ${(0,duration/* formatDuration */.a)(options.aliasWaitMs)} (alias-wait); it is READY at https://${view.url}.`,
+                };
             }
-            return { kind: "continue" };
+            if (waited === 0) {
+                deps.logger.info(`Ready; waiting up to ${(0,duration/* formatDuration */.a)(options.aliasWaitMs)} for Vercel's automatic aliases…`);
+            }
+            await wait(Math.min(pollDelay(now() - started), options.aliasWaitMs - waited), deps.signal);
+            continue;
         }
-        case "file-uploaded":
-            progress.uploaded(payload.sha);
-            return { kind: "continue" };
-        case "all-files-uploaded":
-            logger.info("All missing files uploaded; creating the deployment.");
-            outcome.state = "CREATING";
-            return { kind: "continue" };
-        case "created": {
-            outcome.deployment = { id: payload.id, url: `https://${payload.url}`, inspectorUrl: payload.inspectorUrl };
-            outcome.state = payload.readyState ?? "QUEUED";
-            logger.info(`Created ${payload.id} (${outcome.state}): ${outcome.deployment.url}`);
-            if (payload.inspectorUrl)
-                logger.info(`Inspect: ${payload.inspectorUrl}`);
-            await deps.onCreated?.(outcome.deployment);
-            return { kind: "continue" };
-        }
-        case "building":
-            outcome.state = "BUILDING";
-            logger.info("Building…");
-            return { kind: "continue" };
-        case "ready":
-            outcome.state = "READY";
-            if (payload?.url && outcome.deployment)
-                outcome.deployment.url = `https://${payload.url}`;
-            logger.info(payload?.aliasAssigned ? "Ready." : "Ready; waiting for Vercel to assign the deployment's automatic aliases…");
-            return { kind: "continue" };
-        case "alias-assigned":
-            outcome.state = "READY";
-            return { kind: "done" };
-        case "canceled":
-            outcome.state = "CANCELED";
-            return {
-                kind: "failed",
-                error: `Vercel canceled deployment ${payload?.id ?? outcome.deployment?.id ?? ""} (state CANCELED).`,
-                transient: false,
-            };
-        case "checks-v2-failed":
-            return { kind: "failed", error: "Vercel's deployment checks failed, so it did not assign the aliases.", transient: false };
-        case "error":
-            return describeClientError(payload, request, outcome);
-        case "warning":
-            logger.warning(`Vercel: ${String(payload)}`);
-            return { kind: "continue" };
-        case "notice":
-        case "tip":
-            logger.info(`Vercel: ${String(payload)}`);
-            return { kind: "continue" };
-        default:
-            logger.debug(`vercel client event ${event.type}`);
-            return { kind: "continue" };
+        await wait(pollDelay(now() - started), deps.signal);
     }
 }
-const AUTH_CODES = new Set(["forbidden", "not_authorized", "unauthorized", "invalid_token", "team_unauthorized"]);
-/** Sorts the client's `error` events into a readable sentence and whether another attempt could help. */
-function describeClientError(payload, request, outcome) {
-    if (payload?.code === "missing_files") {
-        const count = payload.missing?.length ?? "some";
-        return {
-            kind: "failed",
-            transient: true,
-            error: `Vercel still reported ${count} files missing after they were uploaded. The output changed while deploying, or the uploads went to another account: check team-id.`,
-        };
+function failureOf(view, id) {
+    const state = view.readyState ?? "";
+    if (state === "ERROR" || state.endsWith("_ERROR")) {
+        const detail = [view.errorCode, view.errorMessage].filter(Boolean).join(": ");
+        return `Vercel deployment ${id} failed${detail ? ` (${detail})` : ""}. Build logs: ${view.inspectorUrl ?? `https://${view.url}`}`;
     }
-    if (outcome.deployment && (payload?.readyState === "ERROR" || payload?.errorCode)) {
-        outcome.state = "ERROR";
-        const detail = [payload.errorCode, payload.errorMessage].filter(Boolean).join(": ");
-        return {
-            kind: "failed",
-            transient: false,
-            error: `Vercel deployment ${outcome.deployment.id} failed${detail ? ` (${detail})` : ""}. Build logs: ${outcome.deployment.inspectorUrl ?? outcome.deployment.url}`,
-        };
+    if (state === "CANCELED")
+        return `Vercel canceled deployment ${id} (state CANCELED).`;
+    if (view.checks?.["deployment-alias"]?.state === "failed") {
+        return "Vercel's deployment checks failed, so it did not assign the aliases.";
     }
-    if (outcome.deployment) {
-        if (outcome.state !== "READY")
-            outcome.state = "ERROR";
-        return {
-            kind: "failed",
-            transient: false,
-            error: `Vercel deployment ${outcome.deployment.id} failed: ${payload?.message ?? (0,errors/* errorMessage */.gJ)(payload)}`,
-        };
+    if (view.aliasError) {
+        const error = view.aliasError;
+        return `Vercel could not assign the aliases of ${id}: ${typeof error === "string" ? error : [error.code, error.message].filter(Boolean).join(": ")}`;
     }
-    const status = typeof payload?.status === "number" ? payload.status : AUTH_CODES.has(payload?.code) ? 403 : undefined;
-    if (status !== undefined) {
-        return {
-            kind: "failed",
-            transient: isTransientStatus(status),
-            error: describeVercelError(status, payload, request, "create the deployment"),
-        };
-    }
-    // No HTTP status: the request never got an answer (the client retries network errors itself, then gives up).
-    const cause = payload?.cause?.code;
-    return {
-        kind: "failed",
-        transient: true,
-        error: `Could not reach Vercel to create the deployment: ${payload?.message ?? (0,errors/* errorMessage */.gJ)(payload)}${cause ? ` (${cause})` : ""}.`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/vercel/progress.ts
-function emptyFileStats() {
-    return { total: 0, unique: 0, deduplicated: 0, totalBytes: 0, uniqueBytes: 0, uploaded: 0, uploadedBytes: 0 };
-}
-const fileSize = (file) => file?.data?.length ?? file?.size ?? 0;
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ["KiB", "MiB", "GiB"];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-/** Turns @vercel/client's file events into counts and log lines: hashed, missing, uploaded (every 10%). */
-class UploadProgress {
-    logger;
-    stats = emptyFileStats();
-    sizes = new Map();
-    planned = 0;
-    plannedBytes = 0;
-    doneInAttempt = 0;
-    nextReport = 0;
-    counted = new Set();
-    constructor(logger) {
-        this.logger = logger;
-    }
-    hashed(files) {
-        const stats = this.stats;
-        Object.assign(stats, { total: 0, unique: 0, totalBytes: 0, uniqueBytes: 0 });
-        for (const [sha, file] of Object.entries(files)) {
-            const size = fileSize(file);
-            this.sizes.set(sha, size);
-            stats.unique++;
-            stats.uniqueBytes += size;
-            stats.total += file.names.length;
-            stats.totalBytes += size * file.names.length;
-        }
-        stats.deduplicated = stats.total - stats.unique;
-        this.logger.info(`Hashed ${stats.total} files (${formatBytes(stats.totalBytes)}): ${stats.unique} distinct contents, ${stats.deduplicated} duplicate${stats.deduplicated === 1 ? "" : "s"} sent once.`);
-    }
-    missing(shas) {
-        this.planned = shas.length;
-        this.plannedBytes = shas.reduce((sum, sha) => sum + (this.sizes.get(sha) ?? 0), 0);
-        this.doneInAttempt = 0;
-        this.counted.clear();
-        this.nextReport = Math.max(1, Math.ceil(this.planned / 10));
-        this.logger.info(`Vercel is missing ${shas.length} of ${this.stats.unique} contents: uploading ${formatBytes(this.plannedBytes)}; the rest are already stored.`);
-    }
-    /** Counts each content once per attempt, whoever reports it (our uploader, or the client if it uploads too). */
-    uploaded(sha) {
-        if (this.counted.has(sha))
-            return;
-        this.counted.add(sha);
-        this.stats.uploaded++;
-        this.stats.uploadedBytes += this.sizes.get(sha) ?? 0;
-        this.doneInAttempt++;
-        if (this.doneInAttempt >= this.nextReport || this.doneInAttempt === this.planned) {
-            this.logger.info(`Uploaded ${this.doneInAttempt}/${this.planned} files.`);
-            this.nextReport = this.doneInAttempt + Math.max(1, Math.ceil(this.planned / 10));
-        }
-    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/vercel/deploy.ts
@@ -56254,136 +56485,179 @@ class UploadProgress {
 
 
 
-const WOUND_DOWN = Symbol("wound down");
+
+/** Vercel refuses a deployment that lists more files than this. */
+const FILE_LIMIT = 15_000;
+/** `auto` sends an archive when more than this is missing from Vercel: past it, per-file uploads stop paying off. */
+const ARCHIVE_PAST = { files: 1_000, bytes: 100 * 1024 * 1024 };
 /**
- * Drives @vercel/client's createDeployment: logs its events as progress, treats READY+aliases, ERROR, CANCELED and
- * our deadline as terminal, and starts over (hashes are cheap, stored files are not uploaded again) when an HTTP
- * failure before the deployment exists was transient: the client itself only retries network errors.
+ * Deploys through the client: chooses per-file or archive uploads, uploads per-file contents itself (with retries
+ * and quota handling), then waits for READY. Transient failures before the deployment exists start the creation
+ * over (hashes are cheap, stored files are not uploaded again); the client itself only retries network errors.
  */
 async function deployWithClient(request, deps) {
     const progress = new UploadProgress(deps.logger);
-    const outcome = { ok: false, state: "HASHING", files: progress.stats, attempts: 0, abandoned: false };
+    const outcome = {
+        ok: false,
+        state: "HASHING",
+        files: progress.stats,
+        upload: { mode: "files", reason: "" },
+        attempts: 0,
+    };
     try {
+        const fileCount = await deps.client.countFiles(request);
+        outcome.upload = firstChoice(request.archive, fileCount);
         await retry(async (attempt) => {
             outcome.attempts = attempt;
-            const step = await runAttempt(request, deps, progress, outcome);
-            if (step.kind === "failed") {
-                // After the deployment exists a failure is the build's, not the wire's: never start a second deployment.
-                throw new VercelApiError(step.error, undefined, undefined, step.transient && !outcome.deployment);
-            }
-        }, vercelRetry("Deploy", {
-            attempts: deps.attempts ?? 3,
-            baseMs: 1_000,
-            maxMs: 8_000,
-            logger: deps.logger,
-            signal: deps.signal,
-            sleep: deps.sleep,
-        }));
+            await createDeployment(request, deps, progress, outcome, fileCount);
+        }, vercelRetry("Deploy", { attempts: deps.attempts ?? 3, baseMs: 1_000, maxMs: 8_000, ...pick(deps) }));
+        const deployment = outcome.deployment;
+        const ready = await waitForReady(deps.api, deployment.id, { aliasesRequested: request.aliasesRequested, aliasWaitMs: request.aliasWaitMs }, { ...pick(deps), now: deps.now, onState: (state) => (outcome.state = state) });
+        outcome.warning = ready.warning;
+        if (ready.warning)
+            deps.logger.warning(ready.warning);
         outcome.ok = true;
     }
     catch (error) {
-        outcome.ok = false;
-        outcome.error = deps.signal.aborted ? stoppedMessage(deps.signal.reason, outcome) : (0,errors/* errorMessage */.gJ)(error);
+        outcome.error = deps.signal.aborted
+            ? stoppedMessage(deps.signal.reason, outcome)
+            : error instanceof UploadQuotaError
+                ? quotaMessage(error, outcome.upload.mode, request.archive, outcome.upload.quota?.resetAt)
+                : (0,errors/* errorMessage */.gJ)(error);
     }
     return outcome;
 }
+const pick = (deps) => ({ logger: deps.logger, signal: deps.signal, sleep: deps.sleep });
+function firstChoice(setting, fileCount) {
+    if (setting === "always")
+        return { mode: "archive", reason: "archive: always" };
+    if (setting === "never")
+        return { mode: "files", reason: "archive: never" };
+    if (fileCount > FILE_LIMIT) {
+        return { mode: "archive", reason: `${fileCount} files, more than the ${FILE_LIMIT.toLocaleString("en-US")} a deployment may list` };
+    }
+    return { mode: "files", reason: "Vercel already stored every file" };
+}
 function stoppedMessage(reason, outcome) {
     const where = outcome.deployment ? `deployment ${outcome.deployment.id}` : "the deployment";
-    const hint = outcome.state === "READY" ? " It is READY but Vercel had not finished assigning its aliases." : "";
-    return `${(0,errors/* errorMessage */.gJ)(reason)} Last known state of ${where}: ${outcome.state}.${hint}`;
+    return `${(0,errors/* errorMessage */.gJ)(reason)} Last known state of ${where}: ${outcome.state}.`;
 }
-async function runAttempt(request, deps, progress, outcome) {
-    const create = deps.createDeployment ?? dist.createDeployment;
-    // The client polls forever on READY-without-aliases and CANCELED. Aborting this signal with an
-    // "alias-assigned" event for our deployment is the one way it offers to end that loop from outside.
-    const aliasSignal = new AbortController();
-    const clientOptions = {
+/** One creation attempt: client runs until the deployment exists, with our per-file uploads between them. */
+async function createDeployment(request, deps, progress, outcome, fileCount) {
+    let uploadedThisAttempt = false;
+    for (let run = 1;; run++) {
+        const archive = outcome.upload.mode === "archive";
+        const end = await driveRun(deps.client.start(clientRequest(request, archive)), request, deps, progress, outcome, {
+            fileCount,
+            quiet: run > 1,
+        });
+        if (end.kind === "created")
+            return;
+        const bytes = end.missing.reduce((sum, sha) => sum + (end.files.get(sha)?.data?.length ?? end.files.get(sha)?.size ?? 0), 0);
+        if (uploadedThisAttempt)
+            throw stillMissing(end.missing.length);
+        const described = `${end.missing.length} of ${progress.stats.unique} contents (${formatBytes(bytes)}) missing from Vercel`;
+        if (request.archive === "auto" && (end.missing.length > ARCHIVE_PAST.files || bytes > ARCHIVE_PAST.bytes)) {
+            switchToArchive(outcome, deps.logger, `${described}; auto archives past ${ARCHIVE_PAST.files} files or 100 MB`);
+            continue;
+        }
+        if (request.archive === "auto")
+            outcome.upload.reason = `${described}; auto archives past ${ARCHIVE_PAST.files} files or 100 MB`;
+        progress.missing(end.missing);
+        try {
+            await uploadMissing(end.files, end.missing, request, {
+                logger: deps.logger,
+                signal: deps.signal,
+                sleep: deps.sleep,
+                root: request.path,
+                onUploaded: (sha) => progress.uploaded(sha),
+            });
+        }
+        catch (error) {
+            if (!(error instanceof UploadQuotaError) || request.archive === "never")
+                throw error;
+            switchToArchive(outcome, deps.logger, `the upload quota ${error.quota} ran out after ${progress.stats.uploaded} per-file uploads`);
+            outcome.upload.quota = error;
+            continue;
+        }
+        uploadedThisAttempt = true;
+    }
+}
+function clientRequest(request, archive) {
+    return {
         token: request.token,
         teamId: request.teamId,
         apiUrl: request.apiUrl,
         path: request.path,
         prebuilt: request.prebuilt,
-        vercelOutputDir: request.prebuilt ? request.outputDir : undefined,
-        userAgent: "launchpad-vercel-deploy",
-        aliasAssignedSignal: aliasSignal.signal,
+        outputDir: request.outputDir,
+        archive,
+        deployment: { target: request.target, project: request.projectId, meta: request.meta, gitMetadata: request.gitMetadata },
     };
-    const deploymentOptions = {
-        target: request.target,
-        project: request.projectId,
-        meta: request.meta,
-        gitMetadata: request.gitMetadata,
-    };
-    const iterator = create(clientOptions, deploymentOptions);
+}
+function switchToArchive(outcome, logger, reason) {
+    logger.info(`Sending the files as an archive instead: ${reason}.`);
+    outcome.upload = { mode: "archive", reason };
+}
+const STOPPED = Symbol("stopped");
+/** Follows one client run to the created deployment, or (per-file) to the list of missing contents. */
+async function driveRun(run, request, deps, progress, outcome, options) {
+    const archive = outcome.upload.mode === "archive";
     const stopped = new Promise((resolve) => {
         if (deps.signal.aborted)
-            resolve(WOUND_DOWN);
+            resolve(STOPPED);
         else
-            deps.signal.addEventListener("abort", () => resolve(WOUND_DOWN), { once: true });
+            deps.signal.addEventListener("abort", () => resolve(STOPPED), { once: true });
     });
     outcome.state = "HASHING";
-    let step = { kind: "continue" };
-    let finished = false;
     try {
-        while (step.kind === "continue") {
-            const next = await Promise.race([iterator.next(), stopped]);
-            if (next === WOUND_DOWN)
+        for (;;) {
+            const stage = await Promise.race([run.next(), stopped]);
+            if (stage === STOPPED)
                 throw deps.signal.reason;
-            if (next.done) {
-                finished = true;
-                step =
-                    outcome.state === "READY"
-                        ? { kind: "done" }
-                        : { kind: "failed", error: `The Vercel client stopped in state ${outcome.state}.`, transient: false };
-                break;
+            if (!stage)
+                throw new VercelApiError(`The Vercel client stopped in state ${outcome.state}.`, undefined, undefined, false);
+            switch (stage.type) {
+                case "hashed":
+                    if (archive)
+                        progress.archived(stage.files, options.fileCount);
+                    else
+                        progress.hashed(stage.files, options.quiet);
+                    outcome.state = "CREATING";
+                    break;
+                case "missing":
+                    outcome.state = "UPLOADING";
+                    if (!archive)
+                        return { kind: "missing", files: stage.files, missing: stage.missing };
+                    // Archive parts are few and large: the client uploads them itself.
+                    progress.missing(stage.missing);
+                    break;
+                case "uploaded":
+                    progress.uploaded(stage.sha);
+                    break;
+                case "created": {
+                    const created = stage.deployment;
+                    outcome.deployment = { id: created.id, url: `https://${created.url}`, inspectorUrl: created.inspectorUrl };
+                    outcome.state = created.readyState ?? "QUEUED";
+                    deps.logger.info(`Created ${created.id} (${outcome.state}): ${outcome.deployment.url}`);
+                    if (created.inspectorUrl)
+                        deps.logger.info(`Inspect: ${created.inspectorUrl}`);
+                    await deps.onCreated?.(outcome.deployment);
+                    return { kind: "created" };
+                }
+                case "message":
+                    if (stage.level === "warning")
+                        deps.logger.warning(`Vercel: ${stage.text}`);
+                    else
+                        deps.logger.info(`Vercel: ${stage.text}`);
+                    break;
+                case "failed":
+                    throw failureError(stage.failure, request, { state: outcome.state, fileCount: options.fileCount, archive });
             }
-            step = await handleEvent(next.value, request, deps, progress, outcome);
         }
-    }
-    catch (error) {
-        if (deps.signal.aborted) {
-            outcome.abandoned = !(await windDown(iterator, aliasSignal, outcome, deps.windDownMs));
-            throw deps.signal.reason;
-        }
-        if (error instanceof VercelApiError)
-            step = { kind: "failed", error: error.message, transient: error.transient };
-        // Thrown (not yielded) by the client: unreadable files, a bad path, a network failure while hashing/creating.
-        else
-            step = {
-                kind: "failed",
-                error: `Deploy failed: ${(0,errors/* errorMessage */.gJ)(error)}`,
-                transient: /fetch failed|ECONN|socket/i.test(String(error?.cause ?? error)),
-            };
-    }
-    if (!finished)
-        outcome.abandoned = !(await windDown(iterator, aliasSignal, outcome, deps.windDownMs));
-    return step;
-}
-/**
- * Ends the client's iteration so no timer or request keeps the process alive: a forged alias-assigned event breaks
- * its polling loop, then return() closes the generator (and the ones it delegates to) without further requests.
- */
-async function windDown(iterator, aliasSignal, outcome, graceMs = 3_000) {
-    if (outcome.deployment && !aliasSignal.signal.aborted) {
-        aliasSignal.abort({
-            type: "alias-assigned",
-            deploymentId: outcome.deployment.id,
-            date: Date.now(),
-            alias: [],
-            aliasError: null,
-            aliasWarning: null,
-        });
-    }
-    let timer;
-    const late = new Promise((resolve) => {
-        timer = setTimeout(() => resolve(false), graceMs);
-        timer.unref();
-    });
-    try {
-        const closed = (iterator.return?.() ?? Promise.resolve()).then(() => true, () => true);
-        return await Promise.race([closed, late]);
     }
     finally {
-        clearTimeout(timer);
+        await run.stop(deps.stopGraceMs);
     }
 }
 
@@ -56538,8 +56812,6 @@ async function switchProduction(command, api, deployment, deps) {
     }
 }
 
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __nccwpck_require__(2543);
 ;// CONCATENATED MODULE: ./src/vercel/report.ts
 
 
@@ -56568,6 +56840,8 @@ function deploySummary(report) {
     ];
     if (outcome.deployment?.inspectorUrl)
         lines.push(`Inspect: ${outcome.deployment.inspectorUrl}\n`);
+    if (outcome.upload.reason)
+        lines.push(`${uploadLine(outcome)}\n`);
     if (outcome.attempts > 1)
         lines.push(`Took ${outcome.attempts} attempts (transient Vercel failures were retried).\n`);
     if (report.error)
@@ -56575,6 +56849,14 @@ function deploySummary(report) {
     for (const warning of report.warnings)
         lines.push(`> ⚠️ ${warning}\n`);
     return `${lines.join("\n")}\n`;
+}
+/** Which way the files went and why, e.g. "Uploaded as an archive (1 part): 15200 files, more than …". */
+function uploadLine(outcome) {
+    const parts = outcome.files.unique;
+    const how = outcome.upload.mode === "archive"
+        ? `Uploaded as an archive (${parts} part${parts === 1 ? "" : "s"} of .vercel/source.tgz)`
+        : "Uploaded file by file";
+    return `${how}: ${outcome.upload.reason}.`;
 }
 function promoteSummary(projectId, result, durationMs, error) {
     const verb = result?.command === "rollback" ? "rollback" : "promote";
@@ -56633,7 +56915,6 @@ async function deploy(settings, deps) {
     const sha = pr?.headSha || context.sha;
     const branch = pr?.headRef || context.refName;
     const wanted = renderAliases(settings.aliases, { branch, pr: pr?.number, sha }, logger);
-    const api = new VercelApi(settings, deps.signal);
     const github = reporterFor(deps);
     if (github && settings.githubDeployment && sha) {
         await github.startDeployment({
@@ -56644,15 +56925,19 @@ async function deploy(settings, deps) {
         });
     }
     const deadline = (0,cancel/* withDeadline */.N)(deps.signal, settings.timeoutMs, "The Vercel deploy");
+    const api = new VercelApi(settings, deadline);
     const outcome = await deployWithClient({
         ...settings,
         meta: gitMeta(context, sha, branch),
         gitMetadata: sha ? { commitSha: sha, commitRef: branch, remoteUrl: remoteUrl(context) } : undefined,
+        aliasesRequested: wanted.length > 0,
     }, {
         logger,
         signal: deadline,
-        createDeployment: deps.createDeployment,
+        client: deps.client,
+        api,
         sleep: deps.sleep,
+        now: deps.now,
         onCreated: (created) => github?.setStatus("in_progress", { logUrl: created.inspectorUrl, description: `Building ${created.id}` }),
     });
     let aliases = [];
@@ -56678,17 +56963,16 @@ async function deploy(settings, deps) {
         aliases,
         durationMs: now() - started,
         error,
-        warnings: [],
+        warnings: outcome.warning ? [outcome.warning] : [],
         sha,
     };
     if (github && pr && settings.githubComment) {
         await github.upsertComment(pr.number, commentMarker(settings), deploySummary(report));
     }
-    report.warnings = github?.warnings ?? [];
+    report.warnings = [...(outcome.warning ? [outcome.warning] : []), ...(github?.warnings ?? [])];
     return {
         ok,
         error,
-        abandoned: outcome.abandoned,
         summary: deploySummary(report),
         outputs: {
             [vercel_settings/* OUTPUTS */.py.url]: outcome.deployment?.url ?? "",
@@ -56730,7 +57014,6 @@ async function promote(settings, deps) {
     return {
         ok: !error,
         error,
-        abandoned: false,
         summary: promoteSummary(settings.projectId, result, now() - started, error),
         outputs: {
             [vercel_settings/* OUTPUTS */.py.url]: result?.url ?? "",
@@ -56767,12 +57050,11 @@ function gitMeta(context, sha, branch) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   hS: () => (/* binding */ dropClientTeamEnv),
 /* harmony export */   jw: () => (/* binding */ readVercelSettings),
 /* harmony export */   mc: () => (/* binding */ INPUTS),
 /* harmony export */   py: () => (/* binding */ OUTPUTS)
 /* harmony export */ });
-/* unused harmony exports COMMANDS, DEFAULT_API_URL */
+/* unused harmony exports COMMANDS, ARCHIVE_MODES, DEFAULT_API_URL */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
@@ -56795,6 +57077,8 @@ const INPUTS = {
     apiUrl: "api-url",
     command: "command",
     deployment: "deployment",
+    archive: "archive",
+    aliasWait: "alias-wait",
 };
 const OUTPUTS = {
     url: "url",
@@ -56805,6 +57089,7 @@ const OUTPUTS = {
     previousDeploymentId: "previous-deployment-id",
 };
 const COMMANDS = ["deploy", "promote", "rollback"];
+const ARCHIVE_MODES = ["auto", "always", "never"];
 const DEFAULT_API_URL = "https://api.vercel.com";
 const TARGET = /^[a-z0-9][a-z0-9-]*$/;
 /**
@@ -56830,10 +57115,15 @@ function readVercelSettings(inputs, workspace, env = {}) {
     const timeoutMs = inputs.duration(INPUTS.timeout, "15m");
     if (timeoutMs < 1_000)
         throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${INPUTS.timeout}' must be at least 1s.`);
+    const teamId = inputs.optional(INPUTS.teamId) || env.VERCEL_TEAM_ID || undefined;
+    // @vercel/client adds VERCEL_TEAM_ID from the environment to its URLs on top of the team it is given.
+    if (env.VERCEL_TEAM_ID && teamId !== env.VERCEL_TEAM_ID) {
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${INPUTS.teamId}' is ${JSON.stringify(teamId)} but VERCEL_TEAM_ID in the environment is ${JSON.stringify(env.VERCEL_TEAM_ID)}; the Vercel client would send both. Make them match or unset VERCEL_TEAM_ID.`);
+    }
     return {
         command,
         token: inputs.required(INPUTS.token),
-        teamId: inputs.optional(INPUTS.teamId) || env.VERCEL_TEAM_ID || undefined,
+        teamId,
         projectId: inputs.required(INPUTS.projectId),
         target,
         path,
@@ -56846,15 +57136,9 @@ function readVercelSettings(inputs, workspace, env = {}) {
         timeoutMs,
         apiUrl,
         deployment,
+        archive: inputs.choice(INPUTS.archive, ARCHIVE_MODES, "auto"),
+        aliasWaitMs: inputs.duration(INPUTS.aliasWait, "20s"),
     };
-}
-/**
- * @vercel/client appends VERCEL_TEAM_ID from the process environment to every URL it calls, on top of the teamId
- * it was given, so a stale variable would send the deploy to another team than our alias and promote calls.
- * Entries read it into the settings first, then remove it with this.
- */
-function dropClientTeamEnv(env) {
-    delete env.VERCEL_TEAM_ID;
 }
 
 

@@ -31698,6 +31698,12 @@ function readEvent(path) {
         return {};
     }
 }
+/** The link to this run's log page, for audit records and summaries. */
+function runUrl(context) {
+    if (!context.repository || !context.runId)
+        return undefined;
+    return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
+}
 
 // EXTERNAL MODULE: ./src/lib/inputs.ts
 var lib_inputs = __nccwpck_require__(1662);

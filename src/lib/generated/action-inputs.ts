@@ -12,9 +12,9 @@ export const ACTION_INPUTS = {
       required: false,
     },
     sha: {
-      description: "The commit to promote; when `version` is also given, the two must agree.",
+      description:
+        "The commit to promote (a full SHA); when empty, the run's `GITHUB_SHA` unless `version` is given. When both are given, the two must agree.",
       required: false,
-      default: "${{ github.sha }}",
     },
     approvers: {
       description: "Users and `org/team` slugs who may approve, one per line or comma separated.",
@@ -186,12 +186,18 @@ export const ACTION_INPUTS = {
     },
     junit: {
       description:
-        "Globs (one per line) of JUnit XML reports: vitest/jest, pytest (xunit1 or xunit2) and generic dialects. When set, a glob matching no file is an error unless a command failed before writing it.",
+        "Globs (one per line) of JUnit XML reports: vitest, jest-junit, pytest (xunit1 or xunit2), Maven Surefire, PHPUnit, mocha, Bazel, Go, Swift and other dialects, in the encoding their XML declaration names. When set, a glob matching no file is an error unless a command failed before writing it; reports with no test in them fail the tests gate unless allow-no-tests is true.",
       required: false,
+    },
+    "allow-no-tests": {
+      description:
+        '`true` to pass the tests gate when the JUnit reports hold no test that ran (a package without tests yet); by default "no tests found" fails it.',
+      required: false,
+      default: "false",
     },
     coverage: {
       description:
-        "Globs (one per line) of coverage reports, format detected from content: istanbul coverage-summary.json, lcov (lcov.info) or cobertura XML. Several reports (e.g. web and api) are merged; a file in two reports counts once.",
+        "Globs (one per line) of coverage reports, format detected from content: istanbul coverage-summary.json or coverage-final.json, lcov (lcov.info) or cobertura XML. Reports are merged per line (test shards of one suite each cover part of a file): a line covered in any report is covered and counted once. coverage-summary.json has no line data; when it and another report both have a file, the fuller one is kept. No measured line fails the gate.",
       required: false,
     },
     "min-coverage": {
@@ -300,13 +306,14 @@ export const ACTION_INPUTS = {
       default: "apply",
     },
     manifests: {
-      description: "Folder of YAML manifests (`table`, `key`, `rows`, optional `version`, `prune`, `schema`), relative to the workspace.",
+      description:
+        "Folder of YAML manifests (`table`, `key`, `rows`, optional `version`, `prune`, `schema`, `environments`, `requires-approval`), relative to the workspace. A manifest with `environments: [local, staging]` is skipped (and listed as skipped) in every other environment.",
       required: false,
       default: "infrastructure/seed-data",
     },
     "database-url": {
       description:
-        "postgres:// URL of the target database (PostgreSQL 15+ or Supabase). Masked. When empty, the embedded PGlite data dir `.launchpad/pglite` in the workspace is used.",
+        "postgres:// URL of the target database (PostgreSQL 15+ or Supabase). Masked. When empty, the embedded PGlite data dir `.launchpad/pglite` in the workspace is used. Supabase's transaction pooler (port 6543) is refused: use its session pooler (port 5432) or the direct connection.",
       required: false,
     },
     env: {
@@ -333,6 +340,22 @@ export const ACTION_INPUTS = {
       description: "How long a run waits for another seed run on the same database (or PGlite data dir) before failing, e.g. 60s or 5m.",
       required: false,
       default: "60s",
+    },
+    "approval-record": {
+      description:
+        "The record file the approval action writes (JSON with `environment`, `sha` and `digest`), relative to the workspace. Needed by apply and rollback in the environment `production` when a manifest has `requires-approval: true`: refused without it, with an invalid digest, or for another environment.",
+      required: false,
+    },
+    "datadog-api-key": {
+      description:
+        "Datadog API key. When set, a successful apply or a clean verify submits the gauge `seed.last_success_timestamp` (tags `env`, `run_id`, `digest`) through the v2 series API; a failed submission is a warning only. Masked.",
+      required: false,
+    },
+    "datadog-site": {
+      description:
+        "Datadog site for the gauge, e.g. datadoghq.com, datadoghq.eu or us5.datadoghq.com (API at https://api.<site>). A http://127.0.0.1:PORT URL sends it to a local endpoint instead (an agent or a test's fake).",
+      required: false,
+      default: "datadoghq.com",
     },
   },
   "vercel-deploy": {
@@ -407,6 +430,18 @@ export const ACTION_INPUTS = {
     deployment: {
       description: "For `promote` and `rollback`, the deployment id (dpl_…) or URL.",
       required: false,
+    },
+    archive: {
+      description:
+        "How the files reach Vercel. `auto` uploads them as a gzipped archive (`.vercel/source.tgz.partN`, parts of up to 100 MB) when the deployment lists more than 15,000 files or more than 1,000 files (or 100 MB) are missing from Vercel, and file by file otherwise, so a small change uploads only the changed files. `always` and `never` force one way. When Vercel's file-upload quota (`api-upload-*`) runs out, everything but `never` retries once as an archive.",
+      required: false,
+      default: "auto",
+    },
+    "alias-wait": {
+      description:
+        "When no alias was requested: how long a READY deployment may wait for Vercel's automatic aliases before the step succeeds anyway, with a warning.",
+      required: false,
+      default: "20s",
     },
   },
   verify: {
