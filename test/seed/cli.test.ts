@@ -92,7 +92,7 @@ describe.skipIf(Boolean(postgres.skipReason))(
       expect(history.stdout).toMatch(/\| rollback → cli-1 \| succeeded \|/);
       const usage = launchpad(["apply", ...common, "--lock-timeout", "soon"]);
       expect(usage.status).toBe(2);
-      expect(usage.stderr.trim()).toBe(`launchpad: Input 'lock-timeout' got "soon"; expected a duration such as 500ms, 90s, 15m or 1h.`);
+      expect(usage.stderr.trim()).toBe(`launchpad: --lock-timeout got "soon"; expected a duration such as 500ms, 90s, 15m or 1h.`);
     });
   },
 );

@@ -119,6 +119,6 @@ describe("deploy plan and the launchpad vercel-deploy command", () => {
   it("exits 2 with one line when the token is missing", async () => {
     const result = await runCli(["vercel-deploy", "--project-id", "prj_web", "--api-url", fakes.vercel.url, "--path", workspace], {});
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe("launchpad: Input 'token' is required but was empty.");
+    expect(result.stderr.trim()).toBe("launchpad: --token is required but was empty.");
   });
 });

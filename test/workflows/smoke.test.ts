@@ -39,6 +39,8 @@ function withValues(step: SmokeStep, env: Record<string, string>): Record<string
 describe("the CI smoke job's action steps, replayed against its fakes", () => {
   let fakes: SmokeFakes;
   let workspace: string;
+  /** GITHUB_SHA on the real runner is the checked-out commit; the harness's default SHA names none here. */
+  let headSha: string;
 
   beforeAll(async () => {
     fakes = await startSmokeFakes();
@@ -53,6 +55,7 @@ describe("the CI smoke job's action steps, replayed against its fakes", () => {
     git("tag", "v0.1.0");
     git("add", "-A");
     git("-c", "user.name=smoke", "-c", "user.email=smoke@example.com", "commit", "-q", "-m", "feat: the example (#1)");
+    headSha = execFileSync("git", ["rev-parse", "HEAD"], { cwd: workspace, encoding: "utf8" }).trim();
   });
 
   afterAll(async () => {
@@ -74,6 +77,7 @@ describe("the CI smoke job's action steps, replayed against its fakes", () => {
         inputs: withValues(step, fakes.env),
         env: { ...fakes.env, ...step.env, PATH: `${join(REPO_ROOT, "node_modules/.bin")}:${process.env.PATH}` },
         workspace,
+        sha: headSha,
         timeoutMs: 150_000,
       };
       const result: StepResult = readActionMetadata(action).runs.post
