@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import formatsModule from "ajv-formats";
 import { parse } from "yaml";
+import { jsonPointerPath } from "../lib/yaml-path.js";
 import { BUILT_IN_SCHEMAS, ENVELOPE_SCHEMA } from "./schemas.js";
 import { manifestColumns } from "./tables.js";
 import { type Diagnostic, isSecretRef, type Manifest, type ManifestValue } from "./types.js";
@@ -76,7 +77,7 @@ function loadRowSchema(manifest: Manifest, ajv: Ajv, root: string, report: Repor
 }
 
 function reportAjvError(manifest: Manifest, base: Array<string | number>, error: ErrorObject, report: Report): void {
-  const path = [...base, ...pointerSegments(error.instancePath)];
+  const path = [...base, ...jsonPointerPath(error.instancePath)];
   const where = error.instancePath ? `${error.instancePath.slice(1).replace(/\//g, ".")} ` : "";
   const params = error.params as Record<string, unknown>;
   if (error.keyword === "additionalProperties") {
@@ -95,15 +96,6 @@ function reportAjvError(manifest: Manifest, base: Array<string | number>, error:
   } else {
     report(manifest, path, `${where}${error.message}`);
   }
-}
-
-function pointerSegments(pointer: string): Array<string | number> {
-  if (!pointer) return [];
-  return pointer
-    .slice(1)
-    .split("/")
-    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
 function checkSecrets(manifest: Manifest, row: Record<string, ManifestValue>, index: number, report: Report): void {

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { type Document, isCollection, isMap, isPair, isScalar, isSeq } from "yaml";
+import { isMap, isScalar, isSeq } from "yaml";
 import { ConfigurationError } from "../lib/errors.js";
+import { locateYamlPath } from "../lib/yaml-path.js";
 import { parseYamlSource } from "../lib/yaml-source.js";
 import type { Diagnostic, Manifest, ManifestRow, Place, Spelling } from "./types.js";
 import { canonicalText, loadFast } from "./yaml-fast.js";
@@ -91,7 +92,7 @@ interface PreciseYaml {
 /** The `yaml` document API: slower, but every node knows its place. */
 function parsePrecise(text: string, file: string): PreciseYaml {
   const { document: doc, placeAt, errors } = parseYamlSource(text, file, { keepSourceTokens: true, uniqueKeys: true });
-  const locate = (path: ReadonlyArray<string | number>, key: boolean) => placeAt(locateOffset(doc, path, key));
+  const locate = (path: ReadonlyArray<string | number>, key: boolean) => placeAt(locateYamlPath(doc, [...path], key));
   if (errors.length) return { errors, data: null, spellings: [], locate };
   const spellings: Spelling[] = [];
   collectSpellings(doc.contents, [], spellings);
@@ -108,24 +109,6 @@ function collectSpellings(node: unknown, path: Array<string | number>, found: Sp
     const source = node.srcToken.source.trim();
     if (source !== "" && canonicalText(node.value) !== source) found.push({ path, source, value: node.value as Spelling["value"] });
   }
-}
-
-/** The start offset of the node at `path`, or of its nearest ancestor that exists; `key` points at the mapping key instead. */
-function locateOffset(doc: Document, path: ReadonlyArray<string | number>, key: boolean): number {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const prefix = path.slice(0, depth);
-    if (key && depth === path.length && depth > 0) {
-      const parent = doc.getIn(prefix.slice(0, -1), true);
-      if (isMap(parent)) {
-        const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === prefix[prefix.length - 1]);
-        if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
-      }
-      continue;
-    }
-    const node = prefix.length ? doc.getIn(prefix, true) : doc.contents;
-    if ((isScalar(node) || isCollection(node)) && node.range) return node.range[0];
-  }
-  return 0;
 }
 
 /**
