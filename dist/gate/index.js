@@ -35770,6 +35770,11 @@ async function runOne(command, cwd, env, deps) {
     let killTimer;
     const stop = () => {
         const group = readGroup(groupFile);
+        // Cancelled before the launcher wrote the group id (a loaded machine): look again until it has, or the command ends.
+        if (group === undefined) {
+            killTimer = setTimeout(stop, 50);
+            return;
+        }
         killGroup(group, "SIGTERM");
         killTimer = setTimeout(() => killGroup(group, "SIGKILL"), KILL_GRACE_MS);
         killTimer.unref();

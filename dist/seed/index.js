@@ -41123,7 +41123,7 @@ function extend(target) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
 /* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2174);
-/* harmony import */ var _seed_seed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9200);
+/* harmony import */ var _seed_seed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6695);
 /* harmony import */ var _seed_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3527);
 
 
@@ -44625,7 +44625,7 @@ function chunk(items, size) {
 
 /***/ }),
 
-/***/ 9200:
+/***/ 6695:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45054,6 +45054,41 @@ var dist = __nccwpck_require__(2815);
 var dist_default = /*#__PURE__*/__nccwpck_require__.n(dist);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var yaml_dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/lib/yaml-path.ts
+
+/** A JSON Pointer (ajv's `instancePath`, e.g. `/rules/0/files`) as a document path. */
+function jsonPointerPath(pointer) {
+    if (!pointer)
+        return [];
+    return pointer
+        .slice(1)
+        .split("/")
+        .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+        .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+/**
+ * The offset of the node at `path` (with `key`, of its mapping key), falling back to the nearest ancestor that
+ * exists, so a schema error can name its `file:line:col` (through yaml-source's placeAt).
+ */
+function locateYamlPath(doc, path, key = false) {
+    for (let depth = path.length; depth >= 0; depth--) {
+        const prefix = path.slice(0, depth);
+        if (key && depth === path.length && depth > 0) {
+            const parent = doc.getIn(prefix.slice(0, -1), true);
+            const pair = (0,yaml_dist/* isMap */.jh)(parent)
+                ? parent.items.find((item) => (0,yaml_dist/* isPair */.tO)(item) && (0,yaml_dist/* isScalar */.jn)(item.key) && item.key.value === prefix.at(-1))
+                : undefined;
+            if (pair && (0,yaml_dist/* isScalar */.jn)(pair.key) && pair.key.range)
+                return pair.key.range[0];
+            continue;
+        }
+        const node = prefix.length ? doc.getIn(prefix, true) : doc.contents;
+        if (((0,yaml_dist/* isScalar */.jn)(node) || (0,yaml_dist/* isCollection */.P3)(node)) && node.range)
+            return node.range[0];
+    }
+    return 0;
+}
+
 ;// CONCATENATED MODULE: ./src/seed/schemas.ts
 /** The manifest envelope: what every seed file must look like, whatever its rows hold. */
 const ENVELOPE_SCHEMA = {
@@ -45342,6 +45377,7 @@ function refuseTextColumnTraps(manifest, shape) {
 
 
 
+
 const addFormats = (dist_default())["default"] ?? (dist_default());
 /** Schema, secret-reference and cross-row checks over parsed manifests; nothing here touches a database. */
 function lintManifests(manifests, documents, root) {
@@ -45401,7 +45437,7 @@ function loadRowSchema(manifest, ajv, root, report) {
     }
 }
 function reportAjvError(manifest, base, error, report) {
-    const path = [...base, ...pointerSegments(error.instancePath)];
+    const path = [...base, ...jsonPointerPath(error.instancePath)];
     const where = error.instancePath ? `${error.instancePath.slice(1).replace(/\//g, ".")} ` : "";
     const params = error.params;
     if (error.keyword === "additionalProperties") {
@@ -45413,15 +45449,6 @@ function reportAjvError(manifest, base, error, report) {
     else {
         report(manifest, path, `${where}${error.message}`);
     }
-}
-function pointerSegments(pointer) {
-    if (!pointer)
-        return [];
-    return pointer
-        .slice(1)
-        .split("/")
-        .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
-        .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 function checkSecrets(manifest, row, index, report) {
     const mustHash = manifest.schema ? (BUILT_IN_SCHEMAS[manifest.schema]?.hashedSecrets ?? []) : [];
@@ -49245,6 +49272,7 @@ function unwrap(node, path, found) {
 
 
 
+
 /** Lists `*.yaml`/`*.yml` under a folder, recursively, in name order so the load order never depends on the file system. */
 function listManifestFiles(dir) {
     let entries;
@@ -49315,7 +49343,7 @@ function parseManifestText(text, file, into) {
 /** The `yaml` document API: slower, but every node knows its place. */
 function parsePrecise(text, file) {
     const { document: doc, placeAt, errors } = parseYamlSource(text, file, { keepSourceTokens: true, uniqueKeys: true });
-    const locate = (path, key) => placeAt(locateOffset(doc, path, key));
+    const locate = (path, key) => placeAt(locateYamlPath(doc, [...path], key));
     if (errors.length)
         return { errors, data: null, spellings: [], locate };
     const spellings = [];
@@ -49338,25 +49366,6 @@ function collectSpellings(node, path, found) {
         if (source !== "" && canonicalText(node.value) !== source)
             found.push({ path, source, value: node.value });
     }
-}
-/** The start offset of the node at `path`, or of its nearest ancestor that exists; `key` points at the mapping key instead. */
-function locateOffset(doc, path, key) {
-    for (let depth = path.length; depth >= 0; depth--) {
-        const prefix = path.slice(0, depth);
-        if (key && depth === path.length && depth > 0) {
-            const parent = doc.getIn(prefix.slice(0, -1), true);
-            if ((0,yaml_dist/* isMap */.jh)(parent)) {
-                const pair = parent.items.find((item) => (0,yaml_dist/* isPair */.tO)(item) && (0,yaml_dist/* isScalar */.jn)(item.key) && item.key.value === prefix[prefix.length - 1]);
-                if (pair && (0,yaml_dist/* isScalar */.jn)(pair.key) && pair.key.range)
-                    return pair.key.range[0];
-            }
-            continue;
-        }
-        const node = prefix.length ? doc.getIn(prefix, true) : doc.contents;
-        if (((0,yaml_dist/* isScalar */.jn)(node) || (0,yaml_dist/* isCollection */.P3)(node)) && node.range)
-            return node.range[0];
-    }
-    return 0;
 }
 /**
  * YAML 1.2 silently turns some values into numbers that are not what the author meant: `1.10` becomes 1.1,
@@ -50377,8 +50386,8 @@ var errors = __nccwpck_require__(7268);
 /** The suite's version, recorded in audit rows and shown by `launchpad --version`; a test keeps it equal to package.json's. */
 const LAUNCHPAD_VERSION = "0.1.0";
 
-// EXTERNAL MODULE: ./src/seed/seed.ts + 23 modules
-var seed = __nccwpck_require__(9200);
+// EXTERNAL MODULE: ./src/seed/seed.ts + 24 modules
+var seed = __nccwpck_require__(6695);
 ;// CONCATENATED MODULE: ./src/seed/settings.ts
 
 
