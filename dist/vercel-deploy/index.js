@@ -46815,7 +46815,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _lib_github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(635);
 /* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9657);
 /* harmony import */ var _vercel_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8352);
-/* harmony import */ var _vercel_run_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4337);
+/* harmony import */ var _vercel_run_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2895);
 /* harmony import */ var _vercel_settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8566);
 
 
@@ -55866,7 +55866,7 @@ function exitIfClientHung() {
 
 /***/ }),
 
-/***/ 4337:
+/***/ 2895:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56665,6 +56665,28 @@ async function driveRun(run, request, deps, progress, outcome, options) {
 var github = __nccwpck_require__(635);
 // EXTERNAL MODULE: ./src/lib/summary.ts
 var summary = __nccwpck_require__(1119);
+;// CONCATENATED MODULE: ./src/lib/sticky-comment.ts
+
+/**
+ * Edits the issue/PR comment that carries `marker` (searched on every page, not only the first) or creates it:
+ * one comment per marker, never a second, and no edit when the text is already there. Errors (a read-only token's 403) are the caller's to handle.
+ */
+async function upsertStickyComment(github, target, marker, body) {
+    const { owner, repo, issueNumber } = target;
+    const text = (0,summary/* truncate */.xv)(`${marker}\n${body}`, summary/* LIMITS */.b1.commentBody);
+    const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
+    const ours = comments.find((comment) => comment.body?.includes(marker));
+    // GitHub spaces writes a second apart (the throttling plugin's write group): skip the one that changes nothing.
+    if (ours?.body === text)
+        return { action: "unchanged", id: ours.id };
+    if (ours) {
+        await github.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body: text });
+        return { action: "updated", id: ours.id };
+    }
+    const { data } = await github.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: text });
+    return { action: "created", id: data.id };
+}
+
 ;// CONCATENATED MODULE: ./src/vercel/github.ts
 
 
@@ -56726,20 +56748,9 @@ class GitHubReporter {
     }
     /** Updates the comment carrying `marker` (searched across every page) or creates it: never a second one. */
     async upsertComment(issueNumber, marker, body) {
-        const text = (0,summary/* truncate */.xv)(`${marker}\n${body}`, summary/* LIMITS */.b1.commentBody);
         return this.guard("write the pull request comment", async () => {
-            const comments = await this.client.paginate(this.client.rest.issues.listComments, {
-                ...this.repo,
-                issue_number: issueNumber,
-                per_page: 100,
-            });
-            const ours = comments.find((comment) => comment.body?.includes(marker));
-            if (ours) {
-                await this.client.rest.issues.updateComment({ ...this.repo, comment_id: ours.id, body: text });
-                return "updated";
-            }
-            await this.client.rest.issues.createComment({ ...this.repo, issue_number: issueNumber, body: text });
-            return "created";
+            const { action } = await upsertStickyComment(this.client, { ...this.repo, issueNumber }, marker, body);
+            return action;
         });
     }
     async guard(what, work) {
