@@ -53,7 +53,7 @@ exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = expo
 exports.getProxyUrl = getProxyUrl;
 exports.isHttps = isHttps;
 const http = __importStar(__nccwpck_require__(8611));
-const https = __importStar(__nccwpck_require__(3311));
+const https = __importStar(__nccwpck_require__(5692));
 const pm = __importStar(__nccwpck_require__(3335));
 const tunnel = __importStar(__nccwpck_require__(770));
 const undici_1 = __nccwpck_require__(6752);
@@ -6954,7 +6954,7 @@ module.exports = __nccwpck_require__(218);
 var net = __nccwpck_require__(9278);
 var tls = __nccwpck_require__(4756);
 var http = __nccwpck_require__(8611);
-var https = __nccwpck_require__(3311);
+var https = __nccwpck_require__(5692);
 var events = __nccwpck_require__(4434);
 var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
@@ -35644,10 +35644,10 @@ exports.isNCNameChar = isNCNameChar;
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _gate_gate_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5692);
+/* harmony import */ var _gate_gate_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2949);
 /* harmony import */ var _gate_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5306);
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7268);
-/* harmony import */ var _lib_github_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(635);
+/* harmony import */ var _lib_github_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9746);
 /* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5400);
 
 
@@ -35681,7 +35681,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5692:
+/***/ 2949:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35694,8 +35694,82 @@ __nccwpck_require__.d(__webpack_exports__, {
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/lib/github.ts + 26 modules
+var lib_github = __nccwpck_require__(9746);
 // EXTERNAL MODULE: ./src/lib/summary.ts
 var lib_summary = __nccwpck_require__(1119);
+;// CONCATENATED MODULE: ./src/lib/check-run.ts
+
+
+/** Caps the check run at 20 requests, so a run with thousands of failures stays far inside the 1,000 requests/hour budget. */
+const MAX_CHECK_ANNOTATIONS = 1_000;
+/**
+ * Creates one completed check run on the head SHA with the first 50 annotations, then appends the rest 50 per
+ * PATCH (the API's per-request limit). A read-only token (fork PRs) gets a warning and a note, never a crash.
+ */
+async function publishCheckRun(github, target, content, logger, maxAnnotations = MAX_CHECK_ANNOTATIONS) {
+    const batches = (0,lib_summary/* chunk */.iv)(content.annotations.slice(0, maxAnnotations).map(toApi), lib_summary/* LIMITS */.b1.annotationsPerRequest);
+    const output = {
+        title: (0,lib_summary/* truncate */.xv)(content.title, 255),
+        summary: (0,lib_summary/* truncate */.xv)(content.summary, lib_summary/* LIMITS */.b1.checkRunText),
+        text: (0,lib_summary/* truncate */.xv)(content.text, lib_summary/* LIMITS */.b1.checkRunText),
+    };
+    const { owner, repo } = target;
+    let id;
+    let url;
+    let sent = 0;
+    try {
+        const created = await github.rest.checks.create({
+            owner,
+            repo,
+            name: target.name,
+            head_sha: target.headSha,
+            status: "completed",
+            conclusion: content.conclusion,
+            completed_at: new Date().toISOString(),
+            output: { ...output, annotations: batches[0] ?? [] },
+        });
+        id = created.data.id;
+        url = created.data.html_url ?? undefined;
+        sent += batches[0]?.length ?? 0;
+        for (const batch of batches.slice(1)) {
+            await github.rest.checks.update({ owner, repo, check_run_id: id, output: { ...output, annotations: batch } });
+            sent += batch.length;
+        }
+    }
+    catch (error) {
+        const why = describe(error);
+        const note = (0,lib_github/* isPermissionDenied */.T1)(error)
+            ? `Could not publish the '${target.name}' check run (${why}): the token cannot write checks, as on pull requests from forks. Results are in this summary and the step's annotations; grant \`checks: write\` to publish them on the PR.`
+            : `Publishing the '${target.name}' check run failed after ${sent} annotations (${why}). Results are in this summary and the step's annotations.`;
+        logger.warning(note);
+        return { published: false, id, url, annotationsSent: sent, note };
+    }
+    const skipped = content.annotations.length - sent;
+    const note = skipped > 0 ? `The check run shows the first ${sent} of ${content.annotations.length} annotations.` : undefined;
+    logger.info(`Published check run '${target.name}' on ${target.headSha.slice(0, 7)} with ${sent} annotations${url ? `: ${url}` : ""}.`);
+    return { published: true, id, url, annotationsSent: sent, note };
+}
+function toApi(annotation) {
+    return {
+        path: annotation.path,
+        start_line: annotation.startLine,
+        end_line: annotation.startLine,
+        annotation_level: annotation.level,
+        title: (0,lib_summary/* truncate */.xv)(annotation.title, 255),
+        message: (0,lib_summary/* truncate */.xv)(annotation.message, 64 * 1024 - 1),
+        ...(annotation.details ? { raw_details: (0,lib_summary/* truncate */.xv)(annotation.details, 64 * 1024 - 1) } : {}),
+    };
+}
+/** One sentence from GitHub's own error fields. */
+function describe(error) {
+    const failure = error;
+    const data = failure.response?.data;
+    const details = (data?.errors ?? []).map((item) => (typeof item === "string" ? item : item.message)).filter(Boolean);
+    const message = [data?.message ?? failure.message, ...details].filter(Boolean).join(": ");
+    return failure.status ? `HTTP ${failure.status}: ${message}` : message || "unknown error";
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: ./src/lib/errors.ts
@@ -35770,6 +35844,11 @@ async function runOne(command, cwd, env, deps) {
     let killTimer;
     const stop = () => {
         const group = readGroup(groupFile);
+        // Cancelled before the launcher wrote the group id (a loaded machine): look again until it has, or the command ends.
+        if (group === undefined) {
+            killTimer = setTimeout(stop, 50);
+            return;
+        }
         killGroup(group, "SIGTERM");
         killTimer = setTimeout(() => killGroup(group, "SIGKILL"), KILL_GRACE_MS);
         killTimer.unref();
@@ -35981,80 +36060,6 @@ async function measureBundle(patterns, cwd, workspace, missingOk) {
         bytes: files.reduce((sum, file) => sum + file.bytes, 0),
         gzipBytes: files.reduce((sum, file) => sum + file.gzipBytes, 0),
     };
-}
-
-// EXTERNAL MODULE: ./src/lib/github.ts + 25 modules
-var lib_github = __nccwpck_require__(635);
-;// CONCATENATED MODULE: ./src/gate/check-run.ts
-
-
-/** Caps the check run at 20 requests, so a run with thousands of failures stays far inside the 1,000 requests/hour budget. */
-const MAX_CHECK_ANNOTATIONS = 1_000;
-/**
- * Creates one completed check run on the head SHA with the first 50 annotations, then appends the rest 50 per
- * PATCH (the API's per-request limit). A read-only token (fork PRs) gets a warning and a note, never a crash.
- */
-async function publishCheckRun(github, target, content, logger, maxAnnotations = MAX_CHECK_ANNOTATIONS) {
-    const batches = (0,lib_summary/* chunk */.iv)(content.annotations.slice(0, maxAnnotations).map(toApi), lib_summary/* LIMITS */.b1.annotationsPerRequest);
-    const output = {
-        title: (0,lib_summary/* truncate */.xv)(content.title, 255),
-        summary: (0,lib_summary/* truncate */.xv)(content.summary, lib_summary/* LIMITS */.b1.checkRunText),
-        text: (0,lib_summary/* truncate */.xv)(content.text, lib_summary/* LIMITS */.b1.checkRunText),
-    };
-    const { owner, repo } = target;
-    let id;
-    let url;
-    let sent = 0;
-    try {
-        const created = await github.rest.checks.create({
-            owner,
-            repo,
-            name: target.name,
-            head_sha: target.headSha,
-            status: "completed",
-            conclusion: content.conclusion,
-            completed_at: new Date().toISOString(),
-            output: { ...output, annotations: batches[0] ?? [] },
-        });
-        id = created.data.id;
-        url = created.data.html_url ?? undefined;
-        sent += batches[0]?.length ?? 0;
-        for (const batch of batches.slice(1)) {
-            await github.rest.checks.update({ owner, repo, check_run_id: id, output: { ...output, annotations: batch } });
-            sent += batch.length;
-        }
-    }
-    catch (error) {
-        const why = describe(error);
-        const note = (0,lib_github/* isPermissionDenied */.T1)(error)
-            ? `Could not publish the '${target.name}' check run (${why}): the token cannot write checks, as on pull requests from forks. Results are in this summary and the step's annotations; grant \`checks: write\` to publish them on the PR.`
-            : `Publishing the '${target.name}' check run failed after ${sent} annotations (${why}). Results are in this summary and the step's annotations.`;
-        logger.warning(note);
-        return { published: false, id, url, annotationsSent: sent, note };
-    }
-    const skipped = content.annotations.length - sent;
-    const note = skipped > 0 ? `The check run shows the first ${sent} of ${content.annotations.length} annotations.` : undefined;
-    logger.info(`Published check run '${target.name}' on ${target.headSha.slice(0, 7)} with ${sent} annotations${url ? `: ${url}` : ""}.`);
-    return { published: true, id, url, annotationsSent: sent, note };
-}
-function toApi(annotation) {
-    return {
-        path: annotation.path,
-        start_line: annotation.startLine,
-        end_line: annotation.startLine,
-        annotation_level: annotation.level,
-        title: (0,lib_summary/* truncate */.xv)(annotation.title, 255),
-        message: (0,lib_summary/* truncate */.xv)(annotation.message, 64 * 1024 - 1),
-        ...(annotation.details ? { raw_details: (0,lib_summary/* truncate */.xv)(annotation.details, 64 * 1024 - 1) } : {}),
-    };
-}
-/** One sentence from GitHub's own error fields. */
-function describe(error) {
-    const failure = error;
-    const data = failure.response?.data;
-    const details = (data?.errors ?? []).map((item) => (typeof item === "string" ? item : item.message)).filter(Boolean);
-    const message = [data?.message ?? failure.message, ...details].filter(Boolean).join(": ");
-    return failure.status ? `HTTP ${failure.status}: ${message}` : message || "unknown error";
 }
 
 // EXTERNAL MODULE: ./src/gate/settings.ts
@@ -37377,7 +37382,7 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 635:
+/***/ 9746:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37387,7 +37392,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   T1: () => (/* binding */ isPermissionDenied)
 });
 
-// UNUSED EXPORTS: githubApiUrls
+// UNUSED EXPORTS: GITHUB_REQUEST_TIMEOUT_MS, githubApiUrls
 
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
@@ -42720,10 +42725,77 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+;// CONCATENATED MODULE: ./src/lib/github-fetch.ts
+
+
+
+/** The stop for one GitHub request (the job's cancellation or its deadline), carried through Octokit as an AbortError. */
+class RequestStopped extends Error {
+    reason;
+    // @octokit/request rethrows an AbortError as is; any other fetch failure becomes a 500 that plugin-retry retries.
+    name = "AbortError";
+    constructor(reason) {
+        super(reason instanceof Error ? reason.message : String(reason));
+        this.reason = reason;
+    }
+}
+/** Statuses whose Response may not carry a body (the Fetch standard's "null body status"). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+/**
+ * The `request` options for getOctokit: @actions/github's own proxy-aware fetch and agent (Octokit.defaults merges
+ * `request` shallowly, so both must be passed on), the fetch wrapped so that each attempt, body included, ends at
+ * `timeoutMs` or when `signal` fires. The body is read inside the deadline: @octokit/request swallows a failed body
+ * read and would hand back "" as the data.
+ */
+function boundedRequestOptions(timeoutMs, signal) {
+    const proxyFetch = defaults.request?.fetch;
+    const fetch = async (input, init = {}) => {
+        const deadline = AbortSignal.timeout(timeoutMs);
+        const stops = [deadline, ...(signal ? [signal] : []), ...(init.signal ? [init.signal] : [])];
+        const combined = AbortSignal.any(stops);
+        try {
+            const response = await proxyFetch(input, { ...init, signal: combined });
+            const body = NULL_BODY.has(response.status) ? null : await response.arrayBuffer();
+            const buffered = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+            Object.defineProperty(buffered, "url", { value: response.url });
+            return buffered;
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw new RequestStopped(signal.reason);
+            if (deadline.aborted) {
+                const { method = "GET" } = init;
+                const path = new URL(String(input instanceof Request ? input.url : input)).pathname;
+                throw new RequestStopped(new errors/* RemoteError */.Hi(`GitHub did not answer ${method} ${path} within ${(0,duration/* formatDuration */.a)(timeoutMs)}.`));
+            }
+            throw error;
+        }
+    };
+    return { fetch, agent: defaults.request?.agent };
+}
+/** For `octokit.hook.wrap("request", …)`, outside retry and throttling: the stop's own reason reaches the caller. */
+async function unwrapStopped(request, options) {
+    try {
+        return await request(options);
+    }
+    catch (error) {
+        if (error instanceof RequestStopped)
+            throw error.reason;
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/lib/github.ts
 
 
 
+
+/** Far above GitHub's own ten seconds per REST or GraphQL request, so only a hung connection reaches it. */
+const GITHUB_REQUEST_TIMEOUT_MS = 60_000;
 function githubApiUrls(env = process.env) {
     const rest = (env.GITHUB_API_URL || "https://api.github.com").replace(/\/$/, "");
     return { rest, graphql: (env.GITHUB_GRAPHQL_URL || `${rest}/graphql`).replace(/\/$/, "") };
@@ -42731,7 +42803,8 @@ function githubApiUrls(env = process.env) {
 /**
  * The one Octokit factory, built on `@actions/github`'s getOctokit so the runner's proxy settings (HTTPS_PROXY,
  * NO_PROXY, read by @actions/http-client when the module loads) apply as in every GitHub-made action; adds retry on
- * 5xx and throttling per GitHub's rate-limit headers. `request` is left alone: overriding it would drop the proxy fetch.
+ * 5xx and throttling per GitHub's rate-limit headers. `request` carries @actions/github's own proxy fetch, wrapped
+ * with a deadline and the cancellation signal (src/lib/github-fetch.ts), so pagination and retries are bounded too.
  */
 function createGitHubClient(options) {
     const maxRetries = options.maxRateLimitRetries ?? 2;
@@ -42740,6 +42813,7 @@ function createGitHubClient(options) {
     const client = getOctokit(options.token, {
         baseUrl: options.baseUrl ?? urls.rest,
         userAgent: "launchpad-actions",
+        request: boundedRequestOptions(options.requestTimeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS, options.signal),
         log: {
             debug: (message) => log?.debug(message),
             info: (message) => log?.debug(message),
@@ -42757,6 +42831,7 @@ function createGitHubClient(options) {
             },
         },
     }, retry, throttling);
+    client.hook.wrap("request", unwrapStopped);
     // Octokit derives GraphQL's URL from the REST base (rewriting a GHES /api/v3); GITHUB_GRAPHQL_URL is the runner's word for it.
     const graphqlUrl = options.baseUrl ? `${options.baseUrl.replace(/\/$/, "")}/graphql` : urls.graphql;
     client.graphql = client.graphql.defaults({ baseUrl: new URL(graphqlUrl).origin, url: graphqlUrl });
@@ -42956,7 +43031,7 @@ var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(3311);
+var external_https_ = __nccwpck_require__(5692);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -45063,7 +45138,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 3311:
+/***/ 5692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
