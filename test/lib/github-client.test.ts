@@ -106,7 +106,10 @@ describe("GitHub client factory", () => {
   });
 
   it("cancels the later pages of a paginated list too (Octokit's paginate drops a per-call request.signal)", async () => {
-    github.inject({ match: (request) => request.path === "/repos/o/r/issues/3/comments" && request.query.get("page") === "2", delayMs: 30_000 });
+    github.inject({
+      match: (request) => request.path === "/repos/o/r/issues/3/comments" && request.query.get("page") === "2",
+      delayMs: 30_000,
+    });
     const job = new AbortController();
     const client = createGitHubClient({ token: "ghs_test", baseUrl: github.url, signal: job.signal });
     const before = github.requestsTo("GET", "/repos/o/r/issues/3/comments").length;
