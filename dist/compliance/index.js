@@ -39073,7 +39073,8 @@ await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_5__/* .runAction */ .C)(asy
     const result = await (0,_compliance_compliance_js__WEBPACK_IMPORTED_MODULE_1__/* .runCompliance */ .z)(settings, {
         source: {
             kind: "github",
-            github: (0,_lib_github_js__WEBPACK_IMPORTED_MODULE_4__/* .createGitHubClient */ .LX)({ token, logger: run.logger, env: run.env }),
+            // A cancel stops the reads and the publishing alike: nothing of a cancelled run is worth writing.
+            github: (0,_lib_github_js__WEBPACK_IMPORTED_MODULE_4__/* .createGitHubClient */ .LX)({ token, logger: run.logger, env: run.env, signal: run.signal }),
             pull: { ...repository, number: pullRequest.number },
             payloadHeadSha: pullRequest.headSha,
         },
@@ -57884,6 +57885,8 @@ async function fetchPullRequestFacts(github, target, waiveLabel) {
         return await readFacts(github, target, waiveLabel);
     }
     catch (error) {
+        if (error instanceof errors/* CancelledError */.cc)
+            throw error;
         throw new errors/* RemoteError */.Hi(`Could not read pull request #${target.number} of ${target.owner}/${target.repo} from GitHub: ${describeFailure(error)}`);
     }
 }
@@ -57941,6 +57944,8 @@ async function fetchTeams(github, teams) {
             found.set(team, { members: members.map((member) => member.login) });
         }
         catch (error) {
+            if (error instanceof errors/* CancelledError */.cc)
+                throw error;
             const status = error.status;
             const why = status === 404 || status === 403
                 ? `HTTP ${status}: the token cannot read this team; the default GITHUB_TOKEN has no organization members permission, use an app or a token with read:org`
