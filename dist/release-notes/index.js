@@ -42292,8 +42292,8 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _lib_github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(635);
-/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5588);
+/* harmony import */ var _lib_github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9746);
+/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8945);
 /* harmony import */ var _release_notes_release_notes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5008);
 /* harmony import */ var _release_notes_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1988);
 
@@ -42323,6 +42323,46 @@ await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(asy
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 2543:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+/** Parses `500ms`, `90s`, `15m`, `1h` (or a combination like `1m30s`) into milliseconds; undefined when malformed. */
+function parseDuration(text) {
+    const parts = text.trim().match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g);
+    if (!parts || parts.join("") !== text.trim())
+        return undefined;
+    let total = 0;
+    for (const part of parts) {
+        const [, amount, unit] = DURATION.exec(part) ?? [];
+        total += Number(amount) * (UNIT_MS[unit] ?? Number.NaN);
+    }
+    return Number.isFinite(total) ? Math.round(total) : undefined;
+}
+/**
+ * `250ms`, `12.3s`, `4m5s`, `2h3m`: every unit floored, as codeql-action's formatDuration does, so a value just
+ * under a boundary never rounds up into "1m60s" or "60.0s".
+ */
+function formatDuration(ms) {
+    const whole = Math.max(0, Math.floor(ms));
+    if (whole < 1_000)
+        return `${whole}ms`;
+    if (whole < 60_000)
+        return `${(Math.floor(whole / 100) / 10).toFixed(1)}s`;
+    const seconds = Math.floor(whole / 1_000);
+    if (seconds < 3_600)
+        return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+    return `${Math.floor(seconds / 3_600)}h${Math.floor(seconds / 60) % 60}m`;
+}
+
 
 /***/ }),
 
@@ -42376,7 +42416,7 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 635:
+/***/ 9746:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42385,7 +42425,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   LX: () => (/* binding */ createGitHubClient)
 });
 
-// UNUSED EXPORTS: githubApiUrls, isPermissionDenied
+// UNUSED EXPORTS: GITHUB_REQUEST_TIMEOUT_MS, githubApiUrls, isPermissionDenied
 
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
@@ -47718,10 +47758,77 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+;// CONCATENATED MODULE: ./src/lib/github-fetch.ts
+
+
+
+/** The stop for one GitHub request (the job's cancellation or its deadline), carried through Octokit as an AbortError. */
+class RequestStopped extends Error {
+    reason;
+    // @octokit/request rethrows an AbortError as is; any other fetch failure becomes a 500 that plugin-retry retries.
+    name = "AbortError";
+    constructor(reason) {
+        super(reason instanceof Error ? reason.message : String(reason));
+        this.reason = reason;
+    }
+}
+/** Statuses whose Response may not carry a body (the Fetch standard's "null body status"). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+/**
+ * The `request` options for getOctokit: @actions/github's own proxy-aware fetch and agent (Octokit.defaults merges
+ * `request` shallowly, so both must be passed on), the fetch wrapped so that each attempt, body included, ends at
+ * `timeoutMs` or when `signal` fires. The body is read inside the deadline: @octokit/request swallows a failed body
+ * read and would hand back "" as the data.
+ */
+function boundedRequestOptions(timeoutMs, signal) {
+    const proxyFetch = defaults.request?.fetch;
+    const fetch = async (input, init = {}) => {
+        const deadline = AbortSignal.timeout(timeoutMs);
+        const stops = [deadline, ...(signal ? [signal] : []), ...(init.signal ? [init.signal] : [])];
+        const combined = AbortSignal.any(stops);
+        try {
+            const response = await proxyFetch(input, { ...init, signal: combined });
+            const body = NULL_BODY.has(response.status) ? null : await response.arrayBuffer();
+            const buffered = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+            Object.defineProperty(buffered, "url", { value: response.url });
+            return buffered;
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw new RequestStopped(signal.reason);
+            if (deadline.aborted) {
+                const { method = "GET" } = init;
+                const path = new URL(String(input instanceof Request ? input.url : input)).pathname;
+                throw new RequestStopped(new errors/* RemoteError */.Hi(`GitHub did not answer ${method} ${path} within ${(0,duration/* formatDuration */.a)(timeoutMs)}.`));
+            }
+            throw error;
+        }
+    };
+    return { fetch, agent: defaults.request?.agent };
+}
+/** For `octokit.hook.wrap("request", …)`, outside retry and throttling: the stop's own reason reaches the caller. */
+async function unwrapStopped(request, options) {
+    try {
+        return await request(options);
+    }
+    catch (error) {
+        if (error instanceof RequestStopped)
+            throw error.reason;
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/lib/github.ts
 
 
 
+
+/** Far above GitHub's own ten seconds per REST or GraphQL request, so only a hung connection reaches it. */
+const GITHUB_REQUEST_TIMEOUT_MS = 60_000;
 function githubApiUrls(env = process.env) {
     const rest = (env.GITHUB_API_URL || "https://api.github.com").replace(/\/$/, "");
     return { rest, graphql: (env.GITHUB_GRAPHQL_URL || `${rest}/graphql`).replace(/\/$/, "") };
@@ -47729,7 +47836,8 @@ function githubApiUrls(env = process.env) {
 /**
  * The one Octokit factory, built on `@actions/github`'s getOctokit so the runner's proxy settings (HTTPS_PROXY,
  * NO_PROXY, read by @actions/http-client when the module loads) apply as in every GitHub-made action; adds retry on
- * 5xx and throttling per GitHub's rate-limit headers. `request` is left alone: overriding it would drop the proxy fetch.
+ * 5xx and throttling per GitHub's rate-limit headers. `request` carries @actions/github's own proxy fetch, wrapped
+ * with a deadline and the cancellation signal (src/lib/github-fetch.ts), so pagination and retries are bounded too.
  */
 function createGitHubClient(options) {
     const maxRetries = options.maxRateLimitRetries ?? 2;
@@ -47738,6 +47846,7 @@ function createGitHubClient(options) {
     const client = getOctokit(options.token, {
         baseUrl: options.baseUrl ?? urls.rest,
         userAgent: "launchpad-actions",
+        request: boundedRequestOptions(options.requestTimeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS, options.signal),
         log: {
             debug: (message) => log?.debug(message),
             info: (message) => log?.debug(message),
@@ -47755,6 +47864,7 @@ function createGitHubClient(options) {
             },
         },
     }, retry, throttling);
+    client.hook.wrap("request", unwrapStopped);
     // Octokit derives GraphQL's URL from the REST base (rewriting a GHES /api/v3); GITHUB_GRAPHQL_URL is the runner's word for it.
     const graphqlUrl = options.baseUrl ? `${options.baseUrl.replace(/\/$/, "")}/graphql` : urls.graphql;
     client.graphql = client.graphql.defaults({ baseUrl: new URL(graphqlUrl).origin, url: graphqlUrl });
@@ -47769,7 +47879,7 @@ function isPermissionDenied(error) {
 
 /***/ }),
 
-/***/ 5588:
+/***/ 8945:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50725,37 +50835,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/lib/duration.ts
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-/** Parses `500ms`, `90s`, `15m`, `1h` (or a combination like `1m30s`) into milliseconds; undefined when malformed. */
-function parseDuration(text) {
-    const parts = text.trim().match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g);
-    if (!parts || parts.join("") !== text.trim())
-        return undefined;
-    let total = 0;
-    for (const part of parts) {
-        const [, amount, unit] = DURATION.exec(part) ?? [];
-        total += Number(amount) * (UNIT_MS[unit] ?? Number.NaN);
-    }
-    return Number.isFinite(total) ? Math.round(total) : undefined;
-}
-/**
- * `250ms`, `12.3s`, `4m5s`, `2h3m`: every unit floored, as codeql-action's formatDuration does, so a value just
- * under a boundary never rounds up into "1m60s" or "60.0s".
- */
-function duration_formatDuration(ms) {
-    const whole = Math.max(0, Math.floor(ms));
-    if (whole < 1_000)
-        return `${whole}ms`;
-    if (whole < 60_000)
-        return `${(Math.floor(whole / 100) / 10).toFixed(1)}s`;
-    const seconds = Math.floor(whole / 1_000);
-    if (seconds < 3_600)
-        return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
-    return `${Math.floor(seconds / 3_600)}h${Math.floor(seconds / 60) % 60}m`;
-}
-
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
 ;// CONCATENATED MODULE: ./src/lib/cancel.ts
@@ -50779,7 +50860,7 @@ function onCancel(options = {}) {
     const timer = options.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
-            controller.abort(new errors/* CancelledError */.cc(`Timed out after ${duration_formatDuration(options.timeoutMs)}.`));
+            controller.abort(new errors/* CancelledError */.cc(`Timed out after ${(0,duration/* formatDuration */.a)(options.timeoutMs)}.`));
         }, options.timeoutMs);
     timer?.unref();
     return {
@@ -50888,10 +50969,10 @@ function invalid(name, value, allowed) {
 /** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
 const MAX_TIMER_DURATION = "596h";
 function durationBound(bound) {
-    const ms = typeof bound === "number" ? bound : parseDuration(bound);
+    const ms = typeof bound === "number" ? bound : (0,duration/* parseDuration */.E)(bound);
     if (ms === undefined)
         throw new Error(`bad duration bound ${bound}`);
-    return { ms, shown: typeof bound === "string" ? bound : duration_formatDuration(bound) };
+    return { ms, shown: typeof bound === "string" ? bound : (0,duration/* formatDuration */.a)(bound) };
 }
 /** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
 class Inputs {
@@ -50950,7 +51031,7 @@ class Inputs {
      */
     duration(name, fallback, range = {}) {
         const value = this.raw(name) || fallback;
-        const parsed = parseDuration(value);
+        const parsed = (0,duration/* parseDuration */.E)(value);
         if (parsed === undefined)
             throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
         const min = durationBound(range.min ?? "0s");

@@ -46812,10 +46812,10 @@ function extend() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _lib_github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(635);
+/* harmony import */ var _lib_github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9746);
 /* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9657);
 /* harmony import */ var _vercel_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8352);
-/* harmony import */ var _vercel_run_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4337);
+/* harmony import */ var _vercel_run_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2895);
 /* harmony import */ var _vercel_settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8566);
 
 
@@ -46993,7 +46993,7 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 635:
+/***/ 9746:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47003,7 +47003,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   T1: () => (/* binding */ isPermissionDenied)
 });
 
-// UNUSED EXPORTS: githubApiUrls
+// UNUSED EXPORTS: GITHUB_REQUEST_TIMEOUT_MS, githubApiUrls
 
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
@@ -52336,10 +52336,77 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+;// CONCATENATED MODULE: ./src/lib/github-fetch.ts
+
+
+
+/** The stop for one GitHub request (the job's cancellation or its deadline), carried through Octokit as an AbortError. */
+class RequestStopped extends Error {
+    reason;
+    // @octokit/request rethrows an AbortError as is; any other fetch failure becomes a 500 that plugin-retry retries.
+    name = "AbortError";
+    constructor(reason) {
+        super(reason instanceof Error ? reason.message : String(reason));
+        this.reason = reason;
+    }
+}
+/** Statuses whose Response may not carry a body (the Fetch standard's "null body status"). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+/**
+ * The `request` options for getOctokit: @actions/github's own proxy-aware fetch and agent (Octokit.defaults merges
+ * `request` shallowly, so both must be passed on), the fetch wrapped so that each attempt, body included, ends at
+ * `timeoutMs` or when `signal` fires. The body is read inside the deadline: @octokit/request swallows a failed body
+ * read and would hand back "" as the data.
+ */
+function boundedRequestOptions(timeoutMs, signal) {
+    const proxyFetch = defaults.request?.fetch;
+    const fetch = async (input, init = {}) => {
+        const deadline = AbortSignal.timeout(timeoutMs);
+        const stops = [deadline, ...(signal ? [signal] : []), ...(init.signal ? [init.signal] : [])];
+        const combined = AbortSignal.any(stops);
+        try {
+            const response = await proxyFetch(input, { ...init, signal: combined });
+            const body = NULL_BODY.has(response.status) ? null : await response.arrayBuffer();
+            const buffered = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+            Object.defineProperty(buffered, "url", { value: response.url });
+            return buffered;
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw new RequestStopped(signal.reason);
+            if (deadline.aborted) {
+                const { method = "GET" } = init;
+                const path = new URL(String(input instanceof Request ? input.url : input)).pathname;
+                throw new RequestStopped(new errors/* RemoteError */.Hi(`GitHub did not answer ${method} ${path} within ${(0,duration/* formatDuration */.a)(timeoutMs)}.`));
+            }
+            throw error;
+        }
+    };
+    return { fetch, agent: defaults.request?.agent };
+}
+/** For `octokit.hook.wrap("request", …)`, outside retry and throttling: the stop's own reason reaches the caller. */
+async function unwrapStopped(request, options) {
+    try {
+        return await request(options);
+    }
+    catch (error) {
+        if (error instanceof RequestStopped)
+            throw error.reason;
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/lib/github.ts
 
 
 
+
+/** Far above GitHub's own ten seconds per REST or GraphQL request, so only a hung connection reaches it. */
+const GITHUB_REQUEST_TIMEOUT_MS = 60_000;
 function githubApiUrls(env = process.env) {
     const rest = (env.GITHUB_API_URL || "https://api.github.com").replace(/\/$/, "");
     return { rest, graphql: (env.GITHUB_GRAPHQL_URL || `${rest}/graphql`).replace(/\/$/, "") };
@@ -52347,7 +52414,8 @@ function githubApiUrls(env = process.env) {
 /**
  * The one Octokit factory, built on `@actions/github`'s getOctokit so the runner's proxy settings (HTTPS_PROXY,
  * NO_PROXY, read by @actions/http-client when the module loads) apply as in every GitHub-made action; adds retry on
- * 5xx and throttling per GitHub's rate-limit headers. `request` is left alone: overriding it would drop the proxy fetch.
+ * 5xx and throttling per GitHub's rate-limit headers. `request` carries @actions/github's own proxy fetch, wrapped
+ * with a deadline and the cancellation signal (src/lib/github-fetch.ts), so pagination and retries are bounded too.
  */
 function createGitHubClient(options) {
     const maxRetries = options.maxRateLimitRetries ?? 2;
@@ -52356,6 +52424,7 @@ function createGitHubClient(options) {
     const client = getOctokit(options.token, {
         baseUrl: options.baseUrl ?? urls.rest,
         userAgent: "launchpad-actions",
+        request: boundedRequestOptions(options.requestTimeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS, options.signal),
         log: {
             debug: (message) => log?.debug(message),
             info: (message) => log?.debug(message),
@@ -52373,6 +52442,7 @@ function createGitHubClient(options) {
             },
         },
     }, retry, throttling);
+    client.hook.wrap("request", unwrapStopped);
     // Octokit derives GraphQL's URL from the REST base (rewriting a GHES /api/v3); GITHUB_GRAPHQL_URL is the runner's word for it.
     const graphqlUrl = options.baseUrl ? `${options.baseUrl.replace(/\/$/, "")}/graphql` : urls.graphql;
     client.graphql = client.graphql.defaults({ baseUrl: new URL(graphqlUrl).origin, url: graphqlUrl });
@@ -55866,7 +55936,7 @@ function exitIfClientHung() {
 
 /***/ }),
 
-/***/ 4337:
+/***/ 2895:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56661,10 +56731,32 @@ async function driveRun(run, request, deps, progress, outcome, options) {
     }
 }
 
-// EXTERNAL MODULE: ./src/lib/github.ts + 25 modules
-var github = __nccwpck_require__(635);
+// EXTERNAL MODULE: ./src/lib/github.ts + 26 modules
+var github = __nccwpck_require__(9746);
 // EXTERNAL MODULE: ./src/lib/summary.ts
 var summary = __nccwpck_require__(1119);
+;// CONCATENATED MODULE: ./src/lib/sticky-comment.ts
+
+/**
+ * Edits the issue/PR comment that carries `marker` (searched on every page, not only the first) or creates it:
+ * one comment per marker, never a second, and no edit when the text is already there. Errors (a read-only token's 403) are the caller's to handle.
+ */
+async function upsertStickyComment(github, target, marker, body) {
+    const { owner, repo, issueNumber } = target;
+    const text = (0,summary/* truncate */.xv)(`${marker}\n${body}`, summary/* LIMITS */.b1.commentBody);
+    const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
+    const ours = comments.find((comment) => comment.body?.includes(marker));
+    // GitHub spaces writes a second apart (the throttling plugin's write group): skip the one that changes nothing.
+    if (ours?.body === text)
+        return { action: "unchanged", id: ours.id };
+    if (ours) {
+        await github.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body: text });
+        return { action: "updated", id: ours.id };
+    }
+    const { data } = await github.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: text });
+    return { action: "created", id: data.id };
+}
+
 ;// CONCATENATED MODULE: ./src/vercel/github.ts
 
 
@@ -56726,20 +56818,9 @@ class GitHubReporter {
     }
     /** Updates the comment carrying `marker` (searched across every page) or creates it: never a second one. */
     async upsertComment(issueNumber, marker, body) {
-        const text = (0,summary/* truncate */.xv)(`${marker}\n${body}`, summary/* LIMITS */.b1.commentBody);
         return this.guard("write the pull request comment", async () => {
-            const comments = await this.client.paginate(this.client.rest.issues.listComments, {
-                ...this.repo,
-                issue_number: issueNumber,
-                per_page: 100,
-            });
-            const ours = comments.find((comment) => comment.body?.includes(marker));
-            if (ours) {
-                await this.client.rest.issues.updateComment({ ...this.repo, comment_id: ours.id, body: text });
-                return "updated";
-            }
-            await this.client.rest.issues.createComment({ ...this.repo, issue_number: issueNumber, body: text });
-            return "created";
+            const { action } = await upsertStickyComment(this.client, { ...this.repo, issueNumber }, marker, body);
+            return action;
         });
     }
     async guard(what, work) {

@@ -17,7 +17,8 @@ await runAction(
     const result = await runCompliance(settings, {
       source: {
         kind: "github",
-        github: createGitHubClient({ token, logger: run.logger, env: run.env }),
+        // A cancel stops the reads and the publishing alike: nothing of a cancelled run is worth writing.
+        github: createGitHubClient({ token, logger: run.logger, env: run.env, signal: run.signal }),
         pull: { ...repository, number: pullRequest.number },
         payloadHeadSha: pullRequest.headSha,
       },

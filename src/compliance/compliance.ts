@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
-import { publishCheckRun } from "../gate/check-run.js";
+import { publishCheckRun } from "../lib/check-run.js";
 import { errorMessage } from "../lib/errors.js";
 import { type GitHubClient, isPermissionDenied } from "../lib/github.js";
 import type { Logger } from "../lib/logger.js";

@@ -1,4 +1,4 @@
-import { errorMessage, RemoteError } from "../lib/errors.js";
+import { CancelledError, errorMessage, RemoteError } from "../lib/errors.js";
 import type { GitHubClient } from "../lib/github.js";
 import type { TeamMembers } from "./evaluate.js";
 import type { ChangedFile, PullRequestFacts } from "./model.js";
@@ -20,6 +20,7 @@ export async function fetchPullRequestFacts(github: GitHubClient, target: PullTa
   try {
     return await readFacts(github, target, waiveLabel);
   } catch (error) {
+    if (error instanceof CancelledError) throw error;
     throw new RemoteError(
       `Could not read pull request #${target.number} of ${target.owner}/${target.repo} from GitHub: ${describeFailure(error)}`,
     );
@@ -85,6 +86,7 @@ export async function fetchTeams(github: GitHubClient, teams: readonly string[])
         const members = await github.paginate(github.rest.teams.listMembersInOrg, { org, team_slug: slug, ...PAGE });
         found.set(team, { members: members.map((member) => member.login) });
       } catch (error) {
+        if (error instanceof CancelledError) throw error;
         const status = (error as { status?: number }).status;
         const why =
           status === 404 || status === 403

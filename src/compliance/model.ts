@@ -1,3 +1,5 @@
+import type { CheckAnnotation } from "../lib/check-run.js";
+
 /** A phrase to look for: plain text (case-insensitive, any run of whitespace) or a `/regex/flags` from the config. */
 export interface Phrase {
   /** As written in the config, for messages. */
@@ -83,13 +85,8 @@ export interface RuleRow {
   detail: string;
 }
 
-export interface ComplianceAnnotation {
-  path: string;
-  startLine: number;
-  level: "failure" | "warning" | "notice";
-  title: string;
-  message: string;
-}
+/** Compliance findings are check-run annotations (src/lib/check-run.ts), without raw details. */
+export type ComplianceAnnotation = Omit<CheckAnnotation, "details">;
 
 export interface Verdict {
   passed: boolean;

@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { type CheckRunTarget, type PublishResult, publishCheckRun } from "../lib/check-run.js";
 import type { GitHubClient } from "../lib/github.js";
 import type { Logger } from "../lib/logger.js";
 import { LIMITS, truncateBytes } from "../lib/summary.js";
 import { collectAudit } from "./audit.js";
 import { measureBundle } from "./bundle.js";
-import { type CheckRunTarget, type PublishResult, publishCheckRun } from "./check-run.js";
 import { checkBeforeRunning } from "./checks.js";
 import { runCommands } from "./commands.js";
 import { annotationsFor, evaluate, formatPercent, gatePassed, type Measurements } from "./evaluate.js";

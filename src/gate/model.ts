@@ -1,5 +1,7 @@
 /** The one model every report is parsed into, so evaluation and the summary never see a file format. */
 
+import type { CheckAnnotation } from "../lib/check-run.js";
+
 export interface GateCommand {
   name: string;
   command: string;
@@ -107,12 +109,5 @@ export interface GateCheck {
   enforced: boolean;
 }
 
-/** An annotation in the Checks API's shape; also written as a workflow command when the check run cannot be. */
-export interface GateAnnotation {
-  path: string;
-  startLine: number;
-  level: "failure" | "warning" | "notice";
-  title: string;
-  message: string;
-  details?: string;
-}
+/** The gate's annotations are check-run annotations (src/lib/check-run.ts). */
+export type GateAnnotation = CheckAnnotation;

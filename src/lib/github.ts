@@ -1,6 +1,7 @@
 import { getOctokit } from "@actions/github";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
+import { boundedRequestOptions, unwrapStopped } from "./github-fetch.js";
 import type { Logger } from "./logger.js";
 
 /** The client `@actions/github` hands out: REST methods and pagination, plus our retry and throttling plugins. */
@@ -14,7 +15,14 @@ export interface GitHubClientOptions {
   /** Retries for secondary-limit and abuse responses; tests lower it. */
   maxRateLimitRetries?: number;
   env?: NodeJS.ProcessEnv;
+  /** Each attempt of each request (body included) ends after this long with a RemoteError; default one minute. */
+  requestTimeoutMs?: number;
+  /** Stops every request, pages and retries included, with the signal's reason (a CancelledError from lib/cancel). */
+  signal?: AbortSignal;
 }
+
+/** Far above GitHub's own ten seconds per REST or GraphQL request, so only a hung connection reaches it. */
+export const GITHUB_REQUEST_TIMEOUT_MS = 60_000;
 
 export function githubApiUrls(env: NodeJS.ProcessEnv = process.env): { rest: string; graphql: string } {
   const rest = (env.GITHUB_API_URL || "https://api.github.com").replace(/\/$/, "");
@@ -24,7 +32,8 @@ export function githubApiUrls(env: NodeJS.ProcessEnv = process.env): { rest: str
 /**
  * The one Octokit factory, built on `@actions/github`'s getOctokit so the runner's proxy settings (HTTPS_PROXY,
  * NO_PROXY, read by @actions/http-client when the module loads) apply as in every GitHub-made action; adds retry on
- * 5xx and throttling per GitHub's rate-limit headers. `request` is left alone: overriding it would drop the proxy fetch.
+ * 5xx and throttling per GitHub's rate-limit headers. `request` carries @actions/github's own proxy fetch, wrapped
+ * with a deadline and the cancellation signal (src/lib/github-fetch.ts), so pagination and retries are bounded too.
  */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const maxRetries = options.maxRateLimitRetries ?? 2;
@@ -35,6 +44,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     {
       baseUrl: options.baseUrl ?? urls.rest,
       userAgent: "launchpad-actions",
+      request: boundedRequestOptions(options.requestTimeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS, options.signal),
       log: {
         debug: (message: string) => log?.debug(message),
         info: (message: string) => log?.debug(message),
@@ -55,6 +65,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     retry,
     throttling,
   );
+  client.hook.wrap("request", unwrapStopped);
   // Octokit derives GraphQL's URL from the REST base (rewriting a GHES /api/v3); GITHUB_GRAPHQL_URL is the runner's word for it.
   const graphqlUrl = options.baseUrl ? `${options.baseUrl.replace(/\/$/, "")}/graphql` : urls.graphql;
   client.graphql = client.graphql.defaults({ baseUrl: new URL(graphqlUrl).origin, url: graphqlUrl });

@@ -1,7 +1,7 @@
 import { errorMessage } from "../lib/errors.js";
 import { type GitHubClient, isPermissionDenied } from "../lib/github.js";
 import type { Logger } from "../lib/logger.js";
-import { LIMITS, truncate } from "../lib/summary.js";
+import { upsertStickyComment } from "../lib/sticky-comment.js";
 
 export interface GitHubTarget {
   owner: string;
@@ -72,21 +72,10 @@ export class GitHubReporter {
   }
 
   /** Updates the comment carrying `marker` (searched across every page) or creates it: never a second one. */
-  async upsertComment(issueNumber: number, marker: string, body: string): Promise<"created" | "updated" | undefined> {
-    const text = truncate(`${marker}\n${body}`, LIMITS.commentBody);
+  async upsertComment(issueNumber: number, marker: string, body: string): Promise<"created" | "updated" | "unchanged" | undefined> {
     return this.guard("write the pull request comment", async () => {
-      const comments = await this.client.paginate(this.client.rest.issues.listComments, {
-        ...this.repo,
-        issue_number: issueNumber,
-        per_page: 100,
-      });
-      const ours = comments.find((comment) => comment.body?.includes(marker));
-      if (ours) {
-        await this.client.rest.issues.updateComment({ ...this.repo, comment_id: ours.id, body: text });
-        return "updated" as const;
-      }
-      await this.client.rest.issues.createComment({ ...this.repo, issue_number: issueNumber, body: text });
-      return "created" as const;
+      const { action } = await upsertStickyComment(this.client, { ...this.repo, issueNumber }, marker, body);
+      return action;
     });
   }
 

@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MAX_CHECK_ANNOTATIONS, publishCheckRun } from "../../src/gate/check-run.js";
-import type { GateAnnotation } from "../../src/gate/model.js";
+import { type CheckAnnotation, MAX_CHECK_ANNOTATIONS, publishCheckRun } from "../../src/lib/check-run.js";
 import { createGitHubClient } from "../../src/lib/github.js";
 import { consoleLogger, type Logger } from "../../src/lib/logger.js";
 import { GitHubFake } from "../fakes/github.js";
 
 const TARGET = { owner: "blockbuilders", repo: "platform", headSha: "abc1234def5678abc1234def5678abc1234def56", name: "quality-gate" };
 
-function failures(count: number): GateAnnotation[] {
+function failures(count: number): CheckAnnotation[] {
   return Array.from({ length: count }, (_, index) => ({
     path: `test/t${index}.test.ts`,
     startLine: index + 1,

@@ -1,8 +1,17 @@
-import type { GitHubClient } from "../lib/github.js";
-import { isPermissionDenied } from "../lib/github.js";
-import type { Logger } from "../lib/logger.js";
-import { chunk, LIMITS, truncate } from "../lib/summary.js";
-import type { GateAnnotation } from "./model.js";
+import type { GitHubClient } from "./github.js";
+import { isPermissionDenied } from "./github.js";
+import type { Logger } from "./logger.js";
+import { chunk, LIMITS, truncate } from "./summary.js";
+
+/** An annotation in the Checks API's shape; also written as a workflow command when the check run cannot be. */
+export interface CheckAnnotation {
+  path: string;
+  startLine: number;
+  level: "failure" | "warning" | "notice";
+  title: string;
+  message: string;
+  details?: string;
+}
 
 /** Caps the check run at 20 requests, so a run with thousands of failures stays far inside the 1,000 requests/hour budget. */
 export const MAX_CHECK_ANNOTATIONS = 1_000;
@@ -20,7 +29,7 @@ export interface CheckRunContent {
   summary: string;
   text: string;
   /** Failures first: the Checks UI shows the first ones it receives. */
-  annotations: readonly GateAnnotation[];
+  annotations: readonly CheckAnnotation[];
 }
 
 export interface PublishResult {
@@ -85,7 +94,7 @@ export async function publishCheckRun(
   return { published: true, id, url, annotationsSent: sent, note };
 }
 
-function toApi(annotation: GateAnnotation) {
+function toApi(annotation: CheckAnnotation) {
   return {
     path: annotation.path,
     start_line: annotation.startLine,
