@@ -7,6 +7,7 @@ import { seedPreflight } from "../../src/seed/preflight.js";
 import { SEED_INPUTS, SEED_OUTPUTS } from "../../src/seed/settings.js";
 import { REPO_ROOT, readActionMetadata } from "../harness/run-bundle.js";
 import { copyExample, removeExampleCopies } from "../support/example.js";
+import { stepContext } from "../support/preflight-context.js";
 import { DEMO_SECRETS, postgresBackend } from "./backends.js";
 import { editFile } from "./bundle-support.js";
 
@@ -32,22 +33,20 @@ describe("seed action metadata", () => {
 });
 
 describe("seed preflight", () => {
-  it("runs lint, plan, apply and verify on the example into PGlite with throwaway demo secrets", async () => {
+  it("runs each step's own command on its manifests into PGlite, with throwaway demo secrets", async () => {
     const root = copyExample();
     const secrets = new Secrets();
     const lines: string[] = [];
-    const outcome = await seedPreflight.run({
-      root,
-      logger: consoleLogger({ write: (line) => lines.push(line), redact: (text) => secrets.redact(text) }),
-      secrets,
-      signal: new AbortController().signal,
-      env: {},
-    });
-    expect(outcome.ok).toBe(true);
-    expect(outcome.headline).toBe("16 inserted, 0 updated, 0 unchanged in 4 tables; verify clean");
-    expect(outcome.markdown).toContain("### Seed verify");
-    expect(outcome.markdown).toContain("were generated for this run");
+    const logger = consoleLogger({ write: (line) => lines.push(line), redact: (text) => secrets.redact(text) });
+    const step = (command: string) =>
+      seedPreflight.run(stepContext(root, { command, manifests: "infrastructure/seed-data", env: "staging" }, { logger, secrets }).context);
+    const apply = await step("apply");
+    expect(apply.ok).toBe(true);
+    expect(apply.headline).toBe("apply: 16 inserted, 0 updated, 0 unchanged in 4 tables");
+    expect(apply.markdown).toContain("were generated for this step");
     expect(lines.join("\n")).toMatch(/throwaway demo secrets for SEED_DEMO_EDUCATOR_PASSWORD, SEED_DEMO_SUPPORT_PASSWORD/);
+    const verify = await step("verify");
+    expect(verify.markdown).toContain("### Seed verify");
   });
 });
 
