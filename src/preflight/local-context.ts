@@ -37,6 +37,11 @@ export class LocalContext {
     return asString(evaluate(token.expression, this.contexts(token.expression, base), status));
   }
 
+  /** One expression (without `${{ }}`) as a string. */
+  expression(expression: string, base: ExpressionContext): string {
+    return asString(evaluate(expression, this.contexts(expression, base)));
+  }
+
   /** An `if:`. */
   condition(expression: string, base: ExpressionContext, status: JobStatus): boolean {
     return isTruthy(evaluate(expression, this.contexts(expression, base), status));

@@ -39,6 +39,8 @@ export interface PreflightReport {
 /** `blockbuilders/launchpad/actions/<x>@ref` from a consumer, or `./actions/<x>` inside the suite. */
 const LAUNCHPAD_ACTION = /^(?:blockbuilders\/launchpad\/actions\/([\w-]+)@[\w./-]+|\.\/actions\/([\w-]+))$/;
 
+const EMPTY_CONTEXTS = { matrix: {}, strategy: {}, job: {}, jobs: {}, runner: { os: "Linux", arch: "X64" }, needs: {} };
+
 export function launchpadAction(uses: string): string | undefined {
   const match = LAUNCHPAD_ACTION.exec(uses);
   return match?.[1] ?? match?.[2];
@@ -94,7 +96,8 @@ async function runJob(planned: PlannedJob, local: LocalContext, root: string, de
   // The planner shows paths relative to the current directory.
   const withs = stepWithMappings(resolve(planned.path), planned.job.id.value);
   const steps: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> = {};
-  const context = (): ExpressionContext => ({ ...planned.context, env: jobEnv, steps });
+  // Every context an expression may name must exist; locally a matrix job runs once, with no matrix values.
+  const context = (): ExpressionContext => ({ ...EMPTY_CONTEXTS, ...planned.context, env: jobEnv, steps });
   let jobEnv: Record<string, string> = {};
   jobEnv = mappingValues(planned.job.env, local, context());
   local.takeMissing();
@@ -150,7 +153,7 @@ async function runStep(step: Step, withMapping: MappingToken | undefined, scope:
     try {
       return await mode.run({
         root: scope.root,
-        with: withDefaults(action as ActionName, given),
+        with: withDefaults(action as ActionName, given, (expression) => local.expression(expression, scope.context())),
         logger: deps.logger,
         secrets: deps.secrets,
         signal: deps.signal,
@@ -170,10 +173,17 @@ async function runStep(step: Step, withMapping: MappingToken | undefined, scope:
   };
 }
 
-/** The step's inputs over action.yml's defaults: what the runner would hand the action. */
-function withDefaults(action: ActionName, given: Record<string, string>): Record<string, string> {
+/**
+ * The step's inputs over action.yml's defaults, what the runner would hand the action. A default that is one
+ * expression (`${{ github.sha }}`) is evaluated like the runner does; `github.token` is empty locally.
+ */
+function withDefaults(action: ActionName, given: Record<string, string>, evaluate: (expression: string) => string): Record<string, string> {
   const values: Record<string, string> = {};
   const definitions: Record<string, InputDefinition> = actionInputs(action);
-  for (const [name, definition] of Object.entries(definitions)) if (definition.default !== undefined) values[name] = definition.default;
+  for (const [name, { default: fallback }] of Object.entries(definitions)) {
+    if (fallback === undefined || name in given) continue;
+    const text = fallback.trim();
+    values[name] = text.startsWith("${{") && text.endsWith("}}") ? evaluate(text.slice(3, -2)) : fallback;
+  }
   return { ...values, ...given };
 }
