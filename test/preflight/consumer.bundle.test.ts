@@ -182,6 +182,39 @@ describe("launchpad preflight on a consumer repository of its own", () => {
     ]);
   });
 
+  it("hands a --secrets-file secret to the step's env and masks it where the failing command's output is shown", {
+    timeout: 120_000,
+  }, () => {
+    const root = consumerRepo();
+    const key = "sk-preflight-7f3a9c2e51";
+    write(
+      root,
+      ".github/workflows/checks.yml",
+      `on: pull_request
+jobs:
+  keyed:
+    runs-on: ubuntu-latest
+    env:
+      API_KEY: \${{ secrets.API_KEY }}
+    steps:
+      - uses: blockbuilders/launchpad/actions/gate@v1
+        with:
+          commands: |
+            keyed: node -e "require('fs').writeFileSync('key.txt', process.env.API_KEY); console.log('key=' + process.env.API_KEY); process.exit(1)"
+          audit: none
+`,
+    );
+    write(root, "local.env", `API_KEY=${key}\n`);
+    const result = launchpad(["preflight", root, "--secrets-file", join(root, "local.env")]);
+    // The command fails so the gate shows its output: masked.
+    expect(result.status).toBe(1);
+    expect(readFileSync(join(root, "key.txt"), "utf8")).toBe(key);
+    expect(result.stdout + result.stderr).toContain("key=***");
+    expect(result.stdout + result.stderr).not.toContain(key);
+    expect(readFileSync(join(root, ".launchpad/preflight.md"), "utf8")).not.toContain(key);
+    expect(result.stdout).not.toContain("Not set locally");
+  });
+
   it("names a --secrets-file that does not exist by its flag, before running anything", { timeout: 120_000 }, () => {
     const root = consumerRepo();
     const missing = launchpad(["preflight", root, "--secrets-file", join(root, "nope.env")]);
