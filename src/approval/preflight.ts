@@ -1,19 +1,20 @@
-import type { PreflightStep } from "../cli/preflight.js";
 import { Inputs, mapInputSource } from "../lib/inputs.js";
+import type { PreflightStep } from "../lib/preflight.js";
 import { planFor } from "./cli.js";
+import { INPUTS } from "./settings.js";
 
-/** The example's promotion job: two of the release managers and SRE, the gate and compliance checks, staging first. */
-const EXAMPLE_INPUTS = {
-  environment: "production",
-  approvers: "blockbuilders/release-managers\nblockbuilders/sre",
-  "required-approvals": "2",
-  "required-checks": "quality-gate,compliance",
-  "change-ticket": "given at dispatch",
-};
-
+/**
+ * What the step's promotion would require of the local commit (or its `version` tag): approvers, checks and the
+ * staging deployment, as a table. Local checks only: nothing is read from or written to GitHub.
+ */
 export const approvalPreflight: PreflightStep = {
-  name: "approval",
-  async run({ root }) {
-    return planFor(new Inputs(mapInputSource(EXAMPLE_INPUTS)), root);
+  action: "approval",
+  async run({ root, with: inputs }) {
+    // Approvers usually come from a repository variable the local context does not have: listed, not failed.
+    if (!inputs[INPUTS.approvers]?.trim()) {
+      return { ok: true, skipped: true, headline: `'${INPUTS.approvers}' evaluates to empty here`, markdown: "" };
+    }
+    const plan = await planFor(new Inputs(mapInputSource({ ...inputs })), root);
+    return { ok: plan.ok, headline: plan.headline, markdown: plan.markdown };
   },
 };

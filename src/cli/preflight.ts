@@ -1,73 +1,70 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { formatDuration } from "../lib/duration.js";
-import { errorMessage } from "../lib/errors.js";
-import type { Logger } from "../lib/logger.js";
-import type { Secrets } from "../lib/secrets.js";
-import { table, verdict } from "../lib/summary.js";
+import { ConfigurationError } from "../lib/errors.js";
+import { gitOutput, parseInputFlags, repositoryOf, resolveSuiteWorkflow } from "../plan/cli.js";
+import { PLAN_EVENTS, type PlanEventName } from "../plan/types.js";
+import { readSecretsFile } from "../preflight/local-context.js";
+import { runPreflight } from "../preflight/run.js";
 import { PREFLIGHT_STEPS } from "./preflight-steps.js";
 import { cliAction } from "./program.js";
 
-export interface PreflightContext {
-  /** The consumer repo being checked, absolute. */
-  root: string;
-  logger: Logger;
-  secrets: Secrets;
-  signal: AbortSignal;
-  /** The environment the steps' commands and secrets come from. */
-  env: NodeJS.ProcessEnv;
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
-export interface PreflightOutcome {
-  ok: boolean;
-  /** One line for the overview table. */
-  headline: string;
-  /** The section this step adds to the report: the same markdown its action writes to the job summary. */
-  markdown: string;
+interface PreflightOptions {
+  event: string;
+  ref?: string;
+  input: string[];
+  secretsFile?: string;
+  summary?: string;
 }
 
-/** One pipeline step that can run locally without cloud credentials. */
-export interface PreflightStep {
-  name: string;
-  run(context: PreflightContext): Promise<PreflightOutcome>;
-}
-
-export interface PreflightReport {
-  ok: boolean;
-  markdown: string;
-}
-
-export async function runPreflight(context: PreflightContext, steps: readonly PreflightStep[] = PREFLIGHT_STEPS): Promise<PreflightReport> {
-  const rows: unknown[][] = [];
-  const sections: string[] = [];
-  let ok = true;
-  for (const step of steps) {
-    const started = Date.now();
-    let outcome: PreflightOutcome;
-    try {
-      outcome = await context.logger.group(`preflight: ${step.name}`, () => step.run(context));
-    } catch (error) {
-      outcome = { ok: false, headline: errorMessage(error), markdown: `> ${errorMessage(error)}\n` };
-    }
-    ok &&= outcome.ok;
-    rows.push([step.name, verdict(outcome.ok), outcome.headline, formatDuration(Date.now() - started)]);
-    sections.push(`## ${step.name}\n\n${outcome.markdown}`);
-  }
-  const markdown = `# Launchpad preflight\n\n${table(["step", "verdict", "result", "took"], rows)}\n${sections.join("\n")}`;
-  return { ok, markdown: context.secrets.redact(markdown) };
+/** A pull request targets main unless told; a push or dispatch runs on the checked-out branch. */
+function defaultRef(root: string, event: PlanEventName): string {
+  if (event === "pull_request") return "main";
+  const branch = gitOutput(root, ["rev-parse", "--abbrev-ref", "HEAD"]);
+  return branch && branch !== "HEAD" ? branch : "main";
 }
 
 export function registerPreflight(program: Command): void {
   program
     .command("preflight")
-    .description("Run every pipeline step that works locally without cloud credentials, and print one report")
+    .description(
+      "Run the jobs an event would run from the repo's own workflows, each Launchpad step in its local mode, and print one report",
+    )
     .argument("[root]", "the consumer repository", ".")
+    .option("--event <event>", `the event: ${PLAN_EVENTS.join(", ")}`, "pull_request")
+    .option(
+      "--ref <ref>",
+      "push/workflow_dispatch: the branch (default the checked-out one) or refs/tags/<tag>; pull_request: the base branch (default main)",
+    )
+    .option("--input <key=value>", "a workflow_dispatch input (repeatable)", collect, [])
+    .option("--secrets-file <file>", "KEY=value lines that secrets.* and vars.* read before the environment")
     .option("--summary <file>", "where to write the markdown report (default <root>/.launchpad/preflight.md)")
     .action(
       cliAction(async (run, command) => {
+        const options = command.opts<PreflightOptions>();
+        if (!(PLAN_EVENTS as readonly string[]).includes(options.event))
+          throw new ConfigurationError(`--event ${options.event}: expected one of ${PLAN_EVENTS.join(", ")}.`);
+        const event = options.event as PlanEventName;
         const root = resolve(command.args[0] ?? ".");
-        const report = await runPreflight({ root, logger: run.logger, secrets: run.secrets, signal: run.signal, env: run.env });
-        const summaryPath = resolve(run.inputs.optional("summary", resolve(root, ".launchpad/preflight.md")));
+        const secretsFile = options.secretsFile ? readSecretsFile(resolve(options.secretsFile), "--secrets-file", run.secrets) : {};
+        const report = await runPreflight(
+          {
+            root,
+            event,
+            ref: options.ref ?? defaultRef(root, event),
+            inputs: parseInputFlags(options.input),
+            secretsFile,
+            repository: repositoryOf(root),
+            sha: gitOutput(root, ["rev-parse", "HEAD"]),
+            actor: run.env.GITHUB_ACTOR || undefined,
+            resolveRemote: (reference) => resolveSuiteWorkflow(reference),
+          },
+          { logger: run.logger, secrets: run.secrets, signal: run.signal, env: run.env, modes: PREFLIGHT_STEPS },
+        );
+        const summaryPath = resolve(options.summary ?? resolve(root, ".launchpad/preflight.md"));
         run.saveReport(summaryPath, report.markdown);
         run.print(report.markdown);
         run.print(`Report written to ${summaryPath}`);

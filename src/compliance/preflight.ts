@@ -1,24 +1,27 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { PreflightStep } from "../cli/preflight.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { Inputs, mapInputSource } from "../lib/inputs.js";
+import type { PreflightStep } from "../lib/preflight.js";
 import { readBody } from "./cli.js";
 import { runCompliance } from "./compliance.js";
 import { localPullRequestFacts } from "./local-source.js";
 import { readComplianceSettings } from "./settings.js";
 
-/** The example's own PR description, written as its template asks. */
-const BODY_FILE = ".github/preflight-pr-body.md";
+/** Where local mode reads the description of the pending change: a PR has no body before it is opened. */
+export const LOCAL_BODY_FILE = ".github/preflight-pr-body.md";
 
 /**
- * Local mode on the example: its PR body against its rules, and its uncommitted changes (a PR of the pending work)
- * from `git diff HEAD`. A copy outside any git repository has no changes to judge, so only the body is checked.
+ * The step's rules (its `config`) against the local PR: the body from {@link LOCAL_BODY_FILE} (empty when there is
+ * none) and the uncommitted changes from `git diff HEAD`. Outside a git repository only the body is judged.
  */
 export const compliancePreflight: PreflightStep = {
-  name: "compliance",
-  async run({ root, logger, secrets }) {
-    const settings = { ...readComplianceSettings(new Inputs(mapInputSource({})), { workspace: root }), comment: false };
-    const body = readBody(join(root, BODY_FILE), BODY_FILE);
+  action: "compliance",
+  async run({ root, with: inputs, logger, secrets, reportDir }) {
+    const settings = { ...readComplianceSettings(new Inputs(mapInputSource(inputs)), { workspace: root }), comment: false };
+    const bodyPath = join(root, LOCAL_BODY_FILE);
+    const body = existsSync(bodyPath) ? readBody(bodyPath, LOCAL_BODY_FILE) : "";
+    const bodyNote = existsSync(bodyPath) ? "" : ` (no ${LOCAL_BODY_FILE}: an empty PR body)`;
     let gitNote = "";
     const facts = async () => {
       try {
@@ -32,9 +35,9 @@ export const compliancePreflight: PreflightStep = {
     const result = await runCompliance(settings, {
       source: { kind: "local", facts },
       logger,
-      reportDir: join(root, ".launchpad"),
+      reportDir,
       redact: (text) => secrets.redact(text),
     });
-    return { ok: result.passed, headline: `${result.headline}${gitNote}`, markdown: result.summary };
+    return { ok: result.passed, headline: `${result.headline}${bodyNote}${gitNote}`, markdown: result.summary };
   },
 };

@@ -1,50 +1,59 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
-import type { PreflightStep } from "../cli/preflight.js";
+import { relative, resolve } from "node:path";
+import { stringify } from "yaml";
+import { Inputs, mapInputSource } from "../lib/inputs.js";
+import type { PreflightStep } from "../lib/preflight.js";
 import { appSpecRevision, generateAppSpec, loadAppSpec } from "./appspec.js";
 import { lineDiff } from "./diff.js";
 import { parseImage } from "./image.js";
-import { containerPortOf, loadTaskDefinitionFile, renderTaskDefinition } from "./task-definition.js";
-
-const TASK_DEFINITION = "infrastructure/ecs/task-definition.json";
-const APPSPEC = "infrastructure/ecs/appspec.yaml";
-const CONTAINER = "api";
+import { ECS_INPUTS } from "./input-names.js";
+import { containerPortOf, loadTaskDefinitionFile, READ_ONLY_FIELDS, renderTaskDefinition } from "./task-definition.js";
 
 /**
- * What the deploy would register and send, without credentials: the example task definition rendered with a new
- * image (read-only fields stripped), as a diff against the file, and the AppSpec CreateDeployment would carry.
+ * What the step would register and send, without credentials: its task definition rendered with its `image` and
+ * `environment`, as a diff of what changes, and the AppSpec CreateDeployment would carry. An image that evaluates
+ * to empty locally (a job output of an image build) is stood in for by the file's image tagged `preflight`.
  */
 export const ecsPreflight: PreflightStep = {
-  name: "ecs-blue-green",
-  async run({ root }) {
-    const file = join(root, TASK_DEFINITION);
-    if (!existsSync(file)) return { ok: false, headline: `no task definition at ${TASK_DEFINITION}`, markdown: "Nothing to render.\n" };
-    const original = loadTaskDefinitionFile(file, CONTAINER, root);
-    const current = original.containerDefinitions.find((container) => container.name === CONTAINER)?.image ?? "";
-    const reference = parseImage(current);
-    const image = `${reference?.name ?? current.split(":")[0]}:preflight`;
+  action: "ecs-blue-green",
+  async run({ root, with: values }) {
+    const inputs = new Inputs(mapInputSource(values));
+    const file = resolve(root, inputs.required(ECS_INPUTS.taskDefinition));
+    const shown = relative(root, file);
+    const container = inputs.required(ECS_INPUTS.containerName);
+    const original = loadTaskDefinitionFile(file, container, root);
+    const current = original.containerDefinitions.find((item) => item.name === container)?.image ?? "";
+    const given = inputs.optional(ECS_INPUTS.image);
+    const image = given || `${parseImage(current)?.name ?? current.split(":")[0]}:preflight`;
     const rendered = renderTaskDefinition(original, {
-      containerName: CONTAINER,
+      containerName: container,
       image,
-      environment: new Map([["LAUNCHPAD_RELEASE", "preflight"]]),
+      environment: inputs.keyValues(ECS_INPUTS.environment),
     });
-    const diff = lineDiff(JSON.stringify(original, null, 2), JSON.stringify(rendered, null, 2));
+    // The diff shows what the deploy changes; the read-only fields it strips are listed once instead.
+    const stripped = renderTaskDefinition(original, { containerName: container, environment: new Map() });
+    const removed = READ_ONLY_FIELDS.filter((field) => field in original);
+    const appSpecPath = inputs.optional(ECS_INPUTS.appspec);
     const input = {
       taskDefinitionArn: `${original.family}:<next revision>`,
-      containerName: CONTAINER,
-      containerPort: containerPortOf(rendered, CONTAINER),
+      containerName: container,
+      containerPort: containerPortOf(rendered, container),
       hooks: [],
       service: {},
     };
-    const appSpec = existsSync(join(root, APPSPEC)) ? loadAppSpec(join(root, APPSPEC), input, root) : generateAppSpec(input);
+    const appSpecFile = appSpecPath ? resolve(root, appSpecPath) : undefined;
+    const appSpec = appSpecFile && existsSync(appSpecFile) ? loadAppSpec(appSpecFile, input, root) : generateAppSpec(input);
     const revision = appSpecRevision(appSpec);
-    const removed = Object.keys(original).filter((key) => !(key in rendered));
     const markdown = [
-      `Rendered \`${TASK_DEFINITION}\` with image \`${image}\`; read-only fields stripped: ${removed.map((key) => `\`${key}\``).join(", ") || "none"}.\n`,
-      `\`\`\`diff\n${diff}\n\`\`\`\n`,
-      `AppSpec (${existsSync(join(root, APPSPEC)) ? APPSPEC : "generated"}, sha256 \`${revision.appSpecContent.sha256.slice(0, 12)}…\`):\n`,
-      `\`\`\`json\n${JSON.stringify(appSpec, null, 2)}\n\`\`\`\n`,
+      `Rendered \`${shown}\` with image \`${image}\`${given ? "" : " (the `image` input is empty locally)"}; read-only fields stripped: ${removed.map((key) => `\`${key}\``).join(", ") || "none"}.\n`,
+      `\`\`\`diff\n${lineDiff(JSON.stringify(stripped, null, 2), JSON.stringify(rendered, null, 2))}\n\`\`\`\n`,
+      `AppSpec (${appSpecFile && existsSync(appSpecFile) ? relative(root, appSpecFile) : "generated"}, sha256 \`${revision.appSpecContent.sha256.slice(0, 12)}…\`):\n`,
+      `\`\`\`yaml\n${stringify(appSpec).trimEnd()}\n\`\`\`\n`,
     ].join("\n");
-    return { ok: true, headline: `${original.family}: image → ${image}, ${removed.length} read-only fields stripped`, markdown };
+    return {
+      ok: true,
+      headline: `${original.family}: image → ${image}, ${removed.length} read-only fields stripped; nothing sent`,
+      markdown,
+    };
   },
 };

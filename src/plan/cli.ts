@@ -35,7 +35,7 @@ export function parseInputFlags(pairs: string[]): Record<string, string> {
   return inputs;
 }
 
-function gitOutput(cwd: string, args: string[]): string | undefined {
+export function gitOutput(cwd: string, args: string[]): string | undefined {
   try {
     return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || undefined;
   } catch {
@@ -44,7 +44,7 @@ function gitOutput(cwd: string, args: string[]): string | undefined {
 }
 
 /** `owner/name` from the origin remote (https or ssh form), when there is one. */
-function repositoryOf(cwd: string): string | undefined {
+export function repositoryOf(cwd: string): string | undefined {
   const url = gitOutput(cwd, ["remote", "get-url", "origin"]);
   const path = url
     ?.replace(/\.git$/, "")

@@ -1,4 +1,4 @@
-import { data, Evaluator, Lexer, Parser } from "@actions/expressions";
+import { data, Evaluator, type Expr, Lexer, Parser } from "@actions/expressions";
 import type { FunctionDefinition } from "@actions/expressions/funcs/info";
 import { truthy } from "@actions/expressions/result";
 
@@ -50,9 +50,13 @@ export function evaluate(
   status: JobStatus = { needsSucceeded: true },
 ): data.ExpressionData {
   const functions = statusFunctions(status);
+  return new Evaluator(parseExpression(expression, functions), toExpressionData(context) as data.Dictionary, functions).evaluate();
+}
+
+/** One expression's syntax tree, by GitHub's own lexer and parser. */
+export function parseExpression(expression: string, functions = statusFunctions({ needsSucceeded: true })): Expr {
   const tokens = new Lexer(expression).lex().tokens;
-  const tree = new Parser(tokens, CONTEXT_NAMES, [...functions.values()]).parse();
-  return new Evaluator(tree, toExpressionData(context) as data.Dictionary, functions).evaluate();
+  return new Parser(tokens, CONTEXT_NAMES, [...functions.values()]).parse();
 }
 
 export function isTruthy(value: data.ExpressionData): boolean {

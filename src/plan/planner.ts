@@ -330,7 +330,7 @@ class Planner {
 }
 
 /** A template value: literal as is, expression evaluated. */
-function tokenValue(token: TemplateToken, context: ExpressionContext): unknown {
+export function tokenValue(token: TemplateToken, context: ExpressionContext): unknown {
   if (isString(token)) return token.value;
   if (isBoolean(token) || isNumber(token)) return token.value;
   if (isBasicExpression(token)) return asString(evaluate(token.expression, context));

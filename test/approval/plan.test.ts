@@ -4,9 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { approvalPreflight } from "../../src/approval/preflight.js";
-import { silentLogger } from "../../src/lib/logger.js";
-import { Secrets } from "../../src/lib/secrets.js";
 import { REPO_ROOT } from "../harness/run-bundle.js";
+import { stepContext } from "../support/preflight-context.js";
 
 const GIT_ENV = {
   ...process.env,
@@ -44,8 +43,17 @@ function plan(root: string, ...args: string[]) {
   });
 }
 
-function preflight(root: string) {
-  return approvalPreflight.run({ root, logger: silentLogger, secrets: new Secrets(), signal: new AbortController().signal, env: {} });
+/** A promotion step's `with:` as the example's promote workflow gives it, once its variables are set. */
+const PROMOTE_STEP = {
+  environment: "production",
+  approvers: "blockbuilders/release-managers\nblockbuilders/sre",
+  "required-approvals": "2",
+  "required-checks": "quality-gate,compliance",
+  "change-ticket": "CHG-1",
+};
+
+function preflight(root: string, inputs: Record<string, string> = PROMOTE_STEP) {
+  return approvalPreflight.run(stepContext(root, inputs).context);
 }
 
 describe("launchpad approval plan", () => {
@@ -78,7 +86,7 @@ describe("launchpad approval plan", () => {
     expect(missing.stderr.trim()).toBe(`launchpad: Input 'version' got "v9", but the local repository has no such tag.`);
     const empty = plan(root, "--change-ticket", "CHG-7");
     expect(empty.status).toBe(2);
-    expect(empty.stderr.trim()).toMatch(/^launchpad: Input 'approvers' is empty;/);
+    expect(empty.stderr.trim()).toMatch(/^launchpad: --approvers is empty;/);
   });
 });
 
@@ -97,6 +105,12 @@ describe("approval preflight", () => {
     const outcome = await preflight(root);
     expect(outcome.ok).toBe(true);
     expect(outcome.markdown).toContain(`| commit | ${git(root, "rev-parse", "HEAD")} |`);
+  });
+
+  it("lists the step as skipped, not failed, when its approvers evaluate to empty (a variable not set locally)", async () => {
+    const { root } = taggedRepo();
+    const outcome = await preflight(root, { ...PROMOTE_STEP, approvers: "" });
+    expect(outcome).toMatchObject({ ok: true, skipped: true, headline: "'approvers' evaluates to empty here" });
   });
 
   it("passes outside a git checkout and says the run's commit would be promoted", async () => {

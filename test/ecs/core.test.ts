@@ -11,8 +11,7 @@ import { readEcsSettings } from "../../src/ecs/settings.js";
 import { loadTaskDefinitionFile, READ_ONLY_FIELDS, renderTaskDefinition } from "../../src/ecs/task-definition.js";
 import { ConfigurationError } from "../../src/lib/errors.js";
 import { Inputs, mapInputSource } from "../../src/lib/inputs.js";
-import { silentLogger } from "../../src/lib/logger.js";
-import { Secrets } from "../../src/lib/secrets.js";
+import { stepContext } from "../support/preflight-context.js";
 import { EXAMPLE, exampleTaskDefinition } from "./world.js";
 
 const ECR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
@@ -190,23 +189,27 @@ describe("AppSpec", () => {
 });
 
 describe("preflight", () => {
-  it("shows the new image and the stripped read-only fields as a diff, plus the AppSpec", async () => {
-    const outcome = await ecsPreflight.run({
-      root: EXAMPLE,
-      logger: silentLogger,
-      secrets: new Secrets(),
-      signal: new AbortController().signal,
-      env: process.env,
+  it("diffs only what the step changes (image, environment), lists the stripped read-only fields once, and shows the AppSpec as YAML", async () => {
+    const { context } = stepContext(EXAMPLE, {
+      "task-definition": "infrastructure/ecs/task-definition.json",
+      appspec: "infrastructure/ecs/appspec.yaml",
+      "container-name": "api",
+      image: "",
+      environment: "APP_ENV=production\nGIT_SHA=abc123",
     });
+    const outcome = await ecsPreflight.run(context);
     expect(outcome.ok).toBe(true);
     expect(outcome.markdown).toContain(
       '-       "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/blockbuilders-api:2026.11.20-3f9c2ab",',
     );
     expect(outcome.markdown).toContain('+       "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/blockbuilders-api:preflight",');
-    expect(outcome.markdown).toContain('-   "taskDefinitionArn"');
-    expect(outcome.markdown).toContain('"TaskDefinition": "blockbuilders-api:<next revision>"');
+    expect(outcome.markdown).toContain('+           "value": "abc123"');
+    expect(outcome.markdown).not.toContain('-   "taskDefinitionArn"');
+    expect(outcome.markdown).toMatch(/read-only fields stripped: `taskDefinitionArn`, `revision`/);
+    expect(outcome.markdown).toContain("TaskDefinition: blockbuilders-api:<next revision>");
+    expect(outcome.markdown).toContain("(the `image` input is empty locally)");
     expect(outcome.headline).toBe(
-      "blockbuilders-api: image → 123456789012.dkr.ecr.us-east-1.amazonaws.com/blockbuilders-api:preflight, 7 read-only fields stripped",
+      "blockbuilders-api: image → 123456789012.dkr.ecr.us-east-1.amazonaws.com/blockbuilders-api:preflight, 7 read-only fields stripped; nothing sent",
     );
   });
 

@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest";
 import { gatePreflight } from "../../src/gate/preflight.js";
 import { INPUTS, OUTPUTS } from "../../src/gate/settings.js";
 import { consoleLogger } from "../../src/lib/logger.js";
-import { Secrets } from "../../src/lib/secrets.js";
 import { REPO_ROOT, readActionMetadata } from "../harness/run-bundle.js";
+import { stepContext } from "../support/preflight-context.js";
 import { exampleWorkspace, FIXTURES, pathWith } from "./workspace.js";
 
 const scratchHome = mkdtempSync(join(tmpdir(), "launchpad-gate-home-"));
@@ -80,17 +80,27 @@ describe("launchpad gate refuses before it runs anything", () => {
 });
 
 describe("gate preflight", () => {
-  it("gates the example repo: lint, vitest with coverage, build, and the api's pytest reports", async () => {
+  it("runs the step's own commands and reports: the example's lint, vitest with coverage, build and pytest reports", async () => {
     const root = exampleWorkspace();
     const lines: string[] = [];
-    const outcome = await gatePreflight.run({
+    const { context } = stepContext(
       root,
-      logger: consoleLogger({ write: (line) => lines.push(line) }),
-      secrets: new Secrets(),
-      signal: new AbortController().signal,
+      {
+        commands: [
+          "lint: cd apps/web && tsc -p .",
+          "test: cd apps/web && vitest run --reporter=junit --outputFile.junit=reports/junit.xml --coverage",
+          "build: cd apps/web && esbuild src/index.ts --bundle --minify --format=esm --outfile=dist/assets/main.js",
+        ].join("\n"),
+        junit: "apps/web/reports/junit.xml\nservices/api/reports/pytest.xml",
+        coverage: "apps/web/coverage/coverage-summary.json\nservices/api/reports/coverage.xml",
+        bundle: "apps/web/dist/assets/*.js",
+        "bundle-budget": "250KB",
+        audit: "none",
+      },
       // The tools (tsc, vitest, esbuild) from PATH, and nothing else from this shell.
-      env: { PATH: pathWith(), HOME: scratchHome },
-    });
+      { logger: consoleLogger({ write: (line) => lines.push(line) }), env: { PATH: pathWith(), HOME: scratchHome } },
+    );
+    const outcome = await gatePreflight.run(context);
     expect(outcome.headline).toBe("All 6 gates passed");
     expect(outcome.ok).toBe(true);
     expect(outcome.markdown).toContain("| tests | 15/15 passed (100%), 2 skipped | 100% pass rate | ✅ pass |");

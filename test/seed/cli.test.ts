@@ -8,6 +8,7 @@ import { seedPreflight } from "../../src/seed/preflight.js";
 import { SEED_INPUTS, SEED_OUTPUTS } from "../../src/seed/settings.js";
 import { REPO_ROOT, readActionMetadata } from "../harness/run-bundle.js";
 import { copyExample, removeExampleCopies } from "../support/example.js";
+import { stepContext } from "../support/preflight-context.js";
 import { DEMO_SECRETS, postgresBackend } from "./backends.js";
 import { editFile } from "./bundle-support.js";
 
@@ -33,35 +34,30 @@ describe("seed action metadata", () => {
 });
 
 describe("seed preflight", () => {
-  it("runs lint, plan, apply and verify into PGlite with throwaway local secrets, and writes nothing the second time", async () => {
+  it("runs each step's own command into PGlite with throwaway local secrets kept in its data dir, writing nothing the second time", async () => {
     const root = copyExample();
-    const runPreflight = async () => {
-      const secrets = new Secrets();
-      const lines: string[] = [];
-      const outcome = await seedPreflight.run({
-        root,
-        logger: consoleLogger({ write: (line) => lines.push(line), redact: (text) => secrets.redact(text) }),
-        secrets,
-        signal: new AbortController().signal,
-        env: {},
-      });
-      return { outcome, log: lines.join("\n") };
-    };
-    const first = await runPreflight();
-    expect(first.outcome.ok).toBe(true);
-    expect(first.outcome.headline).toBe("16 inserted, 0 updated, 0 unchanged in 4 tables; verify clean");
-    expect(first.outcome.markdown).toContain("### Seed verify");
-    expect(first.outcome.markdown).toContain("are throwaway values kept in the PGlite data dir");
-    expect(first.log).toMatch(/throwaway local secrets for SEED_DEMO_EDUCATOR_PASSWORD, SEED_DEMO_SUPPORT_PASSWORD/);
+    const secrets = new Secrets();
+    const lines: string[] = [];
+    const logger = consoleLogger({ write: (line) => lines.push(line), redact: (text) => secrets.redact(text) });
+    const step = (command: string) =>
+      seedPreflight.run(stepContext(root, { command, manifests: "infrastructure/seed-data", env: "staging" }, { logger, secrets }).context);
+    const apply = await step("apply");
+    expect(apply.ok).toBe(true);
+    expect(apply.headline).toBe("apply: 16 inserted, 0 updated, 0 unchanged in 4 tables");
+    expect(apply.markdown).toContain("are throwaway values kept in the PGlite data dir");
+    expect(lines.join("\n")).toMatch(/throwaway local secrets for SEED_DEMO_EDUCATOR_PASSWORD, SEED_DEMO_SUPPORT_PASSWORD/);
     const keptFile = join(root, ".launchpad/pglite/launchpad-local-secrets.json");
     expect(statSync(keptFile).mode & 0o777).toBe(0o600);
     const kept: Record<string, string> = JSON.parse(readFileSync(keptFile, "utf8"));
     expect(Object.keys(kept).sort()).toEqual(["SEED_DEMO_EDUCATOR_PASSWORD", "SEED_DEMO_SUPPORT_PASSWORD"]);
+    const verify = await step("verify");
+    expect(verify.ok).toBe(true);
+    expect(verify.markdown).toContain("### Seed verify");
 
-    const second = await runPreflight();
-    expect(second.outcome.headline).toBe("0 inserted, 0 updated, 16 unchanged in 4 tables; verify clean");
+    const again = await step("apply");
+    expect(again.headline).toBe("apply: 0 inserted, 0 updated, 16 unchanged in 4 tables");
     expect(JSON.parse(readFileSync(keptFile, "utf8"))).toEqual(kept);
-    for (const text of [first.log, first.outcome.markdown, second.log, second.outcome.markdown])
+    for (const text of [lines.join("\n"), apply.markdown, verify.markdown, again.markdown])
       for (const value of Object.values(kept)) expect(text).not.toContain(value);
   });
 });

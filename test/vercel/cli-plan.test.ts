@@ -3,13 +3,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigurationError } from "../../src/lib/errors.js";
-import { silentLogger } from "../../src/lib/logger.js";
-import { Secrets } from "../../src/lib/secrets.js";
 import { planDeploy, planMarkdown } from "../../src/vercel/plan.js";
 import { vercelPreflight } from "../../src/vercel/preflight.js";
 import type { GitHubFake } from "../fakes/github.js";
 import type { VercelFake } from "../fakes/vercel.js";
 import { REPO_ROOT } from "../harness/run-bundle.js";
+import { stepContext } from "../support/preflight-context.js";
 import { makeWorkspace, PLANTED_TOKEN, removeWorkspace, startFakes } from "./support.js";
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -71,15 +70,12 @@ describe("deploy plan and the launchpad vercel-deploy command", () => {
 
   it("shows the example's deploy plan in preflight", async () => {
     const root = join(REPO_ROOT, "examples/blockbuilders");
-    const outcome = await vercelPreflight.run({
-      root,
-      logger: silentLogger,
-      secrets: new Secrets(),
-      signal: new AbortController().signal,
-      // Nothing from this shell: the plan needs no credentials.
-      env: {},
-    });
+    // Nothing from this shell: the plan needs no credentials.
+    const { context, cleanups } = stepContext(root, { "output-dir": ".vercel/output", path: "." });
+    const outcome = await vercelPreflight.run(context);
+    for (const cleanup of cleanups) await cleanup();
     expect(outcome.ok).toBe(true);
+    expect(outcome.outputs?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(outcome.headline).toMatch(/^deploy plan: \d+ files, .+ \(.+ unique\), \d+ functions?$/);
     expect(outcome.markdown).toContain("`.vercel/output/static/index.html`");
   });
