@@ -18,6 +18,7 @@ interface PreflightOptions {
   input: string[];
   secretsFile?: string;
   summary?: string;
+  runSteps?: boolean;
 }
 
 /** A pull request targets main unless told; a push or dispatch runs on the checked-out branch. */
@@ -42,6 +43,7 @@ export function registerPreflight(program: Command): void {
     .option("--input <key=value>", "a workflow_dispatch input (repeatable)", collect, [])
     .option("--secrets-file <file>", "KEY=value lines that secrets.* and vars.* read before the environment")
     .option("--summary <file>", "where to write the markdown report (default <root>/.launchpad/preflight.md)")
+    .option("--run-steps", "also run the jobs' `run:` steps in the root (default: listed as skipped)")
     .action(
       cliAction(async (run, command) => {
         const options = command.opts<PreflightOptions>();
@@ -57,6 +59,7 @@ export function registerPreflight(program: Command): void {
             ref: options.ref ?? defaultRef(root, event),
             inputs: parseInputFlags(options.input),
             secretsFile,
+            runSteps: Boolean(options.runSteps),
             repository: repositoryOf(root),
             sha: gitOutput(root, ["rev-parse", "HEAD"]),
             actor: run.env.GITHUB_ACTOR || undefined,

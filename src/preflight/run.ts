@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Step } from "@actions/workflow-parser/model/workflow-template";
+import type { RunStep, Step } from "@actions/workflow-parser/model/workflow-template";
 import type { MappingToken } from "@actions/workflow-parser/templates/tokens/mapping-token";
 import { type ActionName, actionInputs, type InputDefinition } from "../lib/action-inputs.js";
 import { ConfigurationError, errorMessage } from "../lib/errors.js";
@@ -12,6 +12,7 @@ import { planEvent } from "../plan/planner.js";
 import type { PlannedJob, PlanRequest } from "../plan/types.js";
 import { LocalContext } from "./local-context.js";
 import { type JobReport, renderReport, type StepRow } from "./report.js";
+import { runScript } from "./run-step.js";
 import { stepWithMappings } from "./step-inputs.js";
 
 export interface PreflightRequest extends Pick<PlanRequest, "event" | "ref" | "inputs" | "repository" | "sha" | "actor" | "resolveRemote"> {
@@ -19,6 +20,8 @@ export interface PreflightRequest extends Pick<PlanRequest, "event" | "ref" | "i
   root: string;
   /** `--secrets-file` values: `secrets.*` and `vars.*` read here first, then from the environment. */
   secretsFile: Record<string, string>;
+  /** `--run-steps`: run the jobs' `run:` scripts in the root too, instead of listing them as skipped. */
+  runSteps?: boolean;
 }
 
 export interface PreflightDependencies {
@@ -67,7 +70,7 @@ export async function runPreflight(request: PreflightRequest, deps: PreflightDep
     );
   const local = new LocalContext(request.secretsFile, deps.env, deps.secrets);
   const jobs: JobReport[] = [];
-  for (const planned of plan.jobs) jobs.push(await runJob(planned, local, request.root, deps));
+  for (const planned of plan.jobs) jobs.push(await runJob(planned, local, request, deps));
   const ok = jobs.every((job) => job.rows.every((row) => row.verdict !== "fail"));
   const markdown = renderReport({ request, jobs, missing: [...local.missing], untriggered: plan.untriggered });
   return { ok, markdown: deps.secrets.redact(markdown), jobs };
@@ -91,7 +94,13 @@ function stepName(step: Step, local: LocalContext, context: ExpressionContext): 
   return usesOf(step) ?? step.id;
 }
 
-async function runJob(planned: PlannedJob, local: LocalContext, root: string, deps: PreflightDependencies): Promise<JobReport> {
+async function runJob(
+  planned: PlannedJob,
+  local: LocalContext,
+  request: PreflightRequest,
+  deps: PreflightDependencies,
+): Promise<JobReport> {
+  const { root, runSteps = false } = request;
   const title = jobTitle(planned, local);
   // The planner shows paths relative to the current directory.
   const withs = stepWithMappings(resolve(planned.path), planned.job.id.value);
@@ -108,7 +117,7 @@ async function runJob(planned: PlannedJob, local: LocalContext, root: string, de
     for (const [index, step] of planned.job.steps.entries()) {
       const name = stepName(step, local, context());
       const started = Date.now();
-      const outcome = await runStep(step, withs[index], { local, context, root, deps, failed, cleanups, title, name });
+      const outcome = await runStep(step, withs[index], { local, context, root, runSteps, deps, failed, cleanups, title, name });
       const row: StepRow = { name, ...outcome, ms: Date.now() - started, missing: local.takeMissing() };
       rows.push(row);
       if (row.verdict === "fail") failed = true;
@@ -125,6 +134,7 @@ interface StepScope {
   local: LocalContext;
   context: () => ExpressionContext;
   root: string;
+  runSteps: boolean;
   deps: PreflightDependencies;
   failed: boolean;
   cleanups: Array<() => Promise<void>>;
@@ -137,7 +147,7 @@ type StepResult = Pick<StepRow, "verdict" | "headline" | "markdown"> & { outputs
 const skipped = (headline: string): StepResult => ({ verdict: "skipped", headline });
 
 async function runStep(step: Step, withMapping: MappingToken | undefined, scope: StepScope): Promise<StepResult> {
-  if ("run" in step) return skipped("`run:` step, not run locally");
+  if ("run" in step) return scope.runSteps ? runScriptStep(step, scope) : skipped("`run:` step, not run locally (--run-steps runs it)");
   if (!("uses" in step)) return skipped("not a run or uses step");
   const uses = step.uses.value;
   const action = launchpadAction(uses);
@@ -186,4 +196,20 @@ function withDefaults(action: ActionName, given: Record<string, string>, evaluat
     values[name] = text.startsWith("${{") && text.endsWith("}}") ? evaluate(text.slice(3, -2)) : fallback;
   }
   return { ...values, ...given };
+}
+
+/** A `run:` script of the job, with `--run-steps`: in the root, with the job's and step's `env:`, its `if:` honoured. */
+async function runScriptStep(step: RunStep, scope: StepScope): Promise<StepResult> {
+  const { local, deps } = scope;
+  if (!local.condition(step.if.expression, scope.context(), { needsSucceeded: !scope.failed }))
+    return skipped(`if: ${step.if.expression} is false`);
+  const env = { ...deps.env, ...(scope.context().env as Record<string, string>), ...mappingValues(step.env, local, scope.context()) };
+  const script = local.value(step.run, scope.context());
+  const result = await deps.logger.group(`preflight: ${scope.title} › ${scope.name}`, () =>
+    runScript({ script, cwd: scope.root, env, logger: deps.logger, signal: deps.signal }),
+  );
+  const ok = result.exitCode === 0;
+  const headline = ok ? "exit 0" : result.stopped ? `stopped: ${result.stopped}` : `exit ${result.exitCode ?? "none: bash did not start"}`;
+  const markdown = ok || !result.tail.length ? "" : `\`\`\`\n${result.tail.join("\n")}\n\`\`\`\n`;
+  return { verdict: ok ? "pass" : "fail", headline, markdown, outputs: result.outputs };
 }

@@ -44,7 +44,7 @@ describe("the launchpad CLI bundle", () => {
     expect(result.stdout).toMatch(/\| Quality gate \| ✅ pass \| All 6 gates passed/);
     // The verify step's URL is the vercel-deploy step's output: a local server of the example's Build Output.
     expect(result.stdout).toMatch(/\| Smoke-test the preview \| ✅ pass \| 3 smoke checks passed/);
-    expect(result.stdout).toContain("| The web toolchain | ⏭️ skipped | `run:` step, not run locally |");
+    expect(result.stdout).toContain("| The web toolchain | ⏭️ skipped | `run:` step, not run locally (--run-steps runs it) |");
     expect(result.stdout).toContain(
       "Not set locally, so evaluated to empty: `vars.VERCEL_TEAM_ID`, `vars.VERCEL_PROJECT_ID`, `secrets.VERCEL_TOKEN`.",
     );

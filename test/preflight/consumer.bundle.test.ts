@@ -120,7 +120,7 @@ describe("launchpad preflight on a consumer repository of its own", () => {
     expect(result.stdout).toContain("## checks.yml › quality (Quality)");
     expect(result.stdout).toMatch(/\| Gate \| ✅ pass \| All 3 gates passed/);
     expect(result.stdout).toContain("2/2 passed");
-    expect(result.stdout).toContain("| run: npm ci | ⏭️ skipped | `run:` step, not run locally |");
+    expect(result.stdout).toContain("| run: npm ci | ⏭️ skipped | `run:` step, not run locally (--run-steps runs it) |");
     expect(result.stdout).toMatch(/\| actions\/checkout@v5 \| ⏭️ skipped \| third-party action/);
     expect(result.stdout).toMatch(
       /\| blockbuilders\/launchpad\/actions\/seed@v1 \| ✅ pass \| apply: 2 inserted, 0 updated, 0 unchanged in 1 tables/,
@@ -154,6 +154,45 @@ describe("launchpad preflight on a consumer repository of its own", () => {
     expect(ranCommands(root)).toEqual(["ship"]);
     expect(result.stdout).toContain("## release.yml › ship");
     expect(result.stdout).not.toContain("checks.yml ›");
+  });
+
+  it("runs the jobs' run: steps in the root with --run-steps, hands their outputs on, and fails on a failing one", {
+    timeout: 120_000,
+  }, () => {
+    const root = consumerRepo();
+    write(
+      root,
+      ".github/workflows/checks.yml",
+      `on: pull_request
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - id: prep
+        run: |
+          node tools/record.mjs prepare
+          echo "suite=from-run-step" >> "$GITHUB_OUTPUT"
+      - name: Gate
+        uses: blockbuilders/launchpad/actions/gate@v1
+        with:
+          commands: "unit: node tools/record.mjs \${{ steps.prep.outputs.suite }}"
+          audit: none
+      - name: Broken
+        run: exit 4
+`,
+    );
+    const listed = launchpad(["preflight", root]);
+    expect(listed.status).toBe(0);
+    expect(ranCommands(root)).not.toContain("prepare");
+    expect(listed.stdout).toContain("| Broken | ⏭️ skipped | `run:` step, not run locally (--run-steps runs it) |");
+    rmSync(join(root, "ran.log"), { force: true });
+
+    const ran = launchpad(["preflight", root, "--run-steps"]);
+    expect(ran.stderr).not.toMatch(/\n\s+at /);
+    expect(ran.status).toBe(1);
+    expect(ranCommands(root)).toEqual(["prepare", "from-run-step"]);
+    expect(ran.stdout).toMatch(/\| run: node tools\/record\.mjs prepare \| ✅ pass \| exit 0 \|/);
+    expect(ran.stdout).toMatch(/\| Broken \| ❌ fail \| exit 4 \|/);
   });
 
   it("exits 2 with one line for a repository without workflows", () => {
