@@ -66,8 +66,8 @@ describe("launchpad gate refuses before it runs anything", () => {
   });
 
   it.each([
-    [["--audit", "missing.json"], "--audit names", "missing.json, which does not exist"],
-    [["--working-directory", "no/such/dir"], "--working-directory is", "no/such/dir, which does not exist"],
+    [["--audit", "missing.json"], '--audit got "missing.json"', "the path does not exist."],
+    [["--working-directory", "no/such/dir"], '--working-directory got "no/such/dir"', "the path does not exist."],
   ])("names %j before the lint command runs", (flags, start, end) => {
     const run = launchpad(["--commands", "lint: echo lint-ran", ...flags], exampleWorkspace());
     expect(run.status).toBe(2);

@@ -186,12 +186,18 @@ export const ACTION_INPUTS = {
     },
     junit: {
       description:
-        "Globs (one per line) of JUnit XML reports: vitest/jest, pytest (xunit1 or xunit2) and generic dialects. When set, a glob matching no file is an error unless a command failed before writing it.",
+        "Globs (one per line) of JUnit XML reports: vitest, jest-junit, pytest (xunit1 or xunit2), Maven Surefire, PHPUnit, mocha, Bazel, Go, Swift and other dialects, in the encoding their XML declaration names. When set, a glob matching no file is an error unless a command failed before writing it; reports with no test in them fail the tests gate unless allow-no-tests is true.",
       required: false,
+    },
+    "allow-no-tests": {
+      description:
+        '`true` to pass the tests gate when the JUnit reports hold no test that ran (a package without tests yet); by default "no tests found" fails it.',
+      required: false,
+      default: "false",
     },
     coverage: {
       description:
-        "Globs (one per line) of coverage reports, format detected from content: istanbul coverage-summary.json, lcov (lcov.info) or cobertura XML. Several reports (e.g. web and api) are merged; a file in two reports counts once.",
+        "Globs (one per line) of coverage reports, format detected from content: istanbul coverage-summary.json or coverage-final.json, lcov (lcov.info) or cobertura XML. Reports are merged per line (test shards of one suite each cover part of a file): a line covered in any report is covered and counted once. coverage-summary.json has no line data; when it and another report both have a file, the fuller one is kept. No measured line fails the gate.",
       required: false,
     },
     "min-coverage": {
