@@ -323,7 +323,11 @@ describe("gate action: mistakes and cancellation", () => {
   it.each([
     [{ "working-directory": "apps/missing" }, `Input 'working-directory' got "apps/missing"`, "the path does not exist."],
     [{ audit: "reports/missing-audit.json" }, `Input 'audit' got "reports/missing-audit.json"`, "the path does not exist."],
-    [{ "working-directory": "apps/web/package.json" }, `Input 'working-directory' got "apps/web/package.json"`, "the path is a file; expected a folder."],
+    [
+      { "working-directory": "apps/web/package.json" },
+      `Input 'working-directory' got "apps/web/package.json"`,
+      "the path is a file; expected a folder.",
+    ],
   ])("names %j before any command runs", async (inputs, start, end) => {
     const workspace = exampleWorkspace();
     const commands = "lint: touch lint-ran";

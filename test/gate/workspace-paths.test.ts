@@ -96,7 +96,9 @@ describe("gate path inputs stay in the workspace (through the bundle)", () => {
   it("names the input when a count or a budget is out of range", async () => {
     const workspace = exampleWorkspace();
     const count = await gate(workspace, { audit: "npm", "max-vulnerabilities": "critical=99999999999999999999" });
-    expect(count.errors[0]).toMatch(/^Input 'max-vulnerabilities' got "critical=99999999999999999999"; expected severity=count \(0 to 100000\)/);
+    expect(count.errors[0]).toMatch(
+      /^Input 'max-vulnerabilities' got "critical=99999999999999999999"; expected severity=count \(0 to 100000\)/,
+    );
     const budget = await gate(workspace, { bundle: "dist/*.js", "bundle-budget": "0KB" });
     expect(budget.errors[0]).toMatch(/^Input 'bundle-budget' got "0KB"; expected a gzip size .* from 1 byte to 100GB\.$/);
     expect(count.ran || budget.ran).toBe(false);
