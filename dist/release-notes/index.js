@@ -51799,11 +51799,19 @@ function locate(document, path, key = false) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/release-notes/git.ts
 
 
 
+
+
 const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/** `spawn git ENOENT`, said as the input that needs git. */
+function gitMissing() {
+    return new lib_errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(release_notes_settings/* INPUTS */.mc.source)} is git, but git is not installed or not on PATH; it is needed to read the history (or use source: api).`);
+}
 /** One way to run git in a repository, so the sources and the preflight share the same error handling. */
 class Git {
     cwd;
@@ -51825,7 +51833,7 @@ class Git {
         catch (error) {
             const failure = error;
             if (failure.code === "ENOENT")
-                throw new lib_errors/* ConfigurationError */.j1("git is not installed or not on PATH; it is needed to read the history.");
+                throw gitMissing();
             const detail = (failure.stderr ?? "").trim().split("\n")[0] || failure.message.split("\n")[0];
             throw new Error(`git ${args[0]} failed: ${detail}`);
         }
@@ -51846,7 +51854,10 @@ class Git {
         try {
             return (await this.output(["rev-parse", "--is-inside-work-tree"])).trim() === "true";
         }
-        catch {
+        catch (error) {
+            // No git at all is not "not a repository".
+            if (error instanceof lib_errors/* ConfigurationError */.j1)
+                throw error;
             return false;
         }
     }

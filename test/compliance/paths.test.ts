@@ -73,3 +73,18 @@ describe("launchpad compliance names --config and --body-file as typed", () => {
     expect(run.stderr.startsWith(`launchpad: ${start}`)).toBe(true);
   });
 });
+
+describe("launchpad compliance without git", () => {
+  it("names --base when git cannot start, instead of 'spawn git ENOENT'", () => {
+    const root = workspace({ "PR.md": GOOD_BODY });
+    const run = spawnSync(process.execPath, [join(REPO_ROOT, "dist/cli/index.js"), "compliance", "--body-file", "PR.md"], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 60_000,
+      // A PATH with no git on it; node itself is started by its absolute path.
+      env: { PATH: mkdtempSync(join(tmpdir(), "compliance-no-git-")), HOME: root },
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe("launchpad: --base: git is not installed or not on PATH; local mode diffs against the base with git.");
+  });
+});

@@ -86,3 +86,18 @@ describe("launchpad release-notes names --config and --template as typed", () =>
     expect(run.stderr.startsWith(`launchpad: ${start}`)).toBe(true);
   });
 });
+
+describe("release-notes without git", () => {
+  it("names source when git cannot start, instead of 'spawn git ENOENT' or 'not a git repository'", async () => {
+    const result = await runStep("release-notes", {
+      workspace: workspace(),
+      inputs: { source: "git", "github-token": "" },
+      // A PATH with no git on it; the harness starts node by its absolute path.
+      env: { PATH: mkdtempSync(join(tmpdir(), "rn-no-git-")) },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      "::error::Input 'source' is git, but git is not installed or not on PATH; it is needed to read the history (or use source: api).",
+    );
+  });
+});
