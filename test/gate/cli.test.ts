@@ -111,3 +111,23 @@ describe("action.yml", () => {
     expect(metadata.inputs?.["github-token"]?.default).toBe(["$", "{{ github.token }}"].join(""));
   });
 });
+
+describe("launchpad gate flags come from action.yml", () => {
+  it("refuses --bundle ../../etc/passwd naming the flag as typed, instead of measuring /etc/passwd", () => {
+    const run = launchpad(["--bundle", "../../etc/passwd"], exampleWorkspace());
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split("\n").at(-1)).toBe(
+      `launchpad: --bundle got "../../etc/passwd": the path leaves the workspace; give globs inside it, relative to working-directory.`,
+    );
+    expect(run.stdout).not.toContain("bundle |");
+  });
+
+  it("shows action.yml's description and default in --help", () => {
+    const run = launchpad(["--help"], exampleWorkspace());
+    expect(run.status).toBe(0);
+    const help = run.stdout.replace(/\s+/g, " ");
+    expect(help).toContain("--allow-no-tests <boolean> `true` to pass the tests gate when the JUnit reports hold no test that ran");
+    expect(help).toContain('(default: "critical=0,high=0")');
+    expect(help).not.toContain("${{");
+  });
+});
