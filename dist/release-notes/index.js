@@ -51240,6 +51240,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var lib_errors = __nccwpck_require__(7268);
 // EXTERNAL MODULE: ./src/lib/summary.ts
 var summary = __nccwpck_require__(1119);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
@@ -51264,6 +51266,7 @@ function hasBreakingFooter(body) {
 }
 
 ;// CONCATENATED MODULE: ./src/release-notes/version.ts
+
 
 
 
@@ -51313,7 +51316,7 @@ function parseExplicitVersion(explicit, prefix) {
     const bare = prefix && explicit.startsWith(prefix) ? explicit.slice(prefix.length) : explicit;
     const version = semver_default().valid(bare);
     if (!version)
-        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.version}' got ${JSON.stringify(explicit)}; expected a SemVer version such as 1.4.0.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.version}' got ${(0,inputs/* quoteValue */.cl)(explicit)}; expected a SemVer version such as 1.4.0.`);
     return version;
 }
 /** An explicit version is checked; otherwise the previous one (0.0.0 without a tag) is bumped. */
@@ -51322,12 +51325,12 @@ function resolveVersion(options) {
     if (explicit) {
         const version = parseExplicitVersion(explicit, prefix);
         if (previous && !semver_default().gt(version, previous)) {
-            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.version}' got ${JSON.stringify(explicit)}; it must be greater than ${previous}, the version of ${fromTag}.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.version}' got ${(0,inputs/* quoteValue */.cl)(explicit)}; it must be greater than ${previous}, the version of ${fromTag}.`);
         }
         return version;
     }
     if (fromTag && !previous) {
-        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' is ${JSON.stringify(fromTag)}, which is not a SemVer tag with prefix '${prefix}'; set '${release_notes_settings/* INPUTS */.mc.version}' explicitly.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' is ${(0,inputs/* quoteValue */.cl)(fromTag)}, which is not a SemVer tag with prefix '${prefix}'; set '${release_notes_settings/* INPUTS */.mc.version}' explicitly.`);
     }
     return semver_default().inc(previous ?? "0.0.0", bump);
 }
@@ -51338,15 +51341,16 @@ function resolveVersion(options) {
 
 
 
+
 /** The ends of the range from local history: `to` must name a commit, `from` a tag that is its ancestor. */
 async function resolveGitRange(git, options) {
     const toSha = await git.commitOf(options.to);
     if (!toSha)
-        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.to}' got ${JSON.stringify(options.to)}, which names no commit or tag in this repository.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.to}' got ${(0,inputs/* quoteValue */.cl)(options.to)}, which names no commit or tag in this repository.`);
     if (options.from) {
         const fromSha = (await git.isTag(options.from)) ? await git.commitOf(`refs/tags/${options.from}`) : undefined;
         if (!fromSha)
-            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' got ${JSON.stringify(options.from)}; there is no tag '${options.from}' in this repository.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' got ${(0,inputs/* quoteValue */.cl)(options.from)}; there is no such tag in this repository.`);
         if (!(await git.isAncestor(fromSha, toSha))) {
             throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}': tag '${options.from}' (${fromSha.slice(0, 7)}) is not an ancestor of '${options.to}' (${toSha.slice(0, 7)}).`);
         }
@@ -51474,6 +51478,7 @@ function withoutParents({ parents: _parents, ...commit }) {
 
 
 
+
 /** GitHub's largest page for every connection. */
 const PAGE = 100;
 /** How many of the highest SemVer tags are tried as the default `from` before giving up. */
@@ -51503,12 +51508,12 @@ async function resolveApiRange(client, repository, options) {
         throw new lib_errors/* RemoteError */.Hi(`GitHub has no repository ${repository.owner}/${repository.repo} this token can read.`);
     const to = answer.repository.to;
     if (!to || (to.__typename !== "Commit" && to.__typename !== "Tag"))
-        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.to}' got ${JSON.stringify(options.to)}, which names no commit or tag in ${repository.owner}/${repository.repo}.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.to}' got ${(0,inputs/* quoteValue */.cl)(options.to)}, which names no commit or tag in ${repository.owner}/${repository.repo}.`);
     const toSha = commitOf(to);
     if (options.from) {
         const from = answer.repository.from;
         if (!from)
-            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' got ${JSON.stringify(options.from)}; there is no tag '${options.from}' in ${repository.owner}/${repository.repo}.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' got ${(0,inputs/* quoteValue */.cl)(options.from)}; there is no such tag in ${repository.owner}/${repository.repo}.`);
         const fromSha = commitOf(from.target);
         const comparison = await compare(client, repository, fromSha, toSha);
         if (comparison.status !== "ahead" && comparison.status !== "identical") {
@@ -51799,8 +51804,6 @@ function locate(document, path, key = false) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-// EXTERNAL MODULE: ./src/lib/inputs.ts
-var inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/release-notes/git.ts
 
 

@@ -101,3 +101,21 @@ describe("release-notes without git", () => {
     );
   });
 });
+
+describe("release-notes echoes at most ~100 characters of a bad value", () => {
+  it.each([["from"], ["version"], ["to"]])("a 120 KB %s comes back as one short line", async (name) => {
+    const repo = new GitRepo();
+    repo.commit("chore: start");
+    repo.tag("v1.0.0");
+    repo.commit("fix: a");
+    const huge = `v${"9".repeat(120_000)}`;
+    const result = await runStep("release-notes", {
+      workspace: repo.dir,
+      inputs: { source: "git", "github-token": "", to: "HEAD", [name]: huge },
+    });
+    expect(result.code).toBe(1);
+    const error = result.stdout.split("\n").find((line) => line.startsWith("::error::")) ?? "";
+    expect(error).toMatch(new RegExp(`^::error::Input '${name}' got "v9+"… \\(120001 characters\\)`));
+    expect(error.length).toBeLessThan(400);
+  });
+});
