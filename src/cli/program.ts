@@ -27,18 +27,40 @@ export const USAGE_EXIT_CODE = 2;
 /** The one spelling of the flag that also writes a command's markdown report to a file. */
 export const SUMMARY_FLAG = "summary";
 
+/** A flag placeholder that says the input is no flag on this command (given as its argument, say). */
+export const NOT_A_FLAG = null;
+
+/** What a command changes about its inputs' flags, each for a reason the caller states. */
+export interface LocalInputOptions<A extends ActionName> {
+  /** Defaults for a terminal where action.yml's do not fit it (no token there to read the API with, say). */
+  defaults?: Partial<Record<InputName<A>, string>>;
+}
+
+/** A workflow expression (`${{ github.token }}`) is the runner's default; a terminal has none, the reader falls back. */
+function isExpression(value: string): boolean {
+  return value.includes("${{");
+}
+
 /**
  * One option per input of `action`, named like the input, with action.yml's description, default and required-ness:
  * nothing about an input is retyped here. `placeholders` names each flag's value (`<url>`, `<line...>` for a
- * multi-line input); its type lists every input, so an input added to action.yml without a flag fails the typecheck.
+ * multi-line input), or is {@link NOT_A_FLAG}; its type lists every input, so an input added to action.yml without a
+ * flag fails the typecheck. A default that is a workflow expression is no flag default.
  */
-export function addInputOptions<A extends ActionName>(command: Command, action: A, placeholders: Record<InputName<A>, string>): Command {
+export function addInputOptions<A extends ActionName>(
+  command: Command,
+  action: A,
+  placeholders: Record<InputName<A>, string | typeof NOT_A_FLAG>,
+  local: LocalInputOptions<A> = {},
+): Command {
   const definitions = actionInputs(action);
-  for (const [name, placeholder] of Object.entries(placeholders) as Array<[InputName<A>, string]>) {
-    const { description, required, default: fallback } = definitions[name];
+  for (const [name, placeholder] of Object.entries(placeholders) as Array<[InputName<A>, string | null]>) {
+    if (placeholder === NOT_A_FLAG) continue;
+    const { description, required } = definitions[name];
+    const fallback = local.defaults?.[name] ?? definitions[name].default;
     const flags = `--${name} ${placeholder}`;
     if (required && fallback === undefined) command.requiredOption(flags, description);
-    else command.option(flags, description, fallback);
+    else command.option(flags, description, fallback === undefined || isExpression(fallback) ? undefined : fallback);
   }
   return command;
 }

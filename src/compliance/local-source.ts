@@ -5,13 +5,24 @@ import { promisify } from "node:util";
 import { ConfigurationError } from "../lib/errors.js";
 import type { ChangedFile, PullRequestFacts } from "./model.js";
 import { addedLines } from "./patch.js";
+import { LOCAL_FLAGS } from "./settings.js";
 
 const exec = promisify(execFile);
 const STATUS: Record<string, string> = { A: "added", M: "modified", D: "removed", R: "renamed", C: "copied", T: "changed" };
 
 async function git(root: string, args: string[]): Promise<string> {
-  const { stdout } = await exec("git", ["-c", "core.quotePath=false", ...args], { cwd: root, maxBuffer: 256 * 1024 * 1024 });
-  return stdout;
+  try {
+    const { stdout } = await exec("git", ["-c", "core.quotePath=false", ...args], { cwd: root, maxBuffer: 256 * 1024 * 1024 });
+    return stdout;
+  } catch (error) {
+    // `spawn git ENOENT`, said as the flag that needs git.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new ConfigurationError(
+        `--${LOCAL_FLAGS.base}: git is not installed or not on PATH; local mode diffs against the base with git.`,
+      );
+    }
+    throw error;
+  }
 }
 
 /**
@@ -42,7 +53,8 @@ export async function localPullRequestFacts(root: string, base: string, body: st
 async function resolveBase(root: string, base: string): Promise<string> {
   try {
     await git(root, ["rev-parse", "--is-inside-work-tree"]);
-  } catch {
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
     throw new ConfigurationError(`--base: ${root} is not inside a git repository, so there is nothing to diff against '${base}'.`);
   }
   try {

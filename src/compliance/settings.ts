@@ -1,5 +1,7 @@
-import { isAbsolute, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
+import type { InputName } from "../lib/action-inputs.js";
 import type { Inputs } from "../lib/inputs.js";
+import { resolveWorkspacePath } from "../lib/workspace-path.js";
 
 /** Input and output names of the compliance action (action.yml holds their defaults and descriptions). */
 export const INPUTS = {
@@ -7,7 +9,7 @@ export const INPUTS = {
   githubToken: "github-token",
   checkName: "check-name",
   comment: "comment",
-} as const;
+} as const satisfies Record<string, InputName<"compliance">>;
 
 export const OUTPUTS = {
   passed: "passed",
@@ -18,7 +20,7 @@ export const OUTPUTS = {
 } as const;
 
 /** The CLI's own flags for local mode. */
-export const LOCAL_FLAGS = { bodyFile: "body-file", base: "base" } as const;
+export const LOCAL_FLAGS = { bodyFile: "body-file", base: "base", reportDir: "report-dir" } as const;
 
 export const DEFAULT_CONFIG = ".github/compliance.yml";
 export const DEFAULT_CHECK_NAME = "compliance";
@@ -34,10 +36,11 @@ export interface ComplianceSettings {
   comment: boolean;
 }
 
+/** Reads every input; the rules file must be a file inside the workspace (refused naming `config` otherwise). */
 export function readComplianceSettings(inputs: Inputs, where: { workspace: string }): ComplianceSettings {
   const workspace = resolve(where.workspace);
   const config = inputs.optional(INPUTS.config, DEFAULT_CONFIG);
-  const configPath = isAbsolute(config) ? config : resolve(workspace, config);
+  const configPath = resolveWorkspacePath(workspace, INPUTS.config, config, "file");
   return {
     configPath,
     configShown: relative(workspace, configPath) || config,

@@ -13,7 +13,7 @@ export async function measureBundle(
   workspace: string,
   missingOk: boolean,
 ): Promise<BundleResults | undefined> {
-  const paths = await findReports("bundle", patterns, cwd, missingOk);
+  const paths = await findReports("bundle", patterns, { cwd, workspace }, missingOk);
   if (!paths) return undefined;
   const files = await Promise.all(
     paths.map(async (path) => {

@@ -1,22 +1,15 @@
-import { stat } from "node:fs/promises";
-import { ConfigurationError } from "../lib/errors.js";
+import { relative } from "node:path";
+import { resolveWorkspacePath } from "../lib/workspace-path.js";
 import { type GateSettings, INPUTS } from "./settings.js";
 
 /**
  * What can be checked before any command runs, so a mistake is named before minutes of lint and tests: the working
- * directory exists, and an audit file an earlier step should have written is there. (Globs are checked when read.)
+ * directory is a folder in the workspace, and an audit file an earlier step should have written is a file there
+ * (not reached through a symbolic link out of it). Globs are checked when read, and their matches when matched.
  */
 export async function checkBeforeRunning(settings: GateSettings): Promise<void> {
-  const directory = await stat(settings.workingDirectory).catch(() => undefined);
-  if (!directory?.isDirectory()) {
-    throw new ConfigurationError(
-      `Input '${INPUTS.workingDirectory}' is ${settings.workingDirectory}, which ${directory ? "is not a directory" : "does not exist"}; give a directory relative to the workspace.`,
-    );
-  }
-  const audit = settings.audit;
-  if (audit.mode === "file" && !(await stat(audit.path).catch(() => undefined))?.isFile()) {
-    throw new ConfigurationError(
-      `Input '${INPUTS.audit}' names ${audit.path}, which does not exist; produce it in an earlier step or use npm, pnpm or none.`,
-    );
-  }
+  const { workspace, workingDirectory, audit } = settings;
+  const shown = (path: string) => relative(workspace, path) || ".";
+  resolveWorkspacePath(workspace, INPUTS.workingDirectory, shown(workingDirectory), "directory");
+  if (audit.mode === "file") resolveWorkspacePath(workspace, INPUTS.audit, shown(audit.path), "file");
 }

@@ -1,6 +1,8 @@
 import { glob, stat } from "node:fs/promises";
 import { isAbsolute, join, matchesGlob, relative, resolve, sep } from "node:path";
 import { ConfigurationError } from "../lib/errors.js";
+import { inputLabel } from "../lib/inputs.js";
+import { refuseLinkOut } from "../lib/workspace-path.js";
 
 /**
  * Files (not directories) matched by globs; relative patterns and `!` exclusions resolve from `cwd`.
@@ -29,14 +31,21 @@ export async function matchFiles(patterns: readonly string[], cwd: string): Prom
 export async function findReports(
   input: string,
   patterns: readonly string[],
-  cwd: string,
+  places: { cwd: string; workspace: string },
   missingOk: boolean,
 ): Promise<string[] | undefined> {
   if (patterns.length === 0) return undefined;
-  const files = await matchFiles(patterns, cwd);
+  let files: string[];
+  try {
+    files = await matchFiles(patterns, places.cwd);
+  } catch (error) {
+    // Node's glob refuses some patterns only when it walks ("pattern is too long"); name the input, not the library.
+    throw new ConfigurationError(`${inputLabel(input)}: its globs cannot be matched (${(error as Error).message}).`);
+  }
+  for (const file of files) refuseLinkOut(places.workspace, input, repoPath(file, places.workspace), file);
   if (files.length > 0) return files;
   if (missingOk) return undefined;
-  throw new ConfigurationError(`Input '${input}' matched no file: ${patterns.join(", ")} (relative to ${cwd}).`);
+  throw new ConfigurationError(`${inputLabel(input)} matched no file: ${patterns.join(", ")} (relative to ${places.cwd}).`);
 }
 
 /** A path as annotations and summaries show it: relative to the repository, with forward slashes. */

@@ -24,7 +24,7 @@ export async function collectTests(
   places: ReportPlaces,
   missingOk: boolean,
 ): Promise<TestResults | undefined> {
-  const found = await findReports("junit", patterns, places.workingDirectory, missingOk);
+  const found = await findReports("junit", patterns, { cwd: places.workingDirectory, workspace: places.workspace }, missingOk);
   if (!found) return undefined;
   const paths = places.paths ?? new WorkspacePaths(places.workspace);
   const results: TestResults = { total: 0, failed: 0, skipped: 0, reports: [], failures: [], flaky: [] };
@@ -83,7 +83,7 @@ export async function collectCoverage(
   places: ReportPlaces,
   missingOk: boolean,
 ): Promise<CoverageResults | undefined> {
-  const found = await findReports("coverage", patterns, places.workingDirectory, missingOk);
+  const found = await findReports("coverage", patterns, { cwd: places.workingDirectory, workspace: places.workspace }, missingOk);
   if (!found) return undefined;
   const paths = places.paths ?? new WorkspacePaths(places.workspace);
   const merged = new Map<string, CoverageFile>();

@@ -1,7 +1,9 @@
-import { isAbsolute, resolve } from "node:path";
+import { resolve } from "node:path";
 import picomatch from "picomatch";
+import type { InputName } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
-import type { Inputs } from "../lib/inputs.js";
+import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
+import { insideWorkspace, pathError } from "../lib/workspace-path.js";
 import { type GateCommand, type GateKind, SEVERITIES, type Severity } from "./model.js";
 import { parseSize } from "./size.js";
 
@@ -20,7 +22,7 @@ export const INPUTS = {
   githubToken: "github-token",
   checkName: "check-name",
   failOn: "fail-on",
-} as const;
+} as const satisfies Record<string, InputName<"gate">>;
 
 export const OUTPUTS = {
   passed: "passed",
@@ -66,18 +68,24 @@ const GATE_KINDS: Record<string, GateKind> = {
   audit: "audit",
   bundle: "bundle",
 };
+/** More findings than any audit reports; a larger count is a typo, not a limit. */
+const MAX_VULNERABILITY_COUNT = 100_000;
+/** No web bundle comes near it; a larger budget is a typo (a unit too many), not a limit. */
+const MAX_BUNDLE_BUDGET = 100_000_000_000;
 const COMMAND_LINE = /^([A-Za-z0-9][\w .-]*?)\s*:\s+(\S.*)$/;
 
 export function readGateSettings(inputs: Inputs, where: { workspace: string }): GateSettings {
   const workspace = resolve(where.workspace);
-  const workingDirectory = resolve(workspace, inputs.optional(INPUTS.workingDirectory, "."));
+  // Whether it exists is checked before any command runs (checks.ts); here only that it stays in the workspace.
+  const workingDirectory = insideWorkspace(workspace, INPUTS.workingDirectory, inputs.optional(INPUTS.workingDirectory, "."));
+  const places = { workspace, cwd: workingDirectory };
   const commands = readCommands(inputs);
-  const bundle = readGlobs(inputs, INPUTS.bundle);
+  const bundle = readGlobs(inputs, INPUTS.bundle, places);
   const budgetText = inputs.raw(INPUTS.bundleBudget);
   const bundleBudget = budgetText ? parseSize(budgetText) : undefined;
-  if (budgetText && bundleBudget === undefined) {
+  if (budgetText && !(bundleBudget !== undefined && bundleBudget >= 1 && bundleBudget <= MAX_BUNDLE_BUDGET)) {
     throw new ConfigurationError(
-      `Input '${INPUTS.bundleBudget}' got ${JSON.stringify(budgetText)}; expected a gzip size such as 250KB (1000 bytes), 244KiB (1024 bytes) or 1.5MB.`,
+      `${inputLabel(INPUTS.bundleBudget)} got ${quoteValue(budgetText)}; expected a gzip size such as 250KB (1000 bytes), 244KiB (1024 bytes) or 1.5MB, from 1 byte to 100GB.`,
     );
   }
   if (bundleBudget !== undefined && bundle.length === 0) {
@@ -89,11 +97,11 @@ export function readGateSettings(inputs: Inputs, where: { workspace: string }): 
     commands,
     workingDirectory,
     workspace,
-    junit: readGlobs(inputs, INPUTS.junit),
+    junit: readGlobs(inputs, INPUTS.junit, places),
     allowNoTests: inputs.boolean(INPUTS.allowNoTests, false),
-    coverage: readGlobs(inputs, INPUTS.coverage),
+    coverage: readGlobs(inputs, INPUTS.coverage, places),
     minCoverage: inputs.number(INPUTS.minCoverage, 80, { min: 0, max: 100 }),
-    audit: readAudit(inputs, workingDirectory),
+    audit: readAudit(inputs, places),
     maxVulnerabilities: readMaxVulnerabilities(inputs),
     bundle,
     bundleBudget,
@@ -109,8 +117,11 @@ export function readGateSettings(inputs: Inputs, where: { workspace: string }): 
   return settings;
 }
 
-/** One glob per line, each checked by picomatch now, so a typo is named before any command runs. */
-function readGlobs(inputs: Inputs, name: string): string[] {
+/**
+ * One glob per line, each checked by picomatch now, so a typo is named before any command runs; and the folder a
+ * glob starts from must be inside the workspace (`../../etc/passwd` is refused, not measured).
+ */
+function readGlobs(inputs: Inputs, name: string, places: { workspace: string; cwd: string }): string[] {
   const globs = inputs.list(name, /\n/);
   for (const glob of globs) {
     const body = glob.replace(/^!/, "");
@@ -124,7 +135,16 @@ function readGlobs(inputs: Inputs, name: string): string[] {
       }
     }
     if (problem)
-      throw new ConfigurationError(`Input '${name}' has the glob ${JSON.stringify(glob)}, which is not well-formed: ${problem}.`);
+      throw new ConfigurationError(`${inputLabel(name)} has the glob ${quoteValue(glob)}, which is not well-formed: ${problem}.`);
+    // An exclusion only takes files away, wherever it points.
+    if (!glob.startsWith("!")) {
+      const { base } = picomatch.scan(body);
+      try {
+        insideWorkspace(places.workspace, name, base || ".", places.cwd);
+      } catch {
+        throw pathError(name, glob, "leaves the workspace; give globs inside it, relative to working-directory");
+      }
+    }
   }
   return globs;
 }
@@ -135,7 +155,7 @@ function readCommands(inputs: Inputs): GateCommand[] {
     const match = COMMAND_LINE.exec(text);
     if (!match) {
       throw new ConfigurationError(
-        `Input '${INPUTS.commands}' line ${line}: ${JSON.stringify(text)} is not "name: command", e.g. "lint: pnpm turbo run lint".`,
+        `Input '${INPUTS.commands}' line ${line}: ${quoteValue(text)} is not "name: command", e.g. "lint: pnpm turbo run lint".`,
       );
     }
     const [, name, command] = match;
@@ -149,15 +169,15 @@ function readCommands(inputs: Inputs): GateCommand[] {
   return commands;
 }
 
-function readAudit(inputs: Inputs, workingDirectory: string): AuditSetting {
+function readAudit(inputs: Inputs, places: { workspace: string; cwd: string }): AuditSetting {
   const value = inputs.optional(INPUTS.audit, "none");
   if (value === "none" || value === "npm" || value === "pnpm") return { mode: value };
   if (!/\.json$/i.test(value)) {
     throw new ConfigurationError(
-      `Input '${INPUTS.audit}' got ${JSON.stringify(value)}; expected npm, pnpm, none, or the path of an audit .json file.`,
+      `${inputLabel(INPUTS.audit)} got ${quoteValue(value)}; expected npm, pnpm, none, or the path of an audit .json file.`,
     );
   }
-  return { mode: "file", path: isAbsolute(value) ? value : resolve(workingDirectory, value) };
+  return { mode: "file", path: insideWorkspace(places.workspace, INPUTS.audit, value, places.cwd) };
 }
 
 function readMaxVulnerabilities(inputs: Inputs): Partial<Record<Severity, number>> {
@@ -170,12 +190,13 @@ function readMaxVulnerabilities(inputs: Inputs): Partial<Record<Severity, number
       ]);
   for (const [key, value] of pairs) {
     const severity = key.toLowerCase() as Severity;
-    if (!SEVERITIES.includes(severity) || !/^\d+$/.test(value)) {
+    const count = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!SEVERITIES.includes(severity) || !(count <= MAX_VULNERABILITY_COUNT)) {
       throw new ConfigurationError(
-        `Input '${INPUTS.maxVulnerabilities}' got "${key}=${value}"; expected severity=count with a severity among ${SEVERITIES.join(", ")}, e.g. critical=0,high=0.`,
+        `${inputLabel(INPUTS.maxVulnerabilities)} got ${quoteValue(`${key}=${value}`)}; expected severity=count (0 to ${MAX_VULNERABILITY_COUNT}) with a severity among ${SEVERITIES.join(", ")}, e.g. critical=0,high=0.`,
       );
     }
-    limits[severity] = Number(value);
+    limits[severity] = count;
   }
   return limits;
 }
@@ -191,7 +212,7 @@ function readFailOn(inputs: Inputs, commands: GateCommand[]): FailOn {
     else {
       const names = commands.map((command) => command.name);
       throw new ConfigurationError(
-        `Input '${INPUTS.failOn}' got ${JSON.stringify(item)}; expected any, none, or a list of ${[...Object.keys(GATE_KINDS), ...names].join(", ")}.`,
+        `Input '${INPUTS.failOn}' got ${quoteValue(item)}; expected any, none, or a list of ${[...Object.keys(GATE_KINDS), ...names].join(", ")}.`,
       );
     }
   }

@@ -24,15 +24,45 @@ function outside(root: string, path: string): boolean {
   return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel);
 }
 
+/** How every refused path reads: the input, the value as given (cut to ~100 characters), the problem. */
+export function pathError(name: string, value: string, problem: string): ConfigurationError {
+  return new ConfigurationError(`${inputLabel(name)} got ${quoteValue(value)}: the path ${problem}.`);
+}
+
+const LEAVES = "leaves the workspace; give a path inside it, relative to the workspace";
+const LINKS_OUT = "leads outside the workspace through a symbolic link";
+
+/**
+ * The lexical half of {@link resolveWorkspacePath}, for paths that need not exist yet (a glob's folder, a report a
+ * command writes later): `value` resolved from `base` (default the workspace) must not leave the workspace by `..`
+ * or an absolute path. Reads no file; returns the absolute path.
+ */
+export function insideWorkspace(workspace: string, name: string, value: string, base = workspace): string {
+  const path = resolve(base, value);
+  if (outside(resolve(workspace), path)) throw pathError(name, value, LEAVES);
+  return path;
+}
+
+/** A path that exists (a file a glob matched) must not lead outside the workspace through a symbolic link. */
+export function refuseLinkOut(workspace: string, name: string, value: string, path: string): void {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return;
+  }
+  if (outside(realpathSync(workspace), real)) throw pathError(name, value, LINKS_OUT);
+}
+
 /**
  * Resolves a path input against the workspace. Refused, naming the input, before anything remote happens: a path
  * that leaves the workspace (by `..`, an absolute path or a symbolic link), one that does not exist, one of the
- * wrong kind, and one the OS rejects (ENOTDIR, ENAMETOOLONG…). Returns the absolute path, symbolic links kept.
+ * wrong kind, and one the OS rejects (ENOTDIR, ENAMETOOLONG…). Relative paths resolve from `base` (default the
+ * workspace). Returns the absolute path, symbolic links kept.
  */
-export function resolveWorkspacePath(workspace: string, name: string, value: string, kind?: PathKind): string {
-  const fail = (problem: string) => new ConfigurationError(`${inputLabel(name)} got ${quoteValue(value)}: the path ${problem}.`);
-  const path = resolve(workspace, value);
-  if (outside(resolve(workspace), path)) throw fail("leaves the workspace; give a path inside it, relative to the workspace");
+export function resolveWorkspacePath(workspace: string, name: string, value: string, kind?: PathKind, base = workspace): string {
+  const fail = (problem: string) => pathError(name, value, problem);
+  const path = insideWorkspace(workspace, name, value, base);
   let real: string;
   let isDirectory: boolean;
   try {
@@ -42,7 +72,7 @@ export function resolveWorkspacePath(workspace: string, name: string, value: str
     const code = (error as NodeJS.ErrnoException).code ?? "";
     throw fail(OS_REASONS[code] ?? `cannot be read (${code || (error as Error).message})`);
   }
-  if (outside(realpathSync(workspace), real)) throw fail("leads outside the workspace through a symbolic link");
+  if (outside(realpathSync(workspace), real)) throw fail(LINKS_OUT);
   if (kind === "file" && isDirectory) throw fail("is a folder; expected a file");
   if (kind === "directory" && !isDirectory) throw fail("is a file; expected a folder");
   return path;

@@ -1,5 +1,6 @@
 import { ConfigurationError, RemoteError } from "../lib/errors.js";
 import type { GitHubClient } from "../lib/github.js";
+import { quoteValue } from "../lib/inputs.js";
 import { latestVersionTag } from "./git-source.js";
 import { type CommitInfo, isBotName, type PullRequestInfo, type RangeChanges, type ResolvedRange } from "./model.js";
 import { INPUTS } from "./settings.js";
@@ -64,14 +65,14 @@ export async function resolveApiRange(
   const to = answer.repository.to;
   if (!to || (to.__typename !== "Commit" && to.__typename !== "Tag"))
     throw new ConfigurationError(
-      `Input '${INPUTS.to}' got ${JSON.stringify(options.to)}, which names no commit or tag in ${repository.owner}/${repository.repo}.`,
+      `Input '${INPUTS.to}' got ${quoteValue(options.to)}, which names no commit or tag in ${repository.owner}/${repository.repo}.`,
     );
   const toSha = commitOf(to);
   if (options.from) {
     const from = answer.repository.from;
     if (!from)
       throw new ConfigurationError(
-        `Input '${INPUTS.from}' got ${JSON.stringify(options.from)}; there is no tag '${options.from}' in ${repository.owner}/${repository.repo}.`,
+        `Input '${INPUTS.from}' got ${quoteValue(options.from)}; there is no such tag in ${repository.owner}/${repository.repo}.`,
       );
     const fromSha = commitOf(from.target);
     const comparison = await compare(client, repository, fromSha, toSha);

@@ -1,5 +1,6 @@
 import semver from "semver";
 import { ConfigurationError } from "../lib/errors.js";
+import { quoteValue } from "../lib/inputs.js";
 import type { Git } from "./git.js";
 import { type CommitInfo, isBotName, type PullRequestInfo, type RangeChanges, type ResolvedRange } from "./model.js";
 import { INPUTS } from "./settings.js";
@@ -9,15 +10,11 @@ import { tagVersion } from "./version.js";
 export async function resolveGitRange(git: Git, options: { from?: string; to: string; tagPrefix: string }): Promise<ResolvedRange> {
   const toSha = await git.commitOf(options.to);
   if (!toSha)
-    throw new ConfigurationError(
-      `Input '${INPUTS.to}' got ${JSON.stringify(options.to)}, which names no commit or tag in this repository.`,
-    );
+    throw new ConfigurationError(`Input '${INPUTS.to}' got ${quoteValue(options.to)}, which names no commit or tag in this repository.`);
   if (options.from) {
     const fromSha = (await git.isTag(options.from)) ? await git.commitOf(`refs/tags/${options.from}`) : undefined;
     if (!fromSha)
-      throw new ConfigurationError(
-        `Input '${INPUTS.from}' got ${JSON.stringify(options.from)}; there is no tag '${options.from}' in this repository.`,
-      );
+      throw new ConfigurationError(`Input '${INPUTS.from}' got ${quoteValue(options.from)}; there is no such tag in this repository.`);
     if (!(await git.isAncestor(fromSha, toSha))) {
       throw new ConfigurationError(
         `Input '${INPUTS.from}': tag '${options.from}' (${fromSha.slice(0, 7)}) is not an ancestor of '${options.to}' (${toSha.slice(0, 7)}).`,

@@ -1,8 +1,17 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { ConfigurationError } from "../lib/errors.js";
+import { inputLabel } from "../lib/inputs.js";
+import { INPUTS } from "./settings.js";
 
 const run = promisify(execFile);
+
+/** `spawn git ENOENT`, said as the input that needs git. */
+function gitMissing(): ConfigurationError {
+  return new ConfigurationError(
+    `${inputLabel(INPUTS.source)} is git, but git is not installed or not on PATH; it is needed to read the history (or use source: api).`,
+  );
+}
 
 /** One way to run git in a repository, so the sources and the preflight share the same error handling. */
 export class Git {
@@ -22,7 +31,7 @@ export class Git {
       return stdout;
     } catch (error) {
       const failure = error as { stderr?: string; code?: unknown; message: string };
-      if (failure.code === "ENOENT") throw new ConfigurationError("git is not installed or not on PATH; it is needed to read the history.");
+      if (failure.code === "ENOENT") throw gitMissing();
       const detail = (failure.stderr ?? "").trim().split("\n")[0] || failure.message.split("\n")[0];
       throw new Error(`git ${args[0]} failed: ${detail}`);
     }
@@ -42,7 +51,9 @@ export class Git {
   async isRepository(): Promise<boolean> {
     try {
       return (await this.output(["rev-parse", "--is-inside-work-tree"])).trim() === "true";
-    } catch {
+    } catch (error) {
+      // No git at all is not "not a repository".
+      if (error instanceof ConfigurationError) throw error;
       return false;
     }
   }

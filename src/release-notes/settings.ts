@@ -1,6 +1,9 @@
-import { isAbsolute, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { InputName } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
-import type { Inputs } from "../lib/inputs.js";
+import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
+import { resolveWorkspacePath } from "../lib/workspace-path.js";
 
 /** Input and output names of the release-notes action, defined once for the entry, the CLI and the metadata test. */
 export const INPUTS = {
@@ -15,7 +18,7 @@ export const INPUTS = {
   customerCommUrl: "customer-comm-url",
   releaseOwner: "release-owner",
   githubToken: "github-token",
-} as const;
+} as const satisfies Record<string, InputName<"release-notes">>;
 
 export const OUTPUTS = {
   version: "version",
@@ -52,24 +55,30 @@ export interface ReleaseNotesSettings {
   onlyUnderWorkspace?: boolean;
 }
 
+/**
+ * Reads every input. `config` and `template` must be files inside the workspace, refused naming the input otherwise;
+ * only the default config may be missing (the built-in categories apply then).
+ */
 export function readReleaseNotesSettings(inputs: Inputs, where: { workspace: string; actor?: string; sha?: string }): ReleaseNotesSettings {
   const workspace = resolve(where.workspace);
-  const inWorkspace = (path: string) => (isAbsolute(path) ? path : resolve(workspace, path));
   const to = inputs.optional(INPUTS.to, where.sha || "HEAD");
   const customerCommUrl = inputs.optional(INPUTS.customerCommUrl);
   if (customerCommUrl && !/^https?:\/\/[^/\s]/.test(customerCommUrl)) {
     throw new ConfigurationError(
-      `Input '${INPUTS.customerCommUrl}' got ${JSON.stringify(customerCommUrl)}; expected an http:// or https:// URL.`,
+      `${inputLabel(INPUTS.customerCommUrl)} got ${quoteValue(customerCommUrl)}; expected an http:// or https:// URL.`,
     );
   }
   const template = inputs.optional(INPUTS.template);
+  const config = inputs.optional(INPUTS.config, DEFAULT_CONFIG);
+  const configGiven = config !== DEFAULT_CONFIG;
+  const defaultMissing = !configGiven && !existsSync(resolve(workspace, DEFAULT_CONFIG));
   return {
     from: inputs.optional(INPUTS.from) || undefined,
     to,
     version: inputs.optional(INPUTS.version) || undefined,
-    configPath: inWorkspace(inputs.optional(INPUTS.config, DEFAULT_CONFIG)),
-    configGiven: Boolean(inputs.raw(INPUTS.config)) && inputs.raw(INPUTS.config) !== DEFAULT_CONFIG,
-    templatePath: template ? inWorkspace(template) : undefined,
+    configPath: defaultMissing ? resolve(workspace, DEFAULT_CONFIG) : resolveWorkspacePath(workspace, INPUTS.config, config, "file"),
+    configGiven,
+    templatePath: template ? resolveWorkspacePath(workspace, INPUTS.template, template, "file") : undefined,
     source: inputs.choice(INPUTS.source, SOURCES, "api"),
     draftRelease: inputs.boolean(INPUTS.draftRelease, false),
     tagPrefix: inputs.optional(INPUTS.tagPrefix, "v"),

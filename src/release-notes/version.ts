@@ -1,5 +1,6 @@
 import semver from "semver";
 import { ConfigurationError } from "../lib/errors.js";
+import { quoteValue } from "../lib/inputs.js";
 import { hasBreakingFooter, parseHeader } from "./conventional.js";
 import type { CommitInfo, PullRequestInfo, RangeChanges } from "./model.js";
 import { INPUTS } from "./settings.js";
@@ -53,7 +54,7 @@ export function parseExplicitVersion(explicit: string, prefix: string): string {
   const bare = prefix && explicit.startsWith(prefix) ? explicit.slice(prefix.length) : explicit;
   const version = semver.valid(bare);
   if (!version)
-    throw new ConfigurationError(`Input '${INPUTS.version}' got ${JSON.stringify(explicit)}; expected a SemVer version such as 1.4.0.`);
+    throw new ConfigurationError(`Input '${INPUTS.version}' got ${quoteValue(explicit)}; expected a SemVer version such as 1.4.0.`);
   return version;
 }
 
@@ -64,14 +65,14 @@ export function resolveVersion(options: { explicit?: string; previous?: string; 
     const version = parseExplicitVersion(explicit, prefix);
     if (previous && !semver.gt(version, previous)) {
       throw new ConfigurationError(
-        `Input '${INPUTS.version}' got ${JSON.stringify(explicit)}; it must be greater than ${previous}, the version of ${fromTag}.`,
+        `Input '${INPUTS.version}' got ${quoteValue(explicit)}; it must be greater than ${previous}, the version of ${fromTag}.`,
       );
     }
     return version;
   }
   if (fromTag && !previous) {
     throw new ConfigurationError(
-      `Input '${INPUTS.from}' is ${JSON.stringify(fromTag)}, which is not a SemVer tag with prefix '${prefix}'; set '${INPUTS.version}' explicitly.`,
+      `Input '${INPUTS.from}' is ${quoteValue(fromTag)}, which is not a SemVer tag with prefix '${prefix}'; set '${INPUTS.version}' explicitly.`,
     );
   }
   return semver.inc(previous ?? "0.0.0", bump) as string;

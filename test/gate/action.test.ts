@@ -248,11 +248,13 @@ describe("gate action: audit and bundle budget", () => {
     mkdirSync(join(workspace, "apps/web/dist/assets"), { recursive: true });
     writeFileSync(join(workspace, "apps/web/dist/assets/main.js"), randomBytes(200_000).toString("base64"));
     writeFileSync(join(workspace, "apps/web/dist/assets/vendor.js"), "export const x = 1;\n".repeat(1000));
+    // An audit file an earlier step wrote into the workspace (one outside it is refused).
+    copyFileSync(join(FIXTURES, "npm-audit-v2-clean.json"), join(workspace, "apps/web/audit.json"));
     const inputs = {
       "working-directory": "apps/web",
       bundle: "dist/assets/*.js\n!dist/assets/vendor.js",
       "bundle-budget": "150KiB",
-      audit: join(FIXTURES, "npm-audit-v2-clean.json"),
+      audit: "audit.json",
       "github-token": "",
     };
     const result = await runStep("gate", { workspace, inputs, env: env() });
@@ -319,8 +321,13 @@ describe("gate action: mistakes and cancellation", () => {
   });
 
   it.each([
-    [{ "working-directory": "apps/missing" }, "Input 'working-directory' is", "apps/missing, which does not exist"],
-    [{ audit: "reports/missing-audit.json" }, "Input 'audit' names", "reports/missing-audit.json, which does not exist"],
+    [{ "working-directory": "apps/missing" }, `Input 'working-directory' got "apps/missing"`, "the path does not exist."],
+    [{ audit: "reports/missing-audit.json" }, `Input 'audit' got "reports/missing-audit.json"`, "the path does not exist."],
+    [
+      { "working-directory": "apps/web/package.json" },
+      `Input 'working-directory' got "apps/web/package.json"`,
+      "the path is a file; expected a folder.",
+    ],
   ])("names %j before any command runs", async (inputs, start, end) => {
     const workspace = exampleWorkspace();
     const commands = "lint: touch lint-ran";

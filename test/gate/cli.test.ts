@@ -66,8 +66,8 @@ describe("launchpad gate refuses before it runs anything", () => {
   });
 
   it.each([
-    [["--audit", "missing.json"], "--audit names", "missing.json, which does not exist"],
-    [["--working-directory", "no/such/dir"], "--working-directory is", "no/such/dir, which does not exist"],
+    [["--audit", "missing.json"], '--audit got "missing.json"', "the path does not exist."],
+    [["--working-directory", "no/such/dir"], '--working-directory got "no/such/dir"', "the path does not exist."],
   ])("names %j before the lint command runs", (flags, start, end) => {
     const run = launchpad(["--commands", "lint: echo lint-ran", ...flags], exampleWorkspace());
     expect(run.status).toBe(2);
@@ -119,5 +119,25 @@ describe("action.yml", () => {
     }
     expect(metadata.runs).toEqual({ using: "node24", main: "../../dist/gate/index.js" });
     expect(metadata.inputs?.["github-token"]?.default).toBe(["$", "{{ github.token }}"].join(""));
+  });
+});
+
+describe("launchpad gate flags come from action.yml", () => {
+  it("refuses --bundle ../../etc/passwd naming the flag as typed, instead of measuring /etc/passwd", () => {
+    const run = launchpad(["--bundle", "../../etc/passwd"], exampleWorkspace());
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split("\n").at(-1)).toBe(
+      `launchpad: --bundle got "../../etc/passwd": the path leaves the workspace; give globs inside it, relative to working-directory.`,
+    );
+    expect(run.stdout).not.toContain("bundle |");
+  });
+
+  it("shows action.yml's description and default in --help", () => {
+    const run = launchpad(["--help"], exampleWorkspace());
+    expect(run.status).toBe(0);
+    const help = run.stdout.replace(/\s+/g, " ");
+    expect(help).toContain("--allow-no-tests <boolean> `true` to pass the tests gate when the JUnit reports hold no test that ran");
+    expect(help).toContain('(default: "critical=0,high=0")');
+    expect(help).not.toContain("${{");
   });
 });

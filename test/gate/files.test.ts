@@ -29,10 +29,10 @@ describe("matching report and asset files", () => {
 
   it("names the input when a required glob matches nothing, and tolerates it after a failed command", async () => {
     const root = tree();
-    await expect(findReports("junit", ["reports/*.xml"], root, false)).rejects.toThrow(
+    await expect(findReports("junit", ["reports/*.xml"], { cwd: root, workspace: root }, false)).rejects.toThrow(
       `Input 'junit' matched no file: reports/*.xml (relative to ${root}).`,
     );
-    await expect(findReports("junit", ["reports/*.xml"], root, true)).resolves.toBeUndefined();
-    await expect(findReports("junit", [], root, false)).resolves.toBeUndefined();
+    await expect(findReports("junit", ["reports/*.xml"], { cwd: root, workspace: root }, true)).resolves.toBeUndefined();
+    await expect(findReports("junit", [], { cwd: root, workspace: root }, false)).resolves.toBeUndefined();
   });
 });

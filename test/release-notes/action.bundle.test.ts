@@ -232,7 +232,7 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
     world.model.tag("v1.4.3", world.model.head("release/1.4"));
 
     const cases: Array<[Record<string, string>, string, Record<string, string>?]> = [
-      [{ from: "v9.9.9", "draft-release": "true" }, `Input 'from' got "v9.9.9"; there is no tag 'v9.9.9' in ${REPOSITORY}.`],
+      [{ from: "v9.9.9", "draft-release": "true" }, `Input 'from' got "v9.9.9"; there is no such tag in ${REPOSITORY}.`],
       [
         { from: "v1.4.3", "draft-release": "true" },
         /Input 'from': tag 'v1\.4\.3' \([0-9a-f]{7}\) is not an ancestor of '[0-9a-f]{40}' \([0-9a-f]{7}\)\./.source,

@@ -154,7 +154,7 @@ describe("git source on real repositories", () => {
 
     const unknown = await failure({ from: "v7.7.7" });
     expect(unknown).toBeInstanceOf(ConfigurationError);
-    expect(unknown.message).toBe(`Input 'from' got "v7.7.7"; there is no tag 'v7.7.7' in this repository.`);
+    expect(unknown.message).toBe(`Input 'from' got "v7.7.7"; there is no such tag in this repository.`);
     expect((await failure({ from: "v1.0.1" })).message).toMatch(
       /^Input 'from': tag 'v1\.0\.1' \([0-9a-f]{7}\) is not an ancestor of 'HEAD' \([0-9a-f]{7}\)\.$/,
     );
