@@ -33,13 +33,35 @@ export const SUMMARY_FLAG = "summary";
  * multi-line input); its type lists every input, so an input added to action.yml without a flag fails the typecheck.
  */
 export function addInputOptions<A extends ActionName>(command: Command, action: A, placeholders: Record<InputName<A>, string>): Command {
+  return addSomeInputOptions(command, action, placeholders);
+}
+
+/**
+ * {@link addInputOptions} for a command that takes only some of the action's inputs (a subcommand, or a command that
+ * spells one input otherwise). A default that is a workflow expression (`${{ github.token }}`) means nothing outside
+ * a workflow, so the flag gets none.
+ */
+export function addSomeInputOptions<A extends ActionName>(
+  command: Command,
+  action: A,
+  placeholders: Partial<Record<InputName<A>, string>>,
+): Command {
   const definitions = actionInputs(action);
   for (const [name, placeholder] of Object.entries(placeholders) as Array<[InputName<A>, string]>) {
-    const { description, required, default: fallback } = definitions[name];
+    const { description, required, default: given } = definitions[name];
+    const fallback = given?.includes("${{") ? undefined : given;
     const flags = `--${name} ${placeholder}`;
-    if (required && fallback === undefined) command.requiredOption(flags, description);
+    if (required && given === undefined) command.requiredOption(flags, description);
     else command.option(flags, description, fallback);
   }
+  return command;
+}
+
+/** Lets a flag's value come from an environment variable when the flag is not given (a token kept out of `ps`). */
+export function optionFromEnv(command: Command, name: string, variable: string): Command {
+  const option = (command.options as Option[]).find((candidate) => candidate.long === `--${name}`);
+  if (!option) throw new Error(`no --${name} option`);
+  option.env(variable);
   return command;
 }
 
