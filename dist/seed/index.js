@@ -41122,9 +41122,9 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2174);
-/* harmony import */ var _seed_seed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9200);
-/* harmony import */ var _seed_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3527);
+/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9444);
+/* harmony import */ var _seed_seed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6695);
+/* harmony import */ var _seed_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1209);
 
 
 
@@ -41154,6 +41154,46 @@ await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(asy
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 2543:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+/** Parses `500ms`, `90s`, `15m`, `1h` (or a combination like `1m30s`) into milliseconds; undefined when malformed. */
+function parseDuration(text) {
+    const parts = text.trim().match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g);
+    if (!parts || parts.join("") !== text.trim())
+        return undefined;
+    let total = 0;
+    for (const part of parts) {
+        const [, amount, unit] = DURATION.exec(part) ?? [];
+        total += Number(amount) * (UNIT_MS[unit] ?? Number.NaN);
+    }
+    return Number.isFinite(total) ? Math.round(total) : undefined;
+}
+/**
+ * `250ms`, `12.3s`, `4m5s`, `2h3m`: every unit floored, as codeql-action's formatDuration does, so a value just
+ * under a boundary never rounds up into "1m60s" or "60.0s".
+ */
+function formatDuration(ms) {
+    const whole = Math.max(0, Math.floor(ms));
+    if (whole < 1_000)
+        return `${whole}ms`;
+    if (whole < 60_000)
+        return `${(Math.floor(whole / 100) / 10).toFixed(1)}s`;
+    const seconds = Math.floor(whole / 1_000);
+    if (seconds < 3_600)
+        return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+    return `${Math.floor(seconds / 3_600)}h${Math.floor(seconds / 60) % 60}m`;
+}
+
 
 /***/ }),
 
@@ -41207,7 +41247,157 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 2174:
+/***/ 1662:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ Inputs),
+/* harmony export */   NB: () => (/* binding */ inputLabel),
+/* harmony export */   cl: () => (/* binding */ quoteValue),
+/* harmony export */   lQ: () => (/* binding */ envInputSource)
+/* harmony export */ });
+/* unused harmony exports runnerInputName, mapInputSource, SHOWN_VALUE_CHARS, MAX_TIMER_DURATION */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
+
+/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
+function runnerInputName(name) {
+    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+function envInputSource(env = process.env) {
+    return (name) => env[runnerInputName(name)];
+}
+function mapInputSource(values) {
+    return (name) => values[name];
+}
+/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
+const SHOWN_VALUE_CHARS = 100;
+/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
+function quoteValue(value) {
+    if (value.length <= SHOWN_VALUE_CHARS)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
+}
+/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
+function inputLabel(name) {
+    return `Input '${name}'`;
+}
+function invalid(name, value, allowed) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
+}
+/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
+const MAX_TIMER_DURATION = "596h";
+function durationBound(bound) {
+    const ms = typeof bound === "number" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(bound);
+    if (ms === undefined)
+        throw new Error(`bad duration bound ${bound}`);
+    return { ms, shown: typeof bound === "string" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(bound) };
+}
+/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
+class Inputs {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    /** The trimmed value, or '' when unset. */
+    raw(name) {
+        return (this.source(name) ?? "").trim();
+    }
+    required(name) {
+        const value = this.raw(name);
+        if (!value)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} is required but was empty.`);
+        return value;
+    }
+    optional(name, fallback = "") {
+        return this.raw(name) || fallback;
+    }
+    boolean(name, fallback) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        if (/^(true|yes|on|1)$/i.test(value))
+            return true;
+        if (/^(false|no|off|0)$/i.test(value))
+            return false;
+        throw invalid(name, value, "true or false");
+    }
+    integer(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a whole number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    number(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = -Infinity, max = Infinity } = range;
+        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    /**
+     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
+     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
+     */
+    duration(name, fallback, range = {}) {
+        const value = this.raw(name) || fallback;
+        const parsed = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(value);
+        if (parsed === undefined)
+            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
+        const min = durationBound(range.min ?? "0s");
+        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
+        if (parsed < min.ms || parsed > max.ms)
+            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
+        return parsed;
+    }
+    /** Items separated by newlines or commas, trimmed, empties dropped. */
+    list(name, separators = /[\n,]/) {
+        return this.raw(name)
+            .split(separators)
+            .map((item) => item.trim())
+            .filter(Boolean);
+    }
+    /** Non-empty, non-comment lines with their 1-based line numbers. */
+    lines(name) {
+        return (this.source(name) ?? "")
+            .split(/\r?\n/)
+            .map((text, index) => ({ line: index + 1, text: text.trim() }))
+            .filter(({ text }) => text && !text.startsWith("#"));
+    }
+    /** `KEY=value` per line (or comma); the value may contain '='. */
+    keyValues(name, separators = /\n/) {
+        const pairs = new Map();
+        for (const item of this.list(name, separators)) {
+            const at = item.indexOf("=");
+            const key = at > 0 ? item.slice(0, at).trim() : "";
+            if (!key)
+                throw invalid(name, item, "lines of KEY=value");
+            pairs.set(key, item.slice(at + 1).trim());
+        }
+        return pairs;
+    }
+    choice(name, allowed, fallback) {
+        const value = this.raw(name) || fallback;
+        if (!allowed.includes(value))
+            throw invalid(name, value, `one of ${allowed.join(", ")}`);
+        return value;
+    }
+}
+
+
+/***/ }),
+
+/***/ 9444:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44163,37 +44353,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/lib/duration.ts
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-/** Parses `500ms`, `90s`, `15m`, `1h` (or a combination like `1m30s`) into milliseconds; undefined when malformed. */
-function parseDuration(text) {
-    const parts = text.trim().match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g);
-    if (!parts || parts.join("") !== text.trim())
-        return undefined;
-    let total = 0;
-    for (const part of parts) {
-        const [, amount, unit] = DURATION.exec(part) ?? [];
-        total += Number(amount) * (UNIT_MS[unit] ?? Number.NaN);
-    }
-    return Number.isFinite(total) ? Math.round(total) : undefined;
-}
-/**
- * `250ms`, `12.3s`, `4m5s`, `2h3m`: every unit floored, as codeql-action's formatDuration does, so a value just
- * under a boundary never rounds up into "1m60s" or "60.0s".
- */
-function duration_formatDuration(ms) {
-    const whole = Math.max(0, Math.floor(ms));
-    if (whole < 1_000)
-        return `${whole}ms`;
-    if (whole < 60_000)
-        return `${(Math.floor(whole / 100) / 10).toFixed(1)}s`;
-    const seconds = Math.floor(whole / 1_000);
-    if (seconds < 3_600)
-        return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
-    return `${Math.floor(seconds / 3_600)}h${Math.floor(seconds / 60) % 60}m`;
-}
-
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
 ;// CONCATENATED MODULE: ./src/lib/cancel.ts
@@ -44217,7 +44378,7 @@ function onCancel(options = {}) {
     const timer = options.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
-            controller.abort(new errors/* CancelledError */.cc(`Timed out after ${duration_formatDuration(options.timeoutMs)}.`));
+            controller.abort(new errors/* CancelledError */.cc(`Timed out after ${(0,duration/* formatDuration */.a)(options.timeoutMs)}.`));
         }, options.timeoutMs);
     timer?.unref();
     return {
@@ -44295,142 +44456,8 @@ function runUrl(context) {
     return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
 }
 
-;// CONCATENATED MODULE: ./src/lib/inputs.ts
-
-
-/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
-function runnerInputName(name) {
-    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
-}
-function envInputSource(env = process.env) {
-    return (name) => env[runnerInputName(name)];
-}
-function mapInputSource(values) {
-    return (name) => values[name];
-}
-/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
-const SHOWN_VALUE_CHARS = 100;
-/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
-function quoteValue(value) {
-    if (value.length <= SHOWN_VALUE_CHARS)
-        return JSON.stringify(value);
-    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
-}
-/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
-function inputLabel(name) {
-    return `Input '${name}'`;
-}
-function invalid(name, value, allowed) {
-    return new errors/* ConfigurationError */.j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
-}
-/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
-const MAX_TIMER_DURATION = "596h";
-function durationBound(bound) {
-    const ms = typeof bound === "number" ? bound : parseDuration(bound);
-    if (ms === undefined)
-        throw new Error(`bad duration bound ${bound}`);
-    return { ms, shown: typeof bound === "string" ? bound : duration_formatDuration(bound) };
-}
-/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
-class Inputs {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    /** The trimmed value, or '' when unset. */
-    raw(name) {
-        return (this.source(name) ?? "").trim();
-    }
-    required(name) {
-        const value = this.raw(name);
-        if (!value)
-            throw new errors/* ConfigurationError */.j1(`${inputLabel(name)} is required but was empty.`);
-        return value;
-    }
-    optional(name, fallback = "") {
-        return this.raw(name) || fallback;
-    }
-    boolean(name, fallback) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        if (/^(true|yes|on|1)$/i.test(value))
-            return true;
-        if (/^(false|no|off|0)$/i.test(value))
-            return false;
-        throw invalid(name, value, "true or false");
-    }
-    integer(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
-        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a whole number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    number(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = -Infinity, max = Infinity } = range;
-        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    /**
-     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
-     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
-     */
-    duration(name, fallback, range = {}) {
-        const value = this.raw(name) || fallback;
-        const parsed = parseDuration(value);
-        if (parsed === undefined)
-            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
-        const min = durationBound(range.min ?? "0s");
-        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
-        if (parsed < min.ms || parsed > max.ms)
-            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
-        return parsed;
-    }
-    /** Items separated by newlines or commas, trimmed, empties dropped. */
-    list(name, separators = /[\n,]/) {
-        return this.raw(name)
-            .split(separators)
-            .map((item) => item.trim())
-            .filter(Boolean);
-    }
-    /** Non-empty, non-comment lines with their 1-based line numbers. */
-    lines(name) {
-        return (this.source(name) ?? "")
-            .split(/\r?\n/)
-            .map((text, index) => ({ line: index + 1, text: text.trim() }))
-            .filter(({ text }) => text && !text.startsWith("#"));
-    }
-    /** `KEY=value` per line (or comma); the value may contain '='. */
-    keyValues(name, separators = /\n/) {
-        const pairs = new Map();
-        for (const item of this.list(name, separators)) {
-            const at = item.indexOf("=");
-            const key = at > 0 ? item.slice(0, at).trim() : "";
-            if (!key)
-                throw invalid(name, item, "lines of KEY=value");
-            pairs.set(key, item.slice(at + 1).trim());
-        }
-        return pairs;
-    }
-    choice(name, allowed, fallback) {
-        const value = this.raw(name) || fallback;
-        if (!allowed.includes(value))
-            throw invalid(name, value, `one of ${allowed.join(", ")}`);
-        return value;
-    }
-}
-
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/lib/secrets.ts
 /**
  * Values that must never be shown. The action registers each with the runner (setSecret) as soon as it is read;
@@ -44516,7 +44543,7 @@ async function runAction(main, options = {}) {
     const env = process.env;
     const secrets = new Secrets();
     secrets.onAdd((value) => core_setSecret(value));
-    const inputs = new Inputs(envInputSource(env));
+    const inputs = new lib_inputs/* Inputs */.G0((0,lib_inputs/* envInputSource */.lQ)(env));
     for (const name of options.secretInputs ?? [])
         secrets.add(inputs.raw(name));
     for (const name of options.secretEnv ?? [])
@@ -44625,7 +44652,7 @@ function chunk(items, size) {
 
 /***/ }),
 
-/***/ 9200:
+/***/ 6695:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44667,8 +44694,8 @@ function hasValidDigest(record) {
     return typeof record.digest === "string" && record.digest === recordDigest(record);
 }
 
-// EXTERNAL MODULE: ./src/seed/settings.ts + 1 modules
-var seed_settings = __nccwpck_require__(3527);
+// EXTERNAL MODULE: ./src/seed/settings.ts + 2 modules
+var seed_settings = __nccwpck_require__(1209);
 ;// CONCATENATED MODULE: ./src/seed/approval-check.ts
 
 
@@ -45054,6 +45081,41 @@ var dist = __nccwpck_require__(2815);
 var dist_default = /*#__PURE__*/__nccwpck_require__.n(dist);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var yaml_dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/lib/yaml-path.ts
+
+/** A JSON Pointer (ajv's `instancePath`, e.g. `/rules/0/files`) as a document path. */
+function jsonPointerPath(pointer) {
+    if (!pointer)
+        return [];
+    return pointer
+        .slice(1)
+        .split("/")
+        .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+        .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+/**
+ * The offset of the node at `path` (with `key`, of its mapping key), falling back to the nearest ancestor that
+ * exists, so a schema error can name its `file:line:col` (through yaml-source's placeAt).
+ */
+function locateYamlPath(doc, path, key = false) {
+    for (let depth = path.length; depth >= 0; depth--) {
+        const prefix = path.slice(0, depth);
+        if (key && depth === path.length && depth > 0) {
+            const parent = doc.getIn(prefix.slice(0, -1), true);
+            const pair = (0,yaml_dist/* isMap */.jh)(parent)
+                ? parent.items.find((item) => (0,yaml_dist/* isPair */.tO)(item) && (0,yaml_dist/* isScalar */.jn)(item.key) && item.key.value === prefix.at(-1))
+                : undefined;
+            if (pair && (0,yaml_dist/* isScalar */.jn)(pair.key) && pair.key.range)
+                return pair.key.range[0];
+            continue;
+        }
+        const node = prefix.length ? doc.getIn(prefix, true) : doc.contents;
+        if (((0,yaml_dist/* isScalar */.jn)(node) || (0,yaml_dist/* isCollection */.P3)(node)) && node.range)
+            return node.range[0];
+    }
+    return 0;
+}
+
 ;// CONCATENATED MODULE: ./src/seed/schemas.ts
 /** The manifest envelope: what every seed file must look like, whatever its rows hold. */
 const ENVELOPE_SCHEMA = {
@@ -45342,6 +45404,7 @@ function refuseTextColumnTraps(manifest, shape) {
 
 
 
+
 const addFormats = (dist_default())["default"] ?? (dist_default());
 /** Schema, secret-reference and cross-row checks over parsed manifests; nothing here touches a database. */
 function lintManifests(manifests, documents, root) {
@@ -45401,7 +45464,7 @@ function loadRowSchema(manifest, ajv, root, report) {
     }
 }
 function reportAjvError(manifest, base, error, report) {
-    const path = [...base, ...pointerSegments(error.instancePath)];
+    const path = [...base, ...jsonPointerPath(error.instancePath)];
     const where = error.instancePath ? `${error.instancePath.slice(1).replace(/\//g, ".")} ` : "";
     const params = error.params;
     if (error.keyword === "additionalProperties") {
@@ -45413,15 +45476,6 @@ function reportAjvError(manifest, base, error, report) {
     else {
         report(manifest, path, `${where}${error.message}`);
     }
-}
-function pointerSegments(pointer) {
-    if (!pointer)
-        return [];
-    return pointer
-        .slice(1)
-        .split("/")
-        .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
-        .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 function checkSecrets(manifest, row, index, report) {
     const mustHash = manifest.schema ? (BUILT_IN_SCHEMAS[manifest.schema]?.hashedSecrets ?? []) : [];
@@ -49245,6 +49299,7 @@ function unwrap(node, path, found) {
 
 
 
+
 /** Lists `*.yaml`/`*.yml` under a folder, recursively, in name order so the load order never depends on the file system. */
 function listManifestFiles(dir) {
     let entries;
@@ -49315,7 +49370,7 @@ function parseManifestText(text, file, into) {
 /** The `yaml` document API: slower, but every node knows its place. */
 function parsePrecise(text, file) {
     const { document: doc, placeAt, errors } = parseYamlSource(text, file, { keepSourceTokens: true, uniqueKeys: true });
-    const locate = (path, key) => placeAt(locateOffset(doc, path, key));
+    const locate = (path, key) => placeAt(locateYamlPath(doc, [...path], key));
     if (errors.length)
         return { errors, data: null, spellings: [], locate };
     const spellings = [];
@@ -49338,25 +49393,6 @@ function collectSpellings(node, path, found) {
         if (source !== "" && canonicalText(node.value) !== source)
             found.push({ path, source, value: node.value });
     }
-}
-/** The start offset of the node at `path`, or of its nearest ancestor that exists; `key` points at the mapping key instead. */
-function locateOffset(doc, path, key) {
-    for (let depth = path.length; depth >= 0; depth--) {
-        const prefix = path.slice(0, depth);
-        if (key && depth === path.length && depth > 0) {
-            const parent = doc.getIn(prefix.slice(0, -1), true);
-            if ((0,yaml_dist/* isMap */.jh)(parent)) {
-                const pair = parent.items.find((item) => (0,yaml_dist/* isPair */.tO)(item) && (0,yaml_dist/* isScalar */.jn)(item.key) && item.key.value === prefix[prefix.length - 1]);
-                if (pair && (0,yaml_dist/* isScalar */.jn)(pair.key) && pair.key.range)
-                    return pair.key.range[0];
-            }
-            continue;
-        }
-        const node = prefix.length ? doc.getIn(prefix, true) : doc.contents;
-        if (((0,yaml_dist/* isScalar */.jn)(node) || (0,yaml_dist/* isCollection */.P3)(node)) && node.range)
-            return node.range[0];
-    }
-    return 0;
 }
 /**
  * YAML 1.2 silently turns some values into numbers that are not what the author meant: `1.10` becomes 1.1,
@@ -49484,6 +49520,8 @@ function more(total) {
     return total > DETAIL_ROWS ? `\n…and ${total - DETAIL_ROWS} more.\n` : "";
 }
 
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/seed/migrations.ts
 
 
@@ -49989,6 +50027,8 @@ async function pruneAllSince(db, table, key, sinceSeq) {
 
 
 
+
+
 function lockOptions(settings, deps) {
     return { timeoutMs: settings.lockTimeoutMs, logger: deps.logger, signal: deps.signal, toolVersion: settings.toolVersion };
 }
@@ -50152,7 +50192,7 @@ async function applyRun(db, manifests, settings, deps, report) {
 async function rollbackRun(db, settings, deps, report) {
     const target = settings.runId;
     if (!target)
-        throw new lib_errors/* ConfigurationError */.j1("rollback needs the run to roll back to: set input 'run-id' (CLI: --run <id>).");
+        throw new lib_errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(seed_settings/* SEED_INPUTS */.Mj.runId)} is required for rollback: give the run to roll back to (see the history command).`);
     const { env, operator, gitSha, toolVersion } = settings;
     report.rolledBackTo = target;
     await recordedTransaction(db, settings, deps, report, { command: "rollback", env, operator, gitSha, toolVersion, rollbackOf: target }, async () => {
@@ -50354,7 +50394,7 @@ async function withDatabase(settings, deps, report, work) {
 
 /***/ }),
 
-/***/ 3527:
+/***/ 1209:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50369,17 +50409,76 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
+;// CONCATENATED MODULE: ./src/lib/workspace-path.ts
+
+
+
+
+/** Why an OS refused a path, in words that do not need the errno table. */
+const OS_REASONS = {
+    ENOENT: "does not exist",
+    ENOTDIR: "goes through a file as if it were a folder",
+    ENAMETOOLONG: "is too long for the file system",
+    EACCES: "cannot be read (permission denied)",
+    ELOOP: "goes through a loop of symbolic links",
+    ERR_INVALID_ARG_VALUE: "contains a NUL byte",
+    ERR_INVALID_ARG_TYPE: "contains a NUL byte",
+};
+function outside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === ".." || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
+}
+/**
+ * Resolves a path input against the workspace. Refused, naming the input, before anything remote happens: a path
+ * that leaves the workspace (by `..`, an absolute path or a symbolic link), one that does not exist, one of the
+ * wrong kind, and one the OS rejects (ENOTDIR, ENAMETOOLONG…). Returns the absolute path, symbolic links kept.
+ */
+function resolveWorkspacePath(workspace, name, value, kind) {
+    const fail = (problem) => new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(name)} got ${(0,lib_inputs/* quoteValue */.cl)(value)}: the path ${problem}.`);
+    const path = (0,external_node_path_.resolve)(workspace, value);
+    if (outside((0,external_node_path_.resolve)(workspace), path))
+        throw fail("leaves the workspace; give a path inside it, relative to the workspace");
+    let real;
+    let isDirectory;
+    try {
+        real = (0,external_node_fs_.realpathSync)(path);
+        isDirectory = (0,external_node_fs_.statSync)(real).isDirectory();
+    }
+    catch (error) {
+        const code = error.code ?? "";
+        throw fail(OS_REASONS[code] ?? `cannot be read (${code || error.message})`);
+    }
+    if (outside((0,external_node_fs_.realpathSync)(workspace), real))
+        throw fail("leads outside the workspace through a symbolic link");
+    if (kind === "file" && isDirectory)
+        throw fail("is a folder; expected a file");
+    if (kind === "directory" && !isDirectory)
+        throw fail("is a file; expected a folder");
+    return path;
+}
+/** A {@link PathResolver} bound to one workspace. */
+function workspacePaths(workspace) {
+    return (name, value, kind) => resolveWorkspacePath(workspace, name, value, kind);
+}
+
 ;// CONCATENATED MODULE: ./src/lib/version.ts
 /** The suite's version, recorded in audit rows and shown by `launchpad --version`; a test keeps it equal to package.json's. */
 const LAUNCHPAD_VERSION = "0.1.0";
 
-// EXTERNAL MODULE: ./src/seed/seed.ts + 23 modules
-var seed = __nccwpck_require__(9200);
+// EXTERNAL MODULE: ./src/seed/seed.ts + 24 modules
+var seed = __nccwpck_require__(6695);
 ;// CONCATENATED MODULE: ./src/seed/settings.ts
+
+
+
 
 
 
@@ -50415,6 +50514,12 @@ const PGLITE_DIR = ".launchpad/pglite";
 const DEFAULT_DATADOG_SITE = "datadoghq.com";
 /** Supabase's transaction pooler (Supavisor in transaction mode); its session pooler listens on 5432. */
 const TRANSACTION_POOLER_PORT = "6543";
+/** Another seed run holds the lock for as long as its transaction; an hour is past any sane one. */
+const LOCK_TIMEOUT_RANGE = { min: "0s", max: "1h" };
+/** The commands that read the manifests folder (rollback replays the stored run, history reads the database). */
+const READS_MANIFESTS = ["lint", "plan", "apply", "verify"];
+/** The commands that need the approval record (in production, for requires-approval manifests). */
+const READS_APPROVAL_RECORD = ["apply", "rollback"];
 function readSeedSettings(inputs, context) {
     const databaseUrl = inputs.optional(SEED_INPUTS.databaseUrl);
     if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -50424,27 +50529,61 @@ function readSeedSettings(inputs, context) {
     if (databaseUrl && urlPort(databaseUrl) === TRANSACTION_POOLER_PORT) {
         throw new errors/* ConfigurationError */.j1(`Input '${SEED_INPUTS.databaseUrl}' uses port ${TRANSACTION_POOLER_PORT}, Supabase's transaction pooler, which keeps no session state or prepared statements between transactions; use the session pooler on port 5432 (same host) or the direct connection.`);
     }
-    const within = (path) => ((0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.resolve)(context.workspace, path));
+    const { workspace } = context;
     const env = inputs.optional(SEED_INPUTS.env, "local");
     if (!/^[\w.-]{1,64}$/.test(env))
-        throw new errors/* ConfigurationError */.j1(`Input '${SEED_INPUTS.env}' got ${JSON.stringify(env)}; expected a short name such as staging.`);
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(SEED_INPUTS.env)} got ${(0,lib_inputs/* quoteValue */.cl)(env)}; expected a short name such as staging.`);
+    const command = inputs.choice(SEED_INPUTS.command, seed/* SEED_COMMANDS */.z, "apply");
+    const manifests = inputs.optional(SEED_INPUTS.manifests, DEFAULT_MANIFESTS);
+    const approvalRecord = inputs.optional(SEED_INPUTS.approvalRecord);
     return {
-        command: inputs.choice(SEED_INPUTS.command, seed/* SEED_COMMANDS */.z, "apply"),
-        workspace: context.workspace,
-        manifestsDir: within(inputs.optional(SEED_INPUTS.manifests, DEFAULT_MANIFESTS)),
-        migrationsDir: within(inputs.optional(SEED_INPUTS.migrations, DEFAULT_MIGRATIONS)),
+        command,
+        workspace,
+        manifestsDir: READS_MANIFESTS.includes(command)
+            ? resolveWorkspacePath(workspace, SEED_INPUTS.manifests, manifests, "directory")
+            : (0,external_node_path_.resolve)(workspace, manifests),
+        migrationsDir: migrationsFolder(workspace, inputs.optional(SEED_INPUTS.migrations, DEFAULT_MIGRATIONS)),
         databaseUrl,
-        pgliteDir: within(PGLITE_DIR),
+        pgliteDir: (0,external_node_path_.resolve)(workspace, PGLITE_DIR),
         env,
         runId: inputs.optional(SEED_INPUTS.runId) || undefined,
         defaultRunId: defaultRunId(context),
         operator: inputs.optional(SEED_INPUTS.operator, context.actor || "unknown"),
         gitSha: context.sha,
-        lockTimeoutMs: inputs.duration(SEED_INPUTS.lockTimeout, "60s"),
+        lockTimeoutMs: inputs.duration(SEED_INPUTS.lockTimeout, "60s", LOCK_TIMEOUT_RANGE),
         toolVersion: `launchpad ${LAUNCHPAD_VERSION}`,
-        approvalRecord: inputs.optional(SEED_INPUTS.approvalRecord) ? within(inputs.optional(SEED_INPUTS.approvalRecord)) : undefined,
+        approvalRecord: approvalRecord && READS_APPROVAL_RECORD.includes(command)
+            ? resolveWorkspacePath(workspace, SEED_INPUTS.approvalRecord, approvalRecord, "file")
+            : undefined,
         datadog: readDatadog(inputs),
     };
+}
+/**
+ * The migrations folder, checked like every path input, except that a folder that does not exist is skipped (as
+ * action.yml says): a repository without migrations needs no input. Anything else wrong with it is refused by name.
+ */
+function migrationsFolder(workspace, value) {
+    try {
+        return resolveWorkspacePath(workspace, SEED_INPUTS.migrations, value, "directory");
+    }
+    catch (error) {
+        const path = (0,external_node_path_.resolve)(workspace, value);
+        const rel = (0,external_node_path_.relative)((0,external_node_path_.resolve)(workspace), path);
+        const inside = rel !== ".." && !rel.startsWith(`..${external_node_path_.sep}`) && !(0,external_node_path_.isAbsolute)(rel);
+        if (inside && doesNotExist(path))
+            return undefined;
+        throw error;
+    }
+}
+/** Nothing at all at `path` (a dangling symbolic link is something, and the resolver's refusal stands). */
+function doesNotExist(path) {
+    try {
+        (0,external_node_fs_.lstatSync)(path);
+        return false;
+    }
+    catch (error) {
+        return error.code === "ENOENT";
+    }
 }
 function urlPort(url) {
     try {
@@ -50474,7 +50613,7 @@ function readDatadog(inputs) {
             parsed = undefined;
         }
         if (!parsed || !/^https?:$/.test(parsed.protocol) || !["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname))
-            throw new errors/* ConfigurationError */.j1(`Input '${SEED_INPUTS.datadogSite}' got ${JSON.stringify(site)}; expected ${expected}.`);
+            throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(SEED_INPUTS.datadogSite)} got ${(0,lib_inputs/* quoteValue */.cl)(site)}; expected ${expected}.`);
         apiUrl = parsed.origin;
     }
     return apiKey ? { apiKey, apiUrl } : undefined;

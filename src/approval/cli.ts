@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { cliAction } from "../cli/program.js";
+import { addSomeInputOptions, cliAction } from "../cli/program.js";
+import { actionInputs, type InputName } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { createGitHubClient } from "../lib/github.js";
 import { Inputs } from "../lib/inputs.js";
@@ -46,29 +47,38 @@ export function registerApproval(program: Command): void {
         return result.ok ? 0 : 1;
       }),
     );
-  approval
+  const plan = approval
     .command("plan")
     .description("Show what a promotion of the local commit would require (git only, no API)")
-    .argument("[root]", "the repository checkout", ".")
-    .option(`--${INPUTS.environment} <name>`, "the environment being promoted to", "production")
-    // `--version` is the program's own flag, so the `version` input is spelled --tag here.
-    .option(`--${VERSION_FLAG} <tag>`, "the action's `version` input: a tag to promote (resolved with git)")
-    .option(`--${INPUTS.sha} <sha>`, "the commit to promote (default: HEAD)")
-    .option(`--${INPUTS.approvers} <who...>`, "users and org/team slugs who may approve")
-    .option(`--${INPUTS.requiredApprovals} <n>`, "how many distinct approvers are needed", "1")
-    .option(`--${INPUTS.allowSelfApproval} <bool>`, "let authors and mergers count", "false")
-    .option(`--${INPUTS.requiredChecks} <names...>`, "check runs that must have concluded success")
-    .option(`--${INPUTS.requireStaging} <bool>`, "require a successful staging deployment", "true")
-    .option(`--${INPUTS.changeTicket} <text>`, "the change ticket (required for production)")
-    .action(
-      cliAction(async (run, command) => {
-        const root = resolve(command.args[0] ?? ".");
-        const inputs = new Inputs((name) => (name === INPUTS.version ? run.inputs.raw(VERSION_FLAG) : run.inputs.raw(name)));
-        const plan = await planFor(inputs, root);
-        run.print(plan.markdown);
-        run.print(plan.headline);
-      }),
-    );
+    .argument("[root]", "the repository checkout", ".");
+  // `--version` is the program's own flag, so the `version` input is spelled --tag here; no token: git only.
+  plan.option(`--${VERSION_FLAG} <tag>`, actionInputs("approval").version.description);
+  addSomeInputOptions(plan, "approval", {
+    environment: "<name>",
+    sha: "<sha>",
+    approvers: "<who...>",
+    "required-approvals": "<n>",
+    "allow-self-approval": "<boolean>",
+    "required-checks": "<names...>",
+    "require-staging": "<boolean>",
+    "change-ticket": "<text>",
+  } satisfies Record<Exclude<InputName<"approval">, "version" | "github-token">, string>);
+  plan.action(
+    cliAction(async (run, command) => {
+      const root = resolve(command.args[0] ?? ".");
+      const inputs = new Inputs((name) => (name === INPUTS.version ? run.inputs.raw(VERSION_FLAG) : run.inputs.raw(name)));
+      const result = await planFor(inputs, root).catch((error: unknown) => {
+        throw error instanceof ConfigurationError ? new ConfigurationError(tagFlag(error.message)) : error;
+      });
+      run.print(result.markdown);
+      run.print(result.headline);
+    }),
+  );
+}
+
+/** On the command line the `version` input is typed `--tag`: messages name the flag as typed. */
+function tagFlag(message: string): string {
+  return message.replace(new RegExp(`(?:\\b[Ii]nput )?'${INPUTS.version}'`, "g"), `--${VERSION_FLAG}`);
 }
 
 /** The local plan for these inputs in this checkout: the CLI's `plan` and the preflight step share it. */

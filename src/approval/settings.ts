@@ -1,3 +1,4 @@
+import type { InputName } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import type { Inputs } from "../lib/inputs.js";
 
@@ -13,7 +14,7 @@ export const INPUTS = {
   requireStaging: "require-staging",
   changeTicket: "change-ticket",
   githubToken: "github-token",
-} as const;
+} as const satisfies Record<string, InputName<"approval">>;
 
 export const OUTPUTS = {
   approved: "approved",
