@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { type Command, CommanderError, type Option } from "commander";
+import { type Command, CommanderError, Option } from "commander";
 import { type ActionName, actionInputs, type InputName } from "../lib/action-inputs.js";
 import { onCancel } from "../lib/cancel.js";
 import { ConfigurationError, errorMessage, isUserFacing } from "../lib/errors.js";
@@ -31,9 +31,15 @@ export const SUMMARY_FLAG = "summary";
  * One option per input of `action`, named like the input, with action.yml's description, default and required-ness:
  * nothing about an input is retyped here. `placeholders` names each flag's value (`<url>`, `<line...>` for a
  * multi-line input); its type lists every input, so an input added to action.yml without a flag fails the typecheck.
+ * `fromEnv` names the environment variable a flag falls back to (a token kept out of shell history and `ps`).
  */
-export function addInputOptions<A extends ActionName>(command: Command, action: A, placeholders: Record<InputName<A>, string>): Command {
-  return addSomeInputOptions(command, action, placeholders);
+export function addInputOptions<A extends ActionName>(
+  command: Command,
+  action: A,
+  placeholders: Record<InputName<A>, string>,
+  fromEnv: Partial<Record<InputName<A>, string>> = {},
+): Command {
+  return addSomeInputOptions(command, action, placeholders, fromEnv);
 }
 
 /**
@@ -45,23 +51,20 @@ export function addSomeInputOptions<A extends ActionName>(
   command: Command,
   action: A,
   placeholders: Partial<Record<InputName<A>, string>>,
+  fromEnv: Partial<Record<InputName<A>, string>> = {},
 ): Command {
   const definitions = actionInputs(action);
   for (const [name, placeholder] of Object.entries(placeholders) as Array<[InputName<A>, string]>) {
     const { description, required, default: given } = definitions[name];
+    const option = new Option(`--${name} ${placeholder}`, description);
     const fallback = given?.includes("${{") ? undefined : given;
-    const flags = `--${name} ${placeholder}`;
-    if (required && given === undefined) command.requiredOption(flags, description);
-    else command.option(flags, description, fallback);
+    if (fallback !== undefined) option.default(fallback);
+    if (required && given === undefined) option.makeOptionMandatory();
+    // Commander listens for the variable only when the option is added with it.
+    const variable = fromEnv[name];
+    if (variable) option.env(variable);
+    command.addOption(option);
   }
-  return command;
-}
-
-/** Lets a flag's value come from an environment variable when the flag is not given (a token kept out of `ps`). */
-export function optionFromEnv(command: Command, name: string, variable: string): Command {
-  const option = (command.options as Option[]).find((candidate) => candidate.long === `--${name}`);
-  if (!option) throw new Error(`no --${name} option`);
-  option.env(variable);
   return command;
 }
 

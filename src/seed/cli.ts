@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { addSomeInputOptions, addSummaryOption, type CliRun, cliAction, optionFromEnv, SUMMARY_FLAG } from "../cli/program.js";
+import { addSomeInputOptions, addSummaryOption, type CliRun, cliAction, SUMMARY_FLAG } from "../cli/program.js";
 import type { InputName } from "../lib/action-inputs.js";
 import { Inputs } from "../lib/inputs.js";
 import { runSeed, type SeedCommand } from "./seed.js";
@@ -52,16 +52,15 @@ const SUBCOMMANDS: Record<SeedCommand, { description: string; flags: SeedFlag[] 
 
 /** `launchpad seed <command>`: the seed action's core, one subcommand per `command`, flags named like its inputs. */
 export function registerSeed(program: Command): void {
-  const seed = program
-    .command("seed")
-    .description("Seed reference data from YAML manifests: lint, plan, apply, verify, rollback, history");
+  const seed = program.command("seed").description("Seed reference data from YAML manifests: lint, plan, apply, verify, rollback, history");
   for (const [name, { description, flags }] of Object.entries(SUBCOMMANDS) as Array<[SeedCommand, (typeof SUBCOMMANDS)[SeedCommand]]>) {
     const command = seed
       .command(name)
       .description(description)
       .option(`--${WORKSPACE_FLAG} <dir>`, "the consumer repository; paths below are relative to it", ".");
-    addSomeInputOptions(command, "seed", Object.fromEntries(flags.map((flag) => [flag, PLACEHOLDERS[flag]])));
-    if (flags.includes("datadog-api-key")) optionFromEnv(command, SEED_INPUTS.datadogApiKey, "DD_API_KEY");
+    addSomeInputOptions(command, "seed", Object.fromEntries(flags.map((flag) => [flag, PLACEHOLDERS[flag]])), {
+      "datadog-api-key": "DD_API_KEY",
+    });
     addSummaryOption(command).action(cliAction((run) => runSeedCommand(name, run)));
   }
 }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { addInputOptions, addSummaryOption, cliAction, optionFromEnv, SUMMARY_FLAG } from "../cli/program.js";
+import { addInputOptions, addSummaryOption, cliAction, SUMMARY_FLAG } from "../cli/program.js";
 import { readRunContext } from "../lib/context.js";
 import { createGitHubClient } from "../lib/github.js";
 import { createVercelClient, exitIfClientHung } from "./client.js";
@@ -10,28 +10,31 @@ export function registerVercel(program: Command): void {
   const command = program
     .command("vercel-deploy")
     .description("Deploy a prebuilt .vercel/output to Vercel (or promote / roll back), as the vercel-deploy action does");
-  addInputOptions(command, "vercel-deploy", {
-    token: "<token>",
-    "team-id": "<id>",
-    "project-id": "<id>",
-    target: "<target>",
-    path: "<dir>",
-    prebuilt: "<boolean>",
-    "output-dir": "<dir>",
-    alias: "<host...>",
-    "github-token": "<token>",
-    "github-deployment": "<boolean>",
-    "github-comment": "<boolean>",
-    timeout: "<duration>",
-    "api-url": "<url>",
-    command: "<command>",
-    deployment: "<id-or-url>",
-    archive: "<mode>",
-    "alias-wait": "<duration>",
-  });
-  // Secrets may come from the environment instead of flags, so they stay out of shell history and `ps`.
-  optionFromEnv(command, INPUTS.token, "VERCEL_TOKEN");
-  optionFromEnv(command, INPUTS.githubToken, "GITHUB_TOKEN");
+  addInputOptions(
+    command,
+    "vercel-deploy",
+    {
+      token: "<token>",
+      "team-id": "<id>",
+      "project-id": "<id>",
+      target: "<target>",
+      path: "<dir>",
+      prebuilt: "<boolean>",
+      "output-dir": "<dir>",
+      alias: "<host...>",
+      "github-token": "<token>",
+      "github-deployment": "<boolean>",
+      "github-comment": "<boolean>",
+      timeout: "<duration>",
+      "api-url": "<url>",
+      command: "<command>",
+      deployment: "<id-or-url>",
+      archive: "<mode>",
+      "alias-wait": "<duration>",
+    },
+    // Secrets may come from the environment instead of flags, so they stay out of shell history and `ps`.
+    { token: "VERCEL_TOKEN", "github-token": "GITHUB_TOKEN" },
+  );
   addSummaryOption(command).action(
     cliAction(async (run) => {
       run.secrets.add(run.inputs.raw(INPUTS.token));

@@ -39,7 +39,10 @@ describe("vercel-deploy path and range inputs, refused by name before any reques
   it("blames path for a path that does not exist or goes through a file", async () => {
     await expectRefused({ path: "apps/web" }, `Input 'path' got "apps/web": the path does not exist.`);
     writeFileSync(join(workspace, "notes.txt"), "x");
-    await expectRefused({ path: "notes.txt/web" }, `Input 'path' got "notes.txt/web": the path goes through a file as if it were a folder.`);
+    await expectRefused(
+      { path: "notes.txt/web" },
+      `Input 'path' got "notes.txt/web": the path goes through a file as if it were a folder.`,
+    );
   });
 
   it("refuses a path or an output-dir that leaves the workspace, by .. or by a symbolic link", async () => {
