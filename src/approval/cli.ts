@@ -4,7 +4,7 @@ import { addSomeInputOptions, cliAction } from "../cli/program.js";
 import { actionInputs, type InputName } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { createGitHubClient } from "../lib/github.js";
-import { Inputs } from "../lib/inputs.js";
+import { Inputs, quoteValue } from "../lib/inputs.js";
 import { ApprovalApi } from "./github.js";
 import { type ApprovalPlan, planApproval, readLocalCommit } from "./plan.js";
 import { INPUTS, readApprovalSettings } from "./settings.js";
@@ -28,7 +28,7 @@ export function registerApproval(program: Command): void {
       cliAction(async (run) => {
         const id = run.inputs.raw("deployment-id");
         if (!/^[1-9]\d*$/.test(id))
-          throw new ConfigurationError(`--deployment-id got ${JSON.stringify(id)}; expected a deployment id such as 1234.`);
+          throw new ConfigurationError(`--deployment-id got ${quoteValue(id)}; expected a deployment id such as 1234.`);
         const token = run.inputs.raw(INPUTS.githubToken) || run.env.GITHUB_TOKEN || "";
         if (!token)
           throw new ConfigurationError(
@@ -38,7 +38,7 @@ export function registerApproval(program: Command): void {
         const slug = run.inputs.raw("repository") || run.env.GITHUB_REPOSITORY || "";
         const [owner, repo, extra] = slug.split("/");
         if (!owner || !repo || extra !== undefined) {
-          throw new ConfigurationError(`--repository got ${JSON.stringify(slug)}; expected owner/repo (or set GITHUB_REPOSITORY).`);
+          throw new ConfigurationError(`--repository got ${quoteValue(slug)}; expected owner/repo (or set GITHUB_REPOSITORY).`);
         }
         const baseUrl = run.inputs.raw("api-url") || undefined;
         const client = createGitHubClient({ token, baseUrl, logger: run.logger, env: run.env });
