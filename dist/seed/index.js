@@ -50417,6 +50417,10 @@ var external_node_path_ = __nccwpck_require__(6760);
 var errors = __nccwpck_require__(7268);
 // EXTERNAL MODULE: ./src/lib/inputs.ts
 var lib_inputs = __nccwpck_require__(1662);
+;// CONCATENATED MODULE: ./src/lib/version.ts
+/** The suite's version, recorded in audit rows and shown by `launchpad --version`; a test keeps it equal to package.json's. */
+const LAUNCHPAD_VERSION = "0.1.0";
+
 ;// CONCATENATED MODULE: ./src/lib/workspace-path.ts
 
 
@@ -50432,6 +50436,7 @@ const OS_REASONS = {
     ERR_INVALID_ARG_VALUE: "contains a NUL byte",
     ERR_INVALID_ARG_TYPE: "contains a NUL byte",
 };
+/** Whether absolute `path` lies outside `root` (compared as written: symbolic links are not followed). */
 function outside(root, path) {
     const rel = (0,external_node_path_.relative)(root, path);
     return rel === ".." || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
@@ -50468,10 +50473,6 @@ function resolveWorkspacePath(workspace, name, value, kind) {
 function workspacePaths(workspace) {
     return (name, value, kind) => resolveWorkspacePath(workspace, name, value, kind);
 }
-
-;// CONCATENATED MODULE: ./src/lib/version.ts
-/** The suite's version, recorded in audit rows and shown by `launchpad --version`; a test keeps it equal to package.json's. */
-const LAUNCHPAD_VERSION = "0.1.0";
 
 // EXTERNAL MODULE: ./src/seed/seed.ts + 24 modules
 var seed = __nccwpck_require__(6695);
@@ -50568,9 +50569,7 @@ function migrationsFolder(workspace, value) {
     }
     catch (error) {
         const path = (0,external_node_path_.resolve)(workspace, value);
-        const rel = (0,external_node_path_.relative)((0,external_node_path_.resolve)(workspace), path);
-        const inside = rel !== ".." && !rel.startsWith(`..${external_node_path_.sep}`) && !(0,external_node_path_.isAbsolute)(rel);
-        if (inside && doesNotExist(path))
+        if (!outside((0,external_node_path_.resolve)(workspace), path) && doesNotExist(path))
             return undefined;
         throw error;
     }

@@ -57095,6 +57095,7 @@ const OS_REASONS = {
     ERR_INVALID_ARG_VALUE: "contains a NUL byte",
     ERR_INVALID_ARG_TYPE: "contains a NUL byte",
 };
+/** Whether absolute `path` lies outside `root` (compared as written: symbolic links are not followed). */
 function outside(root, path) {
     const rel = (0,external_node_path_.relative)(root, path);
     return rel === ".." || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
@@ -57180,8 +57181,7 @@ const ALIAS_WAIT_RANGE = { min: "0s", max: "10m" };
 function readOutputDir(inputs, workspace, path) {
     const value = inputs.optional(INPUTS.outputDir, ".vercel/output");
     const outputDir = (0,external_node_path_.isAbsolute)(value) ? value : (0,external_node_path_.resolve)(path, value);
-    const rel = (0,external_node_path_.relative)((0,external_node_path_.resolve)(workspace), outputDir);
-    if (rel === ".." || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel)) {
+    if (outside((0,external_node_path_.resolve)(workspace), outputDir)) {
         throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(INPUTS.outputDir)} got ${(0,lib_inputs/* quoteValue */.cl)(value)}: the path leaves the workspace; give a folder inside it, relative to '${INPUTS.path}'.`);
     }
     return outputDir;

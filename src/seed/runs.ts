@@ -226,7 +226,10 @@ export async function applyRun(
  */
 export async function rollbackRun(db: SeedDatabase, settings: SeedSettings, deps: SeedDeps, report: SeedReport): Promise<void> {
   const target = settings.runId;
-  if (!target) throw new ConfigurationError(`${inputLabel(SEED_INPUTS.runId)} is required for rollback: give the run to roll back to (see the history command).`);
+  if (!target)
+    throw new ConfigurationError(
+      `${inputLabel(SEED_INPUTS.runId)} is required for rollback: give the run to roll back to (see the history command).`,
+    );
   const { env, operator, gitSha, toolVersion } = settings;
   report.rolledBackTo = target;
   await recordedTransaction(

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { lstatSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { resolve } from "node:path";
 import type { InputName } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
-import { resolveWorkspacePath } from "../lib/workspace-path.js";
 import { LAUNCHPAD_VERSION } from "../lib/version.js";
+import { outside, resolveWorkspacePath } from "../lib/workspace-path.js";
 import { SEED_COMMANDS, type SeedSettings } from "./seed.js";
 
 /** Input and output names of the seed action, defined once for the action, the CLI and action.yml tests. */
@@ -110,9 +110,7 @@ function migrationsFolder(workspace: string, value: string): string | undefined 
     return resolveWorkspacePath(workspace, SEED_INPUTS.migrations, value, "directory");
   } catch (error) {
     const path = resolve(workspace, value);
-    const rel = relative(resolve(workspace), path);
-    const inside = rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-    if (inside && doesNotExist(path)) return undefined;
+    if (!outside(resolve(workspace), path) && doesNotExist(path)) return undefined;
     throw error;
   }
 }

@@ -1,8 +1,8 @@
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import type { InputName } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
-import { resolveWorkspacePath } from "../lib/workspace-path.js";
+import { outside, resolveWorkspacePath } from "../lib/workspace-path.js";
 
 /** Input names, defined once for the action, the CLI flags and action.yml's tests. */
 export const INPUTS = {
@@ -84,8 +84,7 @@ const ALIAS_WAIT_RANGE = { min: "0s", max: "10m" };
 function readOutputDir(inputs: Inputs, workspace: string, path: string): string {
   const value = inputs.optional(INPUTS.outputDir, ".vercel/output");
   const outputDir = isAbsolute(value) ? value : resolve(path, value);
-  const rel = relative(resolve(workspace), outputDir);
-  if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+  if (outside(resolve(workspace), outputDir)) {
     throw new ConfigurationError(
       `${inputLabel(INPUTS.outputDir)} got ${quoteValue(value)}: the path leaves the workspace; give a folder inside it, relative to '${INPUTS.path}'.`,
     );
@@ -107,8 +106,7 @@ export function readVercelSettings(inputs: Inputs, workspace: string, env: NodeJ
   }
   // Only a deploy reads the project folder: promote and rollback act on a deployment that exists already.
   const pathValue = inputs.optional(INPUTS.path, ".");
-  const path =
-    command === "deploy" ? resolveWorkspacePath(workspace, INPUTS.path, pathValue, "directory") : resolve(workspace, pathValue);
+  const path = command === "deploy" ? resolveWorkspacePath(workspace, INPUTS.path, pathValue, "directory") : resolve(workspace, pathValue);
   const apiUrl = inputs.optional(INPUTS.apiUrl, DEFAULT_API_URL).replace(/\/+$/, "");
   if (!/^https?:\/\/[^/]+/.test(apiUrl)) {
     throw new ConfigurationError(

@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command, type Option } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { registerApproval } from "../../src/approval/cli.js";
 import { INPUTS as APPROVAL_INPUTS, readApprovalSettings } from "../../src/approval/settings.js";
 import { SUMMARY_FLAG } from "../../src/cli/program.js";
@@ -13,21 +12,10 @@ import { SEED_COMMANDS } from "../../src/seed/seed.js";
 import { readSeedSettings, SEED_INPUTS } from "../../src/seed/settings.js";
 import { registerVercel } from "../../src/vercel/cli.js";
 import { readVercelSettings, INPUTS as VERCEL_INPUTS } from "../../src/vercel/settings.js";
-import { REPO_ROOT } from "../harness/run-bundle.js";
 import { copyExample, removeExampleCopies } from "../support/example.js";
+import { actionYml, type Definition } from "./action-yml.js";
 
 afterAll(removeExampleCopies);
-
-interface Definition {
-  description?: string;
-  required?: boolean;
-  default?: string;
-}
-
-/** The action's inputs as its action.yml says, read with a YAML parser (not the generated module under test). */
-function actionYml(action: string): Record<string, Definition> {
-  return parse(readFileSync(join(REPO_ROOT, "actions", action, "action.yml"), "utf8")).inputs;
-}
 
 /** The command at `path` (`["seed", "lint"]`) of a program that registered only it. */
 function command(register: (program: Command) => void, path: string[]): Command {
