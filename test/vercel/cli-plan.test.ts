@@ -12,14 +12,14 @@ import type { VercelFake } from "../fakes/vercel.js";
 import { REPO_ROOT } from "../harness/run-bundle.js";
 import { makeWorkspace, PLANTED_TOKEN, removeWorkspace, startFakes } from "./support.js";
 
-/** The CLI run in `cwd`, the workspace its path flags are relative to. */
+/** The built CLI run in `cwd`, the workspace its path flags are relative to. */
 function runCli(
   args: string[],
   env: Record<string, string>,
   cwd = REPO_ROOT,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/index.ts"), ...args], {
+    const child = spawn(process.execPath, [join(REPO_ROOT, "dist/cli/index.js"), ...args], {
       cwd,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     });
