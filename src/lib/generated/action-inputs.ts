@@ -21,7 +21,7 @@ export const ACTION_INPUTS = {
       required: true,
     },
     "required-approvals": {
-      description: "How many distinct approvers are needed (N of M).",
+      description: "How many distinct approvers are needed (N of M), from 1 to 100.",
       required: false,
       default: "1",
     },
@@ -337,7 +337,8 @@ export const ACTION_INPUTS = {
       required: false,
     },
     "lock-timeout": {
-      description: "How long a run waits for another seed run on the same database (or PGlite data dir) before failing, e.g. 60s or 5m.",
+      description:
+        "How long a run waits for another seed run on the same database (or PGlite data dir) before failing, e.g. 60s or 5m; from 0s to 1h.",
       required: false,
       default: "60s",
     },
@@ -413,7 +414,7 @@ export const ACTION_INPUTS = {
     },
     timeout: {
       description:
-        "Overall limit for the deploy (or the promote/rollback), e.g. 90s, 15m. On timeout the step fails and reports the last known state.",
+        "Overall limit for the deploy (or the promote/rollback), e.g. 90s, 15m; from 1s to 6h. On timeout the step fails and reports the last known state.",
       required: false,
       default: "15m",
     },
@@ -439,7 +440,7 @@ export const ACTION_INPUTS = {
     },
     "alias-wait": {
       description:
-        "When no alias was requested: how long a READY deployment may wait for Vercel's automatic aliases before the step succeeds anyway, with a warning.",
+        "When no alias was requested: how long a READY deployment may wait for Vercel's automatic aliases before the step succeeds anyway, with a warning. From 0s to 10m.",
       required: false,
       default: "20s",
     },
