@@ -41136,6 +41136,7 @@ await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(asy
         sha: run.context.sha,
         runId: run.context.runId,
         runAttempt: run.env.GITHUB_RUN_ATTEMPT,
+        runnerTemp: run.context.runnerTemp,
     });
     const result = await (0,_seed_seed_js__WEBPACK_IMPORTED_MODULE_2__/* .runSeed */ .Z)(settings, { logger: run.logger, secrets: run.secrets, env: run.env, signal: run.signal });
     run.setOutput(_seed_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SEED_OUTPUTS */ .VI.runId, result.runId ?? "");
@@ -50553,11 +50554,18 @@ function readSeedSettings(inputs, context) {
         gitSha: context.sha,
         lockTimeoutMs: inputs.duration(SEED_INPUTS.lockTimeout, "60s", LOCK_TIMEOUT_RANGE),
         toolVersion: `launchpad ${LAUNCHPAD_VERSION}`,
-        approvalRecord: approvalRecord && READS_APPROVAL_RECORD.includes(command)
-            ? resolveWorkspacePath(workspace, SEED_INPUTS.approvalRecord, approvalRecord, "file")
-            : undefined,
+        approvalRecord: approvalRecord && READS_APPROVAL_RECORD.includes(command) ? approvalRecordFile(approvalRecord, context) : undefined,
         datadog: readDatadog(inputs),
     };
+}
+/**
+ * The approval record, a file in the workspace or in the runner's temp folder, where the approval action writes it
+ * (its `record` output) so that a later step of the same job can pass it on.
+ */
+function approvalRecordFile(value, context) {
+    const temp = context.runnerTemp;
+    const root = temp && !outside((0,external_node_path_.resolve)(temp), (0,external_node_path_.resolve)(context.workspace, value)) ? temp : context.workspace;
+    return resolveWorkspacePath(root, SEED_INPUTS.approvalRecord, value, "file");
 }
 /**
  * The migrations folder, checked like every path input, except that a folder that does not exist is skipped (as

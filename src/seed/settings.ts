@@ -54,6 +54,8 @@ export interface SeedContext {
   /** GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT, when running in Actions. */
   runId?: string;
   runAttempt?: string;
+  /** RUNNER_TEMP in Actions, where the approval action writes its record: `approval-record` may point there too. */
+  runnerTemp?: string;
   now?: Date;
 }
 
@@ -93,12 +95,19 @@ export function readSeedSettings(inputs: Inputs, context: SeedContext): SeedSett
     gitSha: context.sha,
     lockTimeoutMs: inputs.duration(SEED_INPUTS.lockTimeout, "60s", LOCK_TIMEOUT_RANGE),
     toolVersion: `launchpad ${LAUNCHPAD_VERSION}`,
-    approvalRecord:
-      approvalRecord && READS_APPROVAL_RECORD.includes(command)
-        ? resolveWorkspacePath(workspace, SEED_INPUTS.approvalRecord, approvalRecord, "file")
-        : undefined,
+    approvalRecord: approvalRecord && READS_APPROVAL_RECORD.includes(command) ? approvalRecordFile(approvalRecord, context) : undefined,
     datadog: readDatadog(inputs),
   };
+}
+
+/**
+ * The approval record, a file in the workspace or in the runner's temp folder, where the approval action writes it
+ * (its `record` output) so that a later step of the same job can pass it on.
+ */
+function approvalRecordFile(value: string, context: SeedContext): string {
+  const temp = context.runnerTemp;
+  const root = temp && !outside(resolve(temp), resolve(context.workspace, value)) ? temp : context.workspace;
+  return resolveWorkspacePath(root, SEED_INPUTS.approvalRecord, value, "file");
 }
 
 /**

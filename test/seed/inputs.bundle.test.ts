@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { recordDigest } from "../../src/lib/audit-record.js";
 import { copyExample, removeExampleCopies } from "../support/example.js";
-import { seedStep } from "./bundle-support.js";
+import { editFile, seedStep } from "./bundle-support.js";
 
 afterAll(removeExampleCopies);
 
@@ -77,5 +78,38 @@ describe("seed path inputs, refused by name before the database is opened", () =
   it("refuses a lock-timeout past an hour, naming the range", async () => {
     const workspace = copyExample();
     await expectRefused(workspace, { "lock-timeout": "999999h" }, `Input 'lock-timeout' got "999999h"; expected a duration from 0s to 1h.`);
+  });
+});
+
+describe("seed approval-record from the approval action's record output", () => {
+  it("accepts the record where the approval action writes it, under RUNNER_TEMP, and nothing else outside the workspace", async () => {
+    const workspace = copyExample();
+    editFile(join(workspace, "infrastructure/seed-data/plans.yaml"), "table: plans\n", "table: plans\nrequires-approval: true\n");
+    const runnerTemp = mkdtempSync(join(tmpdir(), "seed-runner-temp-"));
+    const elsewhere = mkdtempSync(join(tmpdir(), "seed-elsewhere-"));
+    try {
+      const fields = { environment: "production", sha: "0123456789abcdef0123456789abcdef01234567", approvers: ["alice"] };
+      const record = JSON.stringify({ ...fields, digest: recordDigest(fields) });
+      mkdirSync(join(runnerTemp, "launchpad-approval"));
+      const inTemp = join(runnerTemp, "launchpad-approval/approval-record-production-0123456789ab.json");
+      writeFileSync(inTemp, record);
+      writeFileSync(join(elsewhere, "record.json"), record);
+      const production = { env: "production" };
+      const applied = await seedStep(workspace, { ...production, "approval-record": inTemp }, { env: { RUNNER_TEMP: runnerTemp } });
+      expect(applied.code, applied.stdout).toBe(0);
+      expect(applied.summary).toContain("| plans |");
+      const refused = await seedStep(
+        workspace,
+        { ...production, "approval-record": join(elsewhere, "record.json") },
+        { env: { RUNNER_TEMP: runnerTemp } },
+      );
+      expect(refused.code).toBe(1);
+      expect(refused.annotations.filter((annotation) => annotation.level === "error").map((annotation) => annotation.message)).toEqual([
+        `Input 'approval-record' got ${JSON.stringify(join(elsewhere, "record.json"))}: the path leaves the workspace; give a path inside it, relative to the workspace.`,
+      ]);
+    } finally {
+      rmSync(runnerTemp, { recursive: true, force: true });
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });
