@@ -7929,7 +7929,7 @@ exports.serialize = serialize;
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var textParsers = __nccwpck_require__(4784);
-var binaryParsers = __nccwpck_require__(7522);
+var binaryParsers = __nccwpck_require__(5141);
 var arrayParser = __nccwpck_require__(6471);
 var builtinTypes = __nccwpck_require__(6345);
 
@@ -7997,7 +7997,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7522:
+/***/ 5141:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var parseInt64 = __nccwpck_require__(2299);
@@ -41124,7 +41124,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
 /* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9444);
 /* harmony import */ var _seed_seed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6695);
-/* harmony import */ var _seed_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1209);
+/* harmony import */ var _seed_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7522);
 
 
 
@@ -44695,8 +44695,8 @@ function hasValidDigest(record) {
     return typeof record.digest === "string" && record.digest === recordDigest(record);
 }
 
-// EXTERNAL MODULE: ./src/seed/settings.ts + 2 modules
-var seed_settings = __nccwpck_require__(1209);
+// EXTERNAL MODULE: ./src/seed/settings.ts + 3 modules
+var seed_settings = __nccwpck_require__(7522);
 ;// CONCATENATED MODULE: ./src/seed/approval-check.ts
 
 
@@ -50395,7 +50395,7 @@ async function withDatabase(settings, deps, report, work) {
 
 /***/ }),
 
-/***/ 1209:
+/***/ 7522:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50418,6 +50418,17 @@ var external_node_path_ = __nccwpck_require__(6760);
 var errors = __nccwpck_require__(7268);
 // EXTERNAL MODULE: ./src/lib/inputs.ts
 var lib_inputs = __nccwpck_require__(1662);
+;// CONCATENATED MODULE: ./src/lib/path-within.ts
+
+/**
+ * Whether absolute `path` lies outside `root`, compared as written (symbolic links are the resolver's business, see
+ * workspace-path.ts): for a path that may not exist yet, or is checked against a folder other than the workspace.
+ */
+function outside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === ".." || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
+}
+
 ;// CONCATENATED MODULE: ./src/lib/version.ts
 /** The suite's version, recorded in audit rows and shown by `launchpad --version`; a test keeps it equal to package.json's. */
 const LAUNCHPAD_VERSION = "0.1.0";
@@ -50437,8 +50448,7 @@ const OS_REASONS = {
     ERR_INVALID_ARG_VALUE: "contains a NUL byte",
     ERR_INVALID_ARG_TYPE: "contains a NUL byte",
 };
-/** Whether absolute `path` lies outside `root` (compared as written: symbolic links are not followed). */
-function outside(root, path) {
+function workspace_path_outside(root, path) {
     const rel = (0,external_node_path_.relative)(root, path);
     return rel === ".." || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
 }
@@ -50450,7 +50460,7 @@ function outside(root, path) {
 function resolveWorkspacePath(workspace, name, value, kind) {
     const fail = (problem) => new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(name)} got ${(0,lib_inputs/* quoteValue */.cl)(value)}: the path ${problem}.`);
     const path = (0,external_node_path_.resolve)(workspace, value);
-    if (outside((0,external_node_path_.resolve)(workspace), path))
+    if (workspace_path_outside((0,external_node_path_.resolve)(workspace), path))
         throw fail("leaves the workspace; give a path inside it, relative to the workspace");
     let real;
     let isDirectory;
@@ -50462,7 +50472,7 @@ function resolveWorkspacePath(workspace, name, value, kind) {
         const code = error.code ?? "";
         throw fail(OS_REASONS[code] ?? `cannot be read (${code || error.message})`);
     }
-    if (outside((0,external_node_fs_.realpathSync)(workspace), real))
+    if (workspace_path_outside((0,external_node_fs_.realpathSync)(workspace), real))
         throw fail("leads outside the workspace through a symbolic link");
     if (kind === "file" && isDirectory)
         throw fail("is a folder; expected a file");
@@ -50478,6 +50488,7 @@ function workspacePaths(workspace) {
 // EXTERNAL MODULE: ./src/seed/seed.ts + 24 modules
 var seed = __nccwpck_require__(6695);
 ;// CONCATENATED MODULE: ./src/seed/settings.ts
+
 
 
 

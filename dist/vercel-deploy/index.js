@@ -46816,7 +46816,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8574);
 /* harmony import */ var _vercel_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8352);
 /* harmony import */ var _vercel_run_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4337);
-/* harmony import */ var _vercel_settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8198);
+/* harmony import */ var _vercel_settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1482);
 
 
 
@@ -56079,8 +56079,8 @@ class VercelApi {
     }
 }
 
-// EXTERNAL MODULE: ./src/vercel/settings.ts + 1 modules
-var vercel_settings = __nccwpck_require__(8198);
+// EXTERNAL MODULE: ./src/vercel/settings.ts + 2 modules
+var vercel_settings = __nccwpck_require__(1482);
 ;// CONCATENATED MODULE: ./src/vercel/aliases.ts
 
 
@@ -57059,7 +57059,7 @@ function gitMeta(context, sha, branch) {
 
 /***/ }),
 
-/***/ 8198:
+/***/ 1482:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57078,6 +57078,17 @@ var external_node_path_ = __nccwpck_require__(6760);
 var errors = __nccwpck_require__(7268);
 // EXTERNAL MODULE: ./src/lib/inputs.ts
 var lib_inputs = __nccwpck_require__(1662);
+;// CONCATENATED MODULE: ./src/lib/path-within.ts
+
+/**
+ * Whether absolute `path` lies outside `root`, compared as written (symbolic links are the resolver's business, see
+ * workspace-path.ts): for a path that may not exist yet, or is checked against a folder other than the workspace.
+ */
+function outside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === ".." || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/lib/workspace-path.ts
@@ -57095,8 +57106,7 @@ const OS_REASONS = {
     ERR_INVALID_ARG_VALUE: "contains a NUL byte",
     ERR_INVALID_ARG_TYPE: "contains a NUL byte",
 };
-/** Whether absolute `path` lies outside `root` (compared as written: symbolic links are not followed). */
-function outside(root, path) {
+function workspace_path_outside(root, path) {
     const rel = (0,external_node_path_.relative)(root, path);
     return rel === ".." || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
 }
@@ -57108,7 +57118,7 @@ function outside(root, path) {
 function resolveWorkspacePath(workspace, name, value, kind) {
     const fail = (problem) => new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(name)} got ${(0,lib_inputs/* quoteValue */.cl)(value)}: the path ${problem}.`);
     const path = (0,external_node_path_.resolve)(workspace, value);
-    if (outside((0,external_node_path_.resolve)(workspace), path))
+    if (workspace_path_outside((0,external_node_path_.resolve)(workspace), path))
         throw fail("leaves the workspace; give a path inside it, relative to the workspace");
     let real;
     let isDirectory;
@@ -57120,7 +57130,7 @@ function resolveWorkspacePath(workspace, name, value, kind) {
         const code = error.code ?? "";
         throw fail(OS_REASONS[code] ?? `cannot be read (${code || error.message})`);
     }
-    if (outside((0,external_node_fs_.realpathSync)(workspace), real))
+    if (workspace_path_outside((0,external_node_fs_.realpathSync)(workspace), real))
         throw fail("leads outside the workspace through a symbolic link");
     if (kind === "file" && isDirectory)
         throw fail("is a folder; expected a file");
@@ -57134,6 +57144,7 @@ function workspacePaths(workspace) {
 }
 
 ;// CONCATENATED MODULE: ./src/vercel/settings.ts
+
 
 
 

@@ -19,8 +19,7 @@ const OS_REASONS: Record<string, string> = {
   ERR_INVALID_ARG_TYPE: "contains a NUL byte",
 };
 
-/** Whether absolute `path` lies outside `root` (compared as written: symbolic links are not followed). */
-export function outside(root: string, path: string): boolean {
+function outside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel);
 }

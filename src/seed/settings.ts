@@ -4,8 +4,9 @@ import { resolve } from "node:path";
 import type { InputName } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
+import { outside } from "../lib/path-within.js";
 import { LAUNCHPAD_VERSION } from "../lib/version.js";
-import { outside, resolveWorkspacePath } from "../lib/workspace-path.js";
+import { resolveWorkspacePath } from "../lib/workspace-path.js";
 import { SEED_COMMANDS, type SeedSettings } from "./seed.js";
 
 /** Input and output names of the seed action, defined once for the action, the CLI and action.yml tests. */

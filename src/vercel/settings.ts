@@ -2,7 +2,8 @@ import { isAbsolute, resolve } from "node:path";
 import type { InputName } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
-import { outside, resolveWorkspacePath } from "../lib/workspace-path.js";
+import { outside } from "../lib/path-within.js";
+import { resolveWorkspacePath } from "../lib/workspace-path.js";
 
 /** Input names, defined once for the action, the CLI flags and action.yml's tests. */
 export const INPUTS = {
