@@ -11,6 +11,7 @@ await runAction(
       sha: run.context.sha,
       runId: run.context.runId,
       runAttempt: run.env.GITHUB_RUN_ATTEMPT,
+      runnerTemp: run.context.runnerTemp,
     });
     const result = await runSeed(settings, { logger: run.logger, secrets: run.secrets, env: run.env, signal: run.signal });
     run.setOutput(SEED_OUTPUTS.runId, result.runId ?? "");

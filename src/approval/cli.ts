@@ -1,9 +1,10 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { cliAction } from "../cli/program.js";
+import { addSomeInputOptions, cliAction } from "../cli/program.js";
+import { actionInputs, type InputName } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { createGitHubClient } from "../lib/github.js";
-import { Inputs } from "../lib/inputs.js";
+import { Inputs, quoteValue } from "../lib/inputs.js";
 import { ApprovalApi } from "./github.js";
 import { type ApprovalPlan, planApproval, readLocalCommit } from "./plan.js";
 import { INPUTS, readApprovalSettings } from "./settings.js";
@@ -27,7 +28,7 @@ export function registerApproval(program: Command): void {
       cliAction(async (run) => {
         const id = run.inputs.raw("deployment-id");
         if (!/^[1-9]\d*$/.test(id))
-          throw new ConfigurationError(`--deployment-id got ${JSON.stringify(id)}; expected a deployment id such as 1234.`);
+          throw new ConfigurationError(`--deployment-id got ${quoteValue(id)}; expected a deployment id such as 1234.`);
         const token = run.inputs.raw(INPUTS.githubToken) || run.env.GITHUB_TOKEN || "";
         if (!token)
           throw new ConfigurationError(
@@ -37,7 +38,7 @@ export function registerApproval(program: Command): void {
         const slug = run.inputs.raw("repository") || run.env.GITHUB_REPOSITORY || "";
         const [owner, repo, extra] = slug.split("/");
         if (!owner || !repo || extra !== undefined) {
-          throw new ConfigurationError(`--repository got ${JSON.stringify(slug)}; expected owner/repo (or set GITHUB_REPOSITORY).`);
+          throw new ConfigurationError(`--repository got ${quoteValue(slug)}; expected owner/repo (or set GITHUB_REPOSITORY).`);
         }
         const baseUrl = run.inputs.raw("api-url") || undefined;
         const client = createGitHubClient({ token, baseUrl, logger: run.logger, env: run.env });
@@ -46,29 +47,38 @@ export function registerApproval(program: Command): void {
         return result.ok ? 0 : 1;
       }),
     );
-  approval
+  const plan = approval
     .command("plan")
     .description("Show what a promotion of the local commit would require (git only, no API)")
-    .argument("[root]", "the repository checkout", ".")
-    .option(`--${INPUTS.environment} <name>`, "the environment being promoted to", "production")
-    // `--version` is the program's own flag, so the `version` input is spelled --tag here.
-    .option(`--${VERSION_FLAG} <tag>`, "the action's `version` input: a tag to promote (resolved with git)")
-    .option(`--${INPUTS.sha} <sha>`, "the commit to promote (default: HEAD)")
-    .option(`--${INPUTS.approvers} <who...>`, "users and org/team slugs who may approve")
-    .option(`--${INPUTS.requiredApprovals} <n>`, "how many distinct approvers are needed", "1")
-    .option(`--${INPUTS.allowSelfApproval} <bool>`, "let authors and mergers count", "false")
-    .option(`--${INPUTS.requiredChecks} <names...>`, "check runs that must have concluded success")
-    .option(`--${INPUTS.requireStaging} <bool>`, "require a successful staging deployment", "true")
-    .option(`--${INPUTS.changeTicket} <text>`, "the change ticket (required for production)")
-    .action(
-      cliAction(async (run, command) => {
-        const root = resolve(command.args[0] ?? ".");
-        const inputs = new Inputs((name) => (name === INPUTS.version ? run.inputs.raw(VERSION_FLAG) : run.inputs.raw(name)));
-        const plan = await planFor(inputs, root);
-        run.print(plan.markdown);
-        run.print(plan.headline);
-      }),
-    );
+    .argument("[root]", "the repository checkout", ".");
+  // `--version` is the program's own flag, so the `version` input is spelled --tag here; no token: git only.
+  plan.option(`--${VERSION_FLAG} <tag>`, actionInputs("approval").version.description);
+  addSomeInputOptions(plan, "approval", {
+    environment: "<name>",
+    sha: "<sha>",
+    approvers: "<who...>",
+    "required-approvals": "<n>",
+    "allow-self-approval": "<boolean>",
+    "required-checks": "<names...>",
+    "require-staging": "<boolean>",
+    "change-ticket": "<text>",
+  } satisfies Record<Exclude<InputName<"approval">, "version" | "github-token">, string>);
+  plan.action(
+    cliAction(async (run, command) => {
+      const root = resolve(command.args[0] ?? ".");
+      const inputs = new Inputs((name) => (name === INPUTS.version ? run.inputs.raw(VERSION_FLAG) : run.inputs.raw(name)));
+      const result = await planFor(inputs, root).catch((error: unknown) => {
+        throw error instanceof ConfigurationError ? new ConfigurationError(tagFlag(error.message)) : error;
+      });
+      run.print(result.markdown);
+      run.print(result.headline);
+    }),
+  );
+}
+
+/** On the command line the `version` input is typed `--tag`: messages name the flag as typed. */
+function tagFlag(message: string): string {
+  return message.replace(new RegExp(`(?:\\b[Ii]nput )?'${INPUTS.version}'`, "g"), `--${VERSION_FLAG}`);
 }
 
 /** The local plan for these inputs in this checkout: the CLI's `plan` and the preflight step share it. */

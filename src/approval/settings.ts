@@ -1,5 +1,6 @@
+import type { InputName } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
-import type { Inputs } from "../lib/inputs.js";
+import { type Inputs, quoteValue } from "../lib/inputs.js";
 
 /** Input and output names of the approval action, defined once for the entry, the CLI and the tests (action.yml holds defaults). */
 export const INPUTS = {
@@ -13,7 +14,7 @@ export const INPUTS = {
   requireStaging: "require-staging",
   changeTicket: "change-ticket",
   githubToken: "github-token",
-} as const;
+} as const satisfies Record<string, InputName<"approval">>;
 
 export const OUTPUTS = {
   approved: "approved",
@@ -58,7 +59,7 @@ export function readApprovalSettings(inputs: Inputs, runSha: string | null): App
   const environment = inputs.optional(INPUTS.environment, "production");
   const version = inputs.raw(INPUTS.version) || undefined;
   if (version && !TAG.test(version.replace(/^refs\/tags\//, ""))) {
-    throw new ConfigurationError(`Input '${INPUTS.version}' got ${JSON.stringify(version)}; expected a tag name such as v1.4.2.`);
+    throw new ConfigurationError(`Input '${INPUTS.version}' got ${quoteValue(version)}; expected a tag name such as v1.4.2.`);
   }
   const sha = readSha(inputs, runSha, Boolean(version));
   const approvers = readApprovers(inputs);
@@ -91,7 +92,7 @@ function readSha(inputs: Inputs, runSha: string | null, hasVersion: boolean): st
     throw new ConfigurationError(`Input '${INPUTS.sha}' is empty and so is '${INPUTS.version}'; give the commit or the tag to promote.`);
   }
   if (!SHA.test(value)) {
-    throw new ConfigurationError(`Input '${INPUTS.sha}' got ${JSON.stringify(value)}; expected a full 40-character commit SHA.`);
+    throw new ConfigurationError(`Input '${INPUTS.sha}' got ${quoteValue(value)}; expected a full 40-character commit SHA.`);
   }
   return value.toLowerCase();
 }
@@ -112,7 +113,7 @@ function readApprovers(inputs: Inputs): ApproverRule[] {
       rules.set(`${first}/${second}`.toLowerCase(), { kind: "team", org: first, slug: second.toLowerCase() });
     } else {
       throw new ConfigurationError(
-        `Input '${INPUTS.approvers}' got ${JSON.stringify(item)}; expected a GitHub login (alice) or an org/team slug (blockbuilders/release-managers).`,
+        `Input '${INPUTS.approvers}' got ${quoteValue(item)}; expected a GitHub login (alice) or an org/team slug (blockbuilders/release-managers).`,
       );
     }
   }

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { type Command, CommanderError, type Option } from "commander";
+import { type Command, CommanderError, Option } from "commander";
 import { type ActionName, actionInputs, type InputName } from "../lib/action-inputs.js";
 import { onCancel } from "../lib/cancel.js";
 import { ConfigurationError, errorMessage, isUserFacing } from "../lib/errors.js";
@@ -34,6 +34,8 @@ export const NOT_A_FLAG = null;
 export interface LocalInputOptions<A extends ActionName> {
   /** Defaults for a terminal where action.yml's do not fit it (no token there to read the API with, say). */
   defaults?: Partial<Record<InputName<A>, string>>;
+  /** The environment variable a flag falls back to (a token kept out of shell history and `ps`). */
+  fromEnv?: Partial<Record<InputName<A>, string>>;
 }
 
 /** A workflow expression (`${{ github.token }}`) is the runner's default; a terminal has none, the reader falls back. */
@@ -53,14 +55,31 @@ export function addInputOptions<A extends ActionName>(
   placeholders: Record<InputName<A>, string | typeof NOT_A_FLAG>,
   local: LocalInputOptions<A> = {},
 ): Command {
+  return addSomeInputOptions(command, action, placeholders, local);
+}
+
+/**
+ * {@link addInputOptions} for a command that takes only some of the action's inputs (a subcommand, or a command that
+ * spells one input otherwise).
+ */
+export function addSomeInputOptions<A extends ActionName>(
+  command: Command,
+  action: A,
+  placeholders: Partial<Record<InputName<A>, string | typeof NOT_A_FLAG>>,
+  local: LocalInputOptions<A> = {},
+): Command {
   const definitions = actionInputs(action);
-  for (const [name, placeholder] of Object.entries(placeholders) as Array<[InputName<A>, string | null]>) {
+  for (const [name, placeholder] of Object.entries(placeholders) as Array<[InputName<A>, string | typeof NOT_A_FLAG]>) {
     if (placeholder === NOT_A_FLAG) continue;
     const { description, required } = definitions[name];
     const fallback = local.defaults?.[name] ?? definitions[name].default;
-    const flags = `--${name} ${placeholder}`;
-    if (required && fallback === undefined) command.requiredOption(flags, description);
-    else command.option(flags, description, fallback === undefined || isExpression(fallback) ? undefined : fallback);
+    const option = new Option(`--${name} ${placeholder}`, description);
+    if (fallback !== undefined && !isExpression(fallback)) option.default(fallback);
+    if (required && fallback === undefined) option.makeOptionMandatory();
+    // Commander listens for the variable only when the option is added with it.
+    const variable = local.fromEnv?.[name];
+    if (variable) option.env(variable);
+    command.addOption(option);
   }
   return command;
 }

@@ -1,4 +1,5 @@
 import { ConfigurationError, errorMessage } from "../lib/errors.js";
+import { inputLabel } from "../lib/inputs.js";
 import { requireApproval } from "./approval-check.js";
 import type { SeedDatabase } from "./database.js";
 import { inEnvironment } from "./environments.js";
@@ -6,6 +7,7 @@ import { applyMigrations, listMigrations } from "./migrations.js";
 import type { SeedReport } from "./report.js";
 import { resolveSecrets } from "./secret-values.js";
 import type { SeedDeps, SeedSettings } from "./seed.js";
+import { SEED_INPUTS } from "./settings.js";
 import { manifestEntries, readSnapshot, setDigest, toStored } from "./snapshot.js";
 import {
   beginLocked,
@@ -224,7 +226,10 @@ export async function applyRun(
  */
 export async function rollbackRun(db: SeedDatabase, settings: SeedSettings, deps: SeedDeps, report: SeedReport): Promise<void> {
   const target = settings.runId;
-  if (!target) throw new ConfigurationError("rollback needs the run to roll back to: set input 'run-id' (CLI: --run <id>).");
+  if (!target)
+    throw new ConfigurationError(
+      `${inputLabel(SEED_INPUTS.runId)} is required for rollback: give the run to roll back to (see the history command).`,
+    );
   const { env, operator, gitSha, toolVersion } = settings;
   report.rolledBackTo = target;
   await recordedTransaction(

@@ -49,8 +49,8 @@ function reporterFor(deps: VercelDependencies): GitHubReporter | undefined {
   return deps.github && repo ? new GitHubReporter(deps.github, repo, deps.logger) : undefined;
 }
 
+/** `path` itself was checked when the settings were read (a folder inside the workspace). */
 function checkOutputDir(settings: VercelSettings): void {
-  if (!existsSync(settings.path)) throw new ConfigurationError(`Input '${INPUTS.path}': ${settings.path} does not exist.`);
   if (settings.prebuilt && !existsSync(join(settings.outputDir, "config.json"))) {
     throw new ConfigurationError(
       `Input '${INPUTS.outputDir}': ${relative(settings.path, settings.outputDir) || "."}/config.json not found under ${settings.path}. Build first (e.g. \`vercel build\` or your framework's Build Output API step), or set prebuilt: false.`,

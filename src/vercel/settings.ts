@@ -1,6 +1,9 @@
 import { isAbsolute, resolve } from "node:path";
+import type { InputName } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
-import type { Inputs } from "../lib/inputs.js";
+import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
+import { outside } from "../lib/path-within.js";
+import { resolveWorkspacePath } from "../lib/workspace-path.js";
 
 /** Input names, defined once for the action, the CLI flags and action.yml's tests. */
 export const INPUTS = {
@@ -21,7 +24,7 @@ export const INPUTS = {
   deployment: "deployment",
   archive: "archive",
   aliasWait: "alias-wait",
-} as const;
+} as const satisfies Record<string, InputName<"vercel-deploy">>;
 
 export const OUTPUTS = {
   url: "url",
@@ -70,6 +73,26 @@ export interface VercelSettings {
 
 const TARGET = /^[a-z0-9][a-z0-9-]*$/;
 
+/** The longest `timeout`: a Vercel build is cut at 45 minutes, uploads of a big output take a while on top. */
+const TIMEOUT_RANGE = { min: "1s", max: "6h" };
+/** `alias-wait` bounds the wait for Vercel's automatic aliases, which come within seconds when they come. */
+const ALIAS_WAIT_RANGE = { min: "0s", max: "10m" };
+
+/**
+ * `output-dir` is relative to `path` and must stay in the workspace; whether it holds a Build Output is checked
+ * before the deploy, with advice on building it (run.ts).
+ */
+function readOutputDir(inputs: Inputs, workspace: string, path: string): string {
+  const value = inputs.optional(INPUTS.outputDir, ".vercel/output");
+  const outputDir = isAbsolute(value) ? value : resolve(path, value);
+  if (outside(resolve(workspace), outputDir)) {
+    throw new ConfigurationError(
+      `${inputLabel(INPUTS.outputDir)} got ${quoteValue(value)}: the path leaves the workspace; give a folder inside it, relative to '${INPUTS.path}'.`,
+    );
+  }
+  return outputDir;
+}
+
 /**
  * Reads and checks every input; `workspace` anchors relative paths (GITHUB_WORKSPACE or the CLI's cwd).
  * `VERCEL_TEAM_ID` from `env` stands in for an empty team-id, as the Vercel CLI reads it.
@@ -79,15 +102,16 @@ export function readVercelSettings(inputs: Inputs, workspace: string, env: NodeJ
   const target = inputs.optional(INPUTS.target, "preview");
   if (!TARGET.test(target)) {
     throw new ConfigurationError(
-      `Input '${INPUTS.target}' got ${JSON.stringify(target)}; expected preview, production or a custom environment slug such as staging.`,
+      `${inputLabel(INPUTS.target)} got ${quoteValue(target)}; expected preview, production or a custom environment slug such as staging.`,
     );
   }
-  const path = resolve(workspace, inputs.optional(INPUTS.path, "."));
-  const outputDir = inputs.optional(INPUTS.outputDir, ".vercel/output");
+  // Only a deploy reads the project folder: promote and rollback act on a deployment that exists already.
+  const pathValue = inputs.optional(INPUTS.path, ".");
+  const path = command === "deploy" ? resolveWorkspacePath(workspace, INPUTS.path, pathValue, "directory") : resolve(workspace, pathValue);
   const apiUrl = inputs.optional(INPUTS.apiUrl, DEFAULT_API_URL).replace(/\/+$/, "");
   if (!/^https?:\/\/[^/]+/.test(apiUrl)) {
     throw new ConfigurationError(
-      `Input '${INPUTS.apiUrl}' got ${JSON.stringify(apiUrl)}; expected an http(s) URL such as ${DEFAULT_API_URL}.`,
+      `${inputLabel(INPUTS.apiUrl)} got ${quoteValue(apiUrl)}; expected an http(s) URL such as ${DEFAULT_API_URL}.`,
     );
   }
   const deployment = inputs.optional(INPUTS.deployment) || undefined;
@@ -96,13 +120,12 @@ export function readVercelSettings(inputs: Inputs, workspace: string, env: NodeJ
       `Input '${INPUTS.deployment}' is required for command '${command}': give the deployment id (dpl_…) or URL.`,
     );
   }
-  const timeoutMs = inputs.duration(INPUTS.timeout, "15m");
-  if (timeoutMs < 1_000) throw new ConfigurationError(`Input '${INPUTS.timeout}' must be at least 1s.`);
+  const timeoutMs = inputs.duration(INPUTS.timeout, "15m", TIMEOUT_RANGE);
   const teamId = inputs.optional(INPUTS.teamId) || env.VERCEL_TEAM_ID || undefined;
   // @vercel/client adds VERCEL_TEAM_ID from the environment to its URLs on top of the team it is given.
   if (env.VERCEL_TEAM_ID && teamId !== env.VERCEL_TEAM_ID) {
     throw new ConfigurationError(
-      `Input '${INPUTS.teamId}' is ${JSON.stringify(teamId)} but VERCEL_TEAM_ID in the environment is ${JSON.stringify(env.VERCEL_TEAM_ID)}; the Vercel client would send both. Make them match or unset VERCEL_TEAM_ID.`,
+      `${inputLabel(INPUTS.teamId)} is ${quoteValue(teamId ?? "")} but VERCEL_TEAM_ID in the environment is ${quoteValue(env.VERCEL_TEAM_ID)}; the Vercel client would send both. Make them match or unset VERCEL_TEAM_ID.`,
     );
   }
   return {
@@ -113,7 +136,7 @@ export function readVercelSettings(inputs: Inputs, workspace: string, env: NodeJ
     target,
     path,
     prebuilt: inputs.boolean(INPUTS.prebuilt, true),
-    outputDir: isAbsolute(outputDir) ? outputDir : resolve(path, outputDir),
+    outputDir: readOutputDir(inputs, workspace, path),
     aliases: inputs.lines(INPUTS.alias).map(({ line, text }) => ({ line, template: text })),
     githubToken: inputs.optional(INPUTS.githubToken) || undefined,
     githubDeployment: inputs.boolean(INPUTS.githubDeployment, true),
@@ -122,6 +145,6 @@ export function readVercelSettings(inputs: Inputs, workspace: string, env: NodeJ
     apiUrl,
     deployment,
     archive: inputs.choice(INPUTS.archive, ARCHIVE_MODES, "auto"),
-    aliasWaitMs: inputs.duration(INPUTS.aliasWait, "20s"),
+    aliasWaitMs: inputs.duration(INPUTS.aliasWait, "20s", ALIAS_WAIT_RANGE),
   };
 }

@@ -268,6 +268,11 @@ describe("approval bundle: bad input fails before any write", () => {
       { approvers: "alice", "required-approvals": "0" },
       `Input 'required-approvals' got "0"; expected a whole number from 1 to 100.`,
     ],
+    [
+      "a 120 KB approver, echoed to about 100 characters",
+      { approvers: `alice, ${"x".repeat(120_000)}` },
+      `Input 'approvers' got "${"x".repeat(80)}"… (120000 characters); expected a GitHub login`,
+    ],
   ];
 
   it.each(cases)("%s", async (_name, inputs, message) => {

@@ -83,8 +83,11 @@ describe("launchpad approval plan", () => {
     const { root } = taggedRepo();
     const missing = plan(root, "--tag", "v9", "--approvers", "alice", "--change-ticket", "CHG-7");
     expect(missing.status).toBe(2);
-    expect(missing.stderr.trim()).toBe(`launchpad: Input 'version' got "v9", but the local repository has no such tag.`);
-    const empty = plan(root, "--change-ticket", "CHG-7");
+    expect(missing.stderr.trim()).toBe(`launchpad: --tag got "v9", but the local repository has no such tag.`);
+    const absent = plan(root, "--change-ticket", "CHG-7");
+    expect(absent.status).toBe(2);
+    expect(absent.stderr.trim()).toBe("launchpad: required option '--approvers <who...>' not specified");
+    const empty = plan(root, "--approvers", " ", "--change-ticket", "CHG-7");
     expect(empty.status).toBe(2);
     expect(empty.stderr.trim()).toMatch(/^launchpad: --approvers is empty;/);
   });

@@ -69,7 +69,7 @@ describe.skipIf(Boolean(postgres.skipReason))(
     beforeAll(() => postgres.start());
     afterAll(() => postgres.stop());
 
-    it("applies, rolls back with --run, lists history, and exits 1 on drift and 2 on a usage mistake", () => {
+    it("applies, rolls back with --run-id, lists history, and exits 1 on drift and 2 on a usage mistake", () => {
       const workspace = copyExample();
       const common = ["--workspace", workspace, "--database-url", postgres.databaseUrl];
       const apply = launchpad(["apply", ...common, "--run-id", "cli-1", "--env", "staging"]);
@@ -77,7 +77,7 @@ describe.skipIf(Boolean(postgres.skipReason))(
       expect(apply.stdout).toContain("| plans | 3 | 0 | 0 | 0 |");
       editFile(join(workspace, "infrastructure/seed-data/plans.yaml"), "price_cents: 4900", "price_cents: 5900");
       expect(launchpad(["apply", ...common, "--run-id", "cli-2"]).status).toBe(0);
-      const rollback = launchpad(["rollback", ...common, "--run", "cli-1"]);
+      const rollback = launchpad(["rollback", ...common, "--run-id", "cli-1"]);
       expect(rollback.status, rollback.stderr).toBe(0);
       expect(rollback.stdout).toContain("rolled back to run `cli-1`");
       const drift = launchpad(["verify", ...common]);

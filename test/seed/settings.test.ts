@@ -11,7 +11,9 @@ import { DEMO_SECRETS } from "./backends.js";
 
 afterAll(removeExampleCopies);
 
-const context = { workspace: "/work/repo", actor: "octocat", sha: "abc123" };
+// The settings reader checks path inputs on disk, so the workspace is a real checkout of the example.
+const workspace = copyExample();
+const context = { workspace, actor: "octocat", sha: "abc123" };
 const read = (values: Record<string, string>, extra: Partial<typeof context & { runId: string; runAttempt: string }> = {}) =>
   readSeedSettings(new Inputs(mapInputSource(values)), { ...context, ...extra });
 
@@ -20,9 +22,9 @@ describe("seed settings", () => {
     const settings = read({}, { runId: "77", runAttempt: "3" });
     expect(settings).toMatchObject({
       command: "apply",
-      manifestsDir: "/work/repo/infrastructure/seed-data",
-      migrationsDir: "/work/repo/infrastructure/migrations",
-      pgliteDir: "/work/repo/.launchpad/pglite",
+      manifestsDir: `${workspace}/infrastructure/seed-data`,
+      migrationsDir: `${workspace}/infrastructure/migrations`,
+      pgliteDir: `${workspace}/.launchpad/pglite`,
       databaseUrl: "",
       env: "local",
       operator: "octocat",

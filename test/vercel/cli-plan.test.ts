@@ -11,10 +11,15 @@ import { REPO_ROOT } from "../harness/run-bundle.js";
 import { stepContext } from "../support/preflight-context.js";
 import { makeWorkspace, PLANTED_TOKEN, removeWorkspace, startFakes } from "./support.js";
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** The built CLI run in `cwd`, the workspace its path flags are relative to. */
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd = REPO_ROOT,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/index.ts"), ...args], {
-      cwd: REPO_ROOT,
+    const child = spawn(process.execPath, [join(REPO_ROOT, "dist/cli/index.js"), ...args], {
+      cwd,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     });
     let stdout = "";
@@ -95,14 +100,13 @@ describe("deploy plan and the launchpad vercel-deploy command", () => {
         "prj_web",
         "--api-url",
         fakes.vercel.url,
-        "--path",
-        workspace,
         "--alias",
         "cli-{{sha}}.blockbuilders.dev",
         "--github-deployment",
         "false",
       ],
       { VERCEL_TOKEN: PLANTED_TOKEN, GITHUB_SHA: "abcdef1234567890abcdef1234567890abcdef12", GITHUB_REF_NAME: "main" },
+      workspace,
     );
     expect(result.stderr).not.toContain("error");
     expect(result.code).toBe(0);
@@ -113,8 +117,8 @@ describe("deploy plan and the launchpad vercel-deploy command", () => {
   });
 
   it("exits 2 with one line when the token is missing", async () => {
-    const result = await runCli(["vercel-deploy", "--project-id", "prj_web", "--api-url", fakes.vercel.url, "--path", workspace], {});
+    const result = await runCli(["vercel-deploy", "--project-id", "prj_web", "--api-url", fakes.vercel.url], {}, workspace);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe("launchpad: --token is required but was empty.");
+    expect(result.stderr.trim()).toBe("launchpad: required option '--token <token>' not specified");
   });
 });

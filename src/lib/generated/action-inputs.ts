@@ -21,7 +21,7 @@ export const ACTION_INPUTS = {
       required: true,
     },
     "required-approvals": {
-      description: "How many distinct approvers are needed (N of M).",
+      description: "How many distinct approvers are needed (N of M), from 1 to 100.",
       required: false,
       default: "1",
     },
@@ -337,13 +337,14 @@ export const ACTION_INPUTS = {
       required: false,
     },
     "lock-timeout": {
-      description: "How long a run waits for another seed run on the same database (or PGlite data dir) before failing, e.g. 60s or 5m.",
+      description:
+        "How long a run waits for another seed run on the same database (or PGlite data dir) before failing, e.g. 60s or 5m; from 0s to 1h.",
       required: false,
       default: "60s",
     },
     "approval-record": {
       description:
-        "The record file the approval action writes (JSON with `environment`, `sha` and `digest`), relative to the workspace. Needed by apply and rollback in the environment `production` when a manifest has `requires-approval: true`: refused without it, with an invalid digest, or for another environment.",
+        "The record file the approval action writes (JSON with `environment`, `sha` and `digest`): relative to the workspace, or the approval action's `record` output (a file under RUNNER_TEMP). Needed by apply and rollback in the environment `production` when a manifest has `requires-approval: true`: refused without it, with an invalid digest, or for another environment.",
       required: false,
     },
     "datadog-api-key": {
@@ -413,7 +414,7 @@ export const ACTION_INPUTS = {
     },
     timeout: {
       description:
-        "Overall limit for the deploy (or the promote/rollback), e.g. 90s, 15m. On timeout the step fails and reports the last known state.",
+        "Overall limit for the deploy (or the promote/rollback), e.g. 90s, 15m; from 1s to 6h. On timeout the step fails and reports the last known state.",
       required: false,
       default: "15m",
     },
@@ -439,7 +440,7 @@ export const ACTION_INPUTS = {
     },
     "alias-wait": {
       description:
-        "When no alias was requested: how long a READY deployment may wait for Vercel's automatic aliases before the step succeeds anyway, with a warning.",
+        "When no alias was requested: how long a READY deployment may wait for Vercel's automatic aliases before the step succeeds anyway, with a warning. From 0s to 10m.",
       required: false,
       default: "20s",
     },
