@@ -39054,10 +39054,10 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _compliance_compliance_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9654);
-/* harmony import */ var _compliance_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8874);
+/* harmony import */ var _compliance_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7506);
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7268);
 /* harmony import */ var _lib_github_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9746);
-/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8945);
+/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(492);
 
 
 
@@ -57992,8 +57992,8 @@ function renderComment(verdict, checkName) {
     return `### ❌ ${checkName}: ${open.length} still missing\n\n${items.join("\n")}\n\nThis comment is updated on every run.\n`;
 }
 
-// EXTERNAL MODULE: ./src/compliance/settings.ts
-var compliance_settings = __nccwpck_require__(8874);
+// EXTERNAL MODULE: ./src/compliance/settings.ts + 1 modules
+var compliance_settings = __nccwpck_require__(7506);
 ;// CONCATENATED MODULE: ./src/compliance/compliance.ts
 
 
@@ -58099,17 +58099,109 @@ function readWorkspaceFile(workspace, path) {
 
 /***/ }),
 
-/***/ 8874:
+/***/ 7506:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P2: () => (/* binding */ readComplianceSettings),
-/* harmony export */   mc: () => (/* binding */ INPUTS),
-/* harmony export */   py: () => (/* binding */ OUTPUTS)
-/* harmony export */ });
-/* unused harmony exports LOCAL_FLAGS, DEFAULT_CONFIG, DEFAULT_CHECK_NAME */
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  mc: () => (/* binding */ INPUTS),
+  py: () => (/* binding */ OUTPUTS),
+  P2: () => (/* binding */ readComplianceSettings)
+});
+
+// UNUSED EXPORTS: DEFAULT_CHECK_NAME, DEFAULT_CONFIG, LOCAL_FLAGS
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
+;// CONCATENATED MODULE: ./src/lib/workspace-path.ts
+
+
+
+
+/** Why an OS refused a path, in words that do not need the errno table. */
+const OS_REASONS = {
+    ENOENT: "does not exist",
+    ENOTDIR: "goes through a file as if it were a folder",
+    ENAMETOOLONG: "is too long for the file system",
+    EACCES: "cannot be read (permission denied)",
+    ELOOP: "goes through a loop of symbolic links",
+    ERR_INVALID_ARG_VALUE: "contains a NUL byte",
+    ERR_INVALID_ARG_TYPE: "contains a NUL byte",
+};
+function outside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === ".." || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
+}
+/** How every refused path reads: the input, the value as given (cut to ~100 characters), the problem. */
+function pathError(name, value, problem) {
+    return new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(name)} got ${(0,inputs/* quoteValue */.cl)(value)}: the path ${problem}.`);
+}
+const LEAVES = "leaves the workspace; give a path inside it, relative to the workspace";
+const LINKS_OUT = "leads outside the workspace through a symbolic link";
+/**
+ * The lexical half of {@link resolveWorkspacePath}, for paths that need not exist yet (a glob's folder, a report a
+ * command writes later): `value` resolved from `base` (default the workspace) must not leave the workspace by `..`
+ * or an absolute path. Reads no file; returns the absolute path.
+ */
+function insideWorkspace(workspace, name, value, base = workspace) {
+    const path = (0,external_node_path_.resolve)(base, value);
+    if (outside((0,external_node_path_.resolve)(workspace), path))
+        throw pathError(name, value, LEAVES);
+    return path;
+}
+/** A path that exists (a file a glob matched) must not lead outside the workspace through a symbolic link. */
+function refuseLinkOut(workspace, name, value, path) {
+    let real;
+    try {
+        real = realpathSync(path);
+    }
+    catch {
+        return;
+    }
+    if (outside(realpathSync(workspace), real))
+        throw pathError(name, value, LINKS_OUT);
+}
+/**
+ * Resolves a path input against the workspace. Refused, naming the input, before anything remote happens: a path
+ * that leaves the workspace (by `..`, an absolute path or a symbolic link), one that does not exist, one of the
+ * wrong kind, and one the OS rejects (ENOTDIR, ENAMETOOLONG…). Relative paths resolve from `base` (default the
+ * workspace). Returns the absolute path, symbolic links kept.
+ */
+function resolveWorkspacePath(workspace, name, value, kind, base = workspace) {
+    const fail = (problem) => pathError(name, value, problem);
+    const path = insideWorkspace(workspace, name, value, base);
+    let real;
+    let isDirectory;
+    try {
+        real = (0,external_node_fs_.realpathSync)(path);
+        isDirectory = (0,external_node_fs_.statSync)(real).isDirectory();
+    }
+    catch (error) {
+        const code = error.code ?? "";
+        throw fail(OS_REASONS[code] ?? `cannot be read (${code || error.message})`);
+    }
+    if (outside((0,external_node_fs_.realpathSync)(workspace), real))
+        throw fail(LINKS_OUT);
+    if (kind === "file" && isDirectory)
+        throw fail("is a folder; expected a file");
+    if (kind === "directory" && !isDirectory)
+        throw fail("is a file; expected a folder");
+    return path;
+}
+/** A {@link PathResolver} bound to one workspace. */
+function workspacePaths(workspace) {
+    return (name, value, kind) => resolveWorkspacePath(workspace, name, value, kind);
+}
+
+;// CONCATENATED MODULE: ./src/compliance/settings.ts
+
 
 /** Input and output names of the compliance action (action.yml holds their defaults and descriptions). */
 const INPUTS = {
@@ -58126,16 +58218,17 @@ const OUTPUTS = {
     report: "report",
 };
 /** The CLI's own flags for local mode. */
-const LOCAL_FLAGS = { bodyFile: "body-file", base: "base" };
+const LOCAL_FLAGS = { bodyFile: "body-file", base: "base", reportDir: "report-dir" };
 const DEFAULT_CONFIG = ".github/compliance.yml";
 const DEFAULT_CHECK_NAME = "compliance";
+/** Reads every input; the rules file must be a file inside the workspace (refused naming `config` otherwise). */
 function readComplianceSettings(inputs, where) {
-    const workspace = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(where.workspace);
+    const workspace = (0,external_node_path_.resolve)(where.workspace);
     const config = inputs.optional(INPUTS.config, DEFAULT_CONFIG);
-    const configPath = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.isAbsolute)(config) ? config : (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(workspace, config);
+    const configPath = resolveWorkspacePath(workspace, INPUTS.config, config, "file");
     return {
         configPath,
-        configShown: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.relative)(workspace, configPath) || config,
+        configShown: (0,external_node_path_.relative)(workspace, configPath) || config,
         workspace,
         checkName: inputs.optional(INPUTS.checkName, DEFAULT_CHECK_NAME),
         comment: inputs.boolean(INPUTS.comment, true),
@@ -63699,7 +63792,157 @@ function isPermissionDenied(error) {
 
 /***/ }),
 
-/***/ 8945:
+/***/ 1662:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ Inputs),
+/* harmony export */   NB: () => (/* binding */ inputLabel),
+/* harmony export */   cl: () => (/* binding */ quoteValue),
+/* harmony export */   lQ: () => (/* binding */ envInputSource)
+/* harmony export */ });
+/* unused harmony exports runnerInputName, mapInputSource, SHOWN_VALUE_CHARS, MAX_TIMER_DURATION */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
+
+/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
+function runnerInputName(name) {
+    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+function envInputSource(env = process.env) {
+    return (name) => env[runnerInputName(name)];
+}
+function mapInputSource(values) {
+    return (name) => values[name];
+}
+/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
+const SHOWN_VALUE_CHARS = 100;
+/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
+function quoteValue(value) {
+    if (value.length <= SHOWN_VALUE_CHARS)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
+}
+/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
+function inputLabel(name) {
+    return `Input '${name}'`;
+}
+function invalid(name, value, allowed) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
+}
+/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
+const MAX_TIMER_DURATION = "596h";
+function durationBound(bound) {
+    const ms = typeof bound === "number" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(bound);
+    if (ms === undefined)
+        throw new Error(`bad duration bound ${bound}`);
+    return { ms, shown: typeof bound === "string" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(bound) };
+}
+/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
+class Inputs {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    /** The trimmed value, or '' when unset. */
+    raw(name) {
+        return (this.source(name) ?? "").trim();
+    }
+    required(name) {
+        const value = this.raw(name);
+        if (!value)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} is required but was empty.`);
+        return value;
+    }
+    optional(name, fallback = "") {
+        return this.raw(name) || fallback;
+    }
+    boolean(name, fallback) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        if (/^(true|yes|on|1)$/i.test(value))
+            return true;
+        if (/^(false|no|off|0)$/i.test(value))
+            return false;
+        throw invalid(name, value, "true or false");
+    }
+    integer(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a whole number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    number(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = -Infinity, max = Infinity } = range;
+        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    /**
+     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
+     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
+     */
+    duration(name, fallback, range = {}) {
+        const value = this.raw(name) || fallback;
+        const parsed = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(value);
+        if (parsed === undefined)
+            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
+        const min = durationBound(range.min ?? "0s");
+        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
+        if (parsed < min.ms || parsed > max.ms)
+            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
+        return parsed;
+    }
+    /** Items separated by newlines or commas, trimmed, empties dropped. */
+    list(name, separators = /[\n,]/) {
+        return this.raw(name)
+            .split(separators)
+            .map((item) => item.trim())
+            .filter(Boolean);
+    }
+    /** Non-empty, non-comment lines with their 1-based line numbers. */
+    lines(name) {
+        return (this.source(name) ?? "")
+            .split(/\r?\n/)
+            .map((text, index) => ({ line: index + 1, text: text.trim() }))
+            .filter(({ text }) => text && !text.startsWith("#"));
+    }
+    /** `KEY=value` per line (or comma); the value may contain '='. */
+    keyValues(name, separators = /\n/) {
+        const pairs = new Map();
+        for (const item of this.list(name, separators)) {
+            const at = item.indexOf("=");
+            const key = at > 0 ? item.slice(0, at).trim() : "";
+            if (!key)
+                throw invalid(name, item, "lines of KEY=value");
+            pairs.set(key, item.slice(at + 1).trim());
+        }
+        return pairs;
+    }
+    choice(name, allowed, fallback) {
+        const value = this.raw(name) || fallback;
+        if (!allowed.includes(value))
+            throw invalid(name, value, `one of ${allowed.join(", ")}`);
+        return value;
+    }
+}
+
+
+/***/ }),
+
+/***/ 492:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66758,142 +67001,8 @@ function runUrl(context) {
     return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
 }
 
-;// CONCATENATED MODULE: ./src/lib/inputs.ts
-
-
-/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
-function runnerInputName(name) {
-    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
-}
-function envInputSource(env = process.env) {
-    return (name) => env[runnerInputName(name)];
-}
-function mapInputSource(values) {
-    return (name) => values[name];
-}
-/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
-const SHOWN_VALUE_CHARS = 100;
-/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
-function quoteValue(value) {
-    if (value.length <= SHOWN_VALUE_CHARS)
-        return JSON.stringify(value);
-    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
-}
-/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
-function inputLabel(name) {
-    return `Input '${name}'`;
-}
-function invalid(name, value, allowed) {
-    return new errors/* ConfigurationError */.j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
-}
-/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
-const MAX_TIMER_DURATION = "596h";
-function durationBound(bound) {
-    const ms = typeof bound === "number" ? bound : (0,duration/* parseDuration */.E)(bound);
-    if (ms === undefined)
-        throw new Error(`bad duration bound ${bound}`);
-    return { ms, shown: typeof bound === "string" ? bound : (0,duration/* formatDuration */.a)(bound) };
-}
-/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
-class Inputs {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    /** The trimmed value, or '' when unset. */
-    raw(name) {
-        return (this.source(name) ?? "").trim();
-    }
-    required(name) {
-        const value = this.raw(name);
-        if (!value)
-            throw new errors/* ConfigurationError */.j1(`${inputLabel(name)} is required but was empty.`);
-        return value;
-    }
-    optional(name, fallback = "") {
-        return this.raw(name) || fallback;
-    }
-    boolean(name, fallback) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        if (/^(true|yes|on|1)$/i.test(value))
-            return true;
-        if (/^(false|no|off|0)$/i.test(value))
-            return false;
-        throw invalid(name, value, "true or false");
-    }
-    integer(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
-        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a whole number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    number(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = -Infinity, max = Infinity } = range;
-        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    /**
-     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
-     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
-     */
-    duration(name, fallback, range = {}) {
-        const value = this.raw(name) || fallback;
-        const parsed = (0,duration/* parseDuration */.E)(value);
-        if (parsed === undefined)
-            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
-        const min = durationBound(range.min ?? "0s");
-        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
-        if (parsed < min.ms || parsed > max.ms)
-            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
-        return parsed;
-    }
-    /** Items separated by newlines or commas, trimmed, empties dropped. */
-    list(name, separators = /[\n,]/) {
-        return this.raw(name)
-            .split(separators)
-            .map((item) => item.trim())
-            .filter(Boolean);
-    }
-    /** Non-empty, non-comment lines with their 1-based line numbers. */
-    lines(name) {
-        return (this.source(name) ?? "")
-            .split(/\r?\n/)
-            .map((text, index) => ({ line: index + 1, text: text.trim() }))
-            .filter(({ text }) => text && !text.startsWith("#"));
-    }
-    /** `KEY=value` per line (or comma); the value may contain '='. */
-    keyValues(name, separators = /\n/) {
-        const pairs = new Map();
-        for (const item of this.list(name, separators)) {
-            const at = item.indexOf("=");
-            const key = at > 0 ? item.slice(0, at).trim() : "";
-            if (!key)
-                throw invalid(name, item, "lines of KEY=value");
-            pairs.set(key, item.slice(at + 1).trim());
-        }
-        return pairs;
-    }
-    choice(name, allowed, fallback) {
-        const value = this.raw(name) || fallback;
-        if (!allowed.includes(value))
-            throw invalid(name, value, `one of ${allowed.join(", ")}`);
-        return value;
-    }
-}
-
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/lib/secrets.ts
 /**
  * Values that must never be shown. The action registers each with the runner (setSecret) as soon as it is read;
@@ -66979,7 +67088,7 @@ async function runAction(main, options = {}) {
     const env = process.env;
     const secrets = new Secrets();
     secrets.onAdd((value) => core_setSecret(value));
-    const inputs = new Inputs(envInputSource(env));
+    const inputs = new lib_inputs/* Inputs */.G0((0,lib_inputs/* envInputSource */.lQ)(env));
     for (const name of options.secretInputs ?? [])
         secrets.add(inputs.raw(name));
     for (const name of options.secretEnv ?? [])

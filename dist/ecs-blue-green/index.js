@@ -68180,7 +68180,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(async (run) => {
     const workspace = run.context.workspace;
-    const settings = (0,_ecs_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .readEcsSettings */ .RH)(run.inputs, (0,_lib_workspace_path_js__WEBPACK_IMPORTED_MODULE_3__/* .workspacePaths */ .s)(workspace), run.secrets);
+    const settings = (0,_ecs_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .readEcsSettings */ .RH)(run.inputs, (0,_lib_workspace_path_js__WEBPACK_IMPORTED_MODULE_3__/* .workspacePaths */ .s6)(workspace), run.secrets);
     const outcome = await (0,_ecs_run_js__WEBPACK_IMPORTED_MODULE_0__/* .withEcsClients */ .e)(settings, (clients) => (0,_ecs_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runEcs */ .v)(settings, { clients, logger: run.logger, signal: run.signal, root: workspace, saveState: run.saveState }));
     for (const [name, value] of Object.entries(outcome.outputs))
         run.setOutput(name, value);
@@ -73301,9 +73301,9 @@ function chunk(items, size) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   s: () => (/* binding */ workspacePaths)
+/* harmony export */   s6: () => (/* binding */ workspacePaths)
 /* harmony export */ });
-/* unused harmony export resolveWorkspacePath */
+/* unused harmony exports pathError, insideWorkspace, refuseLinkOut, resolveWorkspacePath */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
@@ -73328,16 +73328,44 @@ function outside(root, path) {
     const rel = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, path);
     return rel === ".." || rel.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}`) || (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(rel);
 }
+/** How every refused path reads: the input, the value as given (cut to ~100 characters), the problem. */
+function pathError(name, value, problem) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`${(0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .inputLabel */ .NB)(name)} got ${(0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .quoteValue */ .cl)(value)}: the path ${problem}.`);
+}
+const LEAVES = "leaves the workspace; give a path inside it, relative to the workspace";
+const LINKS_OUT = "leads outside the workspace through a symbolic link";
+/**
+ * The lexical half of {@link resolveWorkspacePath}, for paths that need not exist yet (a glob's folder, a report a
+ * command writes later): `value` resolved from `base` (default the workspace) must not leave the workspace by `..`
+ * or an absolute path. Reads no file; returns the absolute path.
+ */
+function insideWorkspace(workspace, name, value, base = workspace) {
+    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(base, value);
+    if (outside((0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(workspace), path))
+        throw pathError(name, value, LEAVES);
+    return path;
+}
+/** A path that exists (a file a glob matched) must not lead outside the workspace through a symbolic link. */
+function refuseLinkOut(workspace, name, value, path) {
+    let real;
+    try {
+        real = realpathSync(path);
+    }
+    catch {
+        return;
+    }
+    if (outside(realpathSync(workspace), real))
+        throw pathError(name, value, LINKS_OUT);
+}
 /**
  * Resolves a path input against the workspace. Refused, naming the input, before anything remote happens: a path
  * that leaves the workspace (by `..`, an absolute path or a symbolic link), one that does not exist, one of the
- * wrong kind, and one the OS rejects (ENOTDIR, ENAMETOOLONG…). Returns the absolute path, symbolic links kept.
+ * wrong kind, and one the OS rejects (ENOTDIR, ENAMETOOLONG…). Relative paths resolve from `base` (default the
+ * workspace). Returns the absolute path, symbolic links kept.
  */
-function resolveWorkspacePath(workspace, name, value, kind) {
-    const fail = (problem) => new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`${(0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .inputLabel */ .NB)(name)} got ${(0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .quoteValue */ .cl)(value)}: the path ${problem}.`);
-    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(workspace, value);
-    if (outside((0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(workspace), path))
-        throw fail("leaves the workspace; give a path inside it, relative to the workspace");
+function resolveWorkspacePath(workspace, name, value, kind, base = workspace) {
+    const fail = (problem) => pathError(name, value, problem);
+    const path = insideWorkspace(workspace, name, value, base);
     let real;
     let isDirectory;
     try {
@@ -73349,7 +73377,7 @@ function resolveWorkspacePath(workspace, name, value, kind) {
         throw fail(OS_REASONS[code] ?? `cannot be read (${code || error.message})`);
     }
     if (outside((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(workspace), real))
-        throw fail("leads outside the workspace through a symbolic link");
+        throw fail(LINKS_OUT);
     if (kind === "file" && isDirectory)
         throw fail("is a folder; expected a file");
     if (kind === "directory" && !isDirectory)

@@ -53,7 +53,7 @@ exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = expo
 exports.getProxyUrl = getProxyUrl;
 exports.isHttps = isHttps;
 const http = __importStar(__nccwpck_require__(8611));
-const https = __importStar(__nccwpck_require__(3311));
+const https = __importStar(__nccwpck_require__(5692));
 const pm = __importStar(__nccwpck_require__(3335));
 const tunnel = __importStar(__nccwpck_require__(770));
 const undici_1 = __nccwpck_require__(6752);
@@ -6954,7 +6954,7 @@ module.exports = __nccwpck_require__(218);
 var net = __nccwpck_require__(9278);
 var tls = __nccwpck_require__(4756);
 var http = __nccwpck_require__(8611);
-var https = __nccwpck_require__(3311);
+var https = __nccwpck_require__(5692);
 var events = __nccwpck_require__(4434);
 var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
@@ -35644,11 +35644,11 @@ exports.isNCNameChar = isNCNameChar;
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _gate_gate_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5692);
+/* harmony import */ var _gate_gate_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2949);
 /* harmony import */ var _gate_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5306);
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7268);
-/* harmony import */ var _lib_github_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(635);
-/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5400);
+/* harmony import */ var _lib_github_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9746);
+/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6023);
 
 
 
@@ -35681,7 +35681,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5692:
+/***/ 2949:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35694,8 +35694,82 @@ __nccwpck_require__.d(__webpack_exports__, {
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/lib/github.ts + 26 modules
+var lib_github = __nccwpck_require__(9746);
 // EXTERNAL MODULE: ./src/lib/summary.ts
 var lib_summary = __nccwpck_require__(1119);
+;// CONCATENATED MODULE: ./src/lib/check-run.ts
+
+
+/** Caps the check run at 20 requests, so a run with thousands of failures stays far inside the 1,000 requests/hour budget. */
+const MAX_CHECK_ANNOTATIONS = 1_000;
+/**
+ * Creates one completed check run on the head SHA with the first 50 annotations, then appends the rest 50 per
+ * PATCH (the API's per-request limit). A read-only token (fork PRs) gets a warning and a note, never a crash.
+ */
+async function publishCheckRun(github, target, content, logger, maxAnnotations = MAX_CHECK_ANNOTATIONS) {
+    const batches = (0,lib_summary/* chunk */.iv)(content.annotations.slice(0, maxAnnotations).map(toApi), lib_summary/* LIMITS */.b1.annotationsPerRequest);
+    const output = {
+        title: (0,lib_summary/* truncate */.xv)(content.title, 255),
+        summary: (0,lib_summary/* truncate */.xv)(content.summary, lib_summary/* LIMITS */.b1.checkRunText),
+        text: (0,lib_summary/* truncate */.xv)(content.text, lib_summary/* LIMITS */.b1.checkRunText),
+    };
+    const { owner, repo } = target;
+    let id;
+    let url;
+    let sent = 0;
+    try {
+        const created = await github.rest.checks.create({
+            owner,
+            repo,
+            name: target.name,
+            head_sha: target.headSha,
+            status: "completed",
+            conclusion: content.conclusion,
+            completed_at: new Date().toISOString(),
+            output: { ...output, annotations: batches[0] ?? [] },
+        });
+        id = created.data.id;
+        url = created.data.html_url ?? undefined;
+        sent += batches[0]?.length ?? 0;
+        for (const batch of batches.slice(1)) {
+            await github.rest.checks.update({ owner, repo, check_run_id: id, output: { ...output, annotations: batch } });
+            sent += batch.length;
+        }
+    }
+    catch (error) {
+        const why = describe(error);
+        const note = (0,lib_github/* isPermissionDenied */.T1)(error)
+            ? `Could not publish the '${target.name}' check run (${why}): the token cannot write checks, as on pull requests from forks. Results are in this summary and the step's annotations; grant \`checks: write\` to publish them on the PR.`
+            : `Publishing the '${target.name}' check run failed after ${sent} annotations (${why}). Results are in this summary and the step's annotations.`;
+        logger.warning(note);
+        return { published: false, id, url, annotationsSent: sent, note };
+    }
+    const skipped = content.annotations.length - sent;
+    const note = skipped > 0 ? `The check run shows the first ${sent} of ${content.annotations.length} annotations.` : undefined;
+    logger.info(`Published check run '${target.name}' on ${target.headSha.slice(0, 7)} with ${sent} annotations${url ? `: ${url}` : ""}.`);
+    return { published: true, id, url, annotationsSent: sent, note };
+}
+function toApi(annotation) {
+    return {
+        path: annotation.path,
+        start_line: annotation.startLine,
+        end_line: annotation.startLine,
+        annotation_level: annotation.level,
+        title: (0,lib_summary/* truncate */.xv)(annotation.title, 255),
+        message: (0,lib_summary/* truncate */.xv)(annotation.message, 64 * 1024 - 1),
+        ...(annotation.details ? { raw_details: (0,lib_summary/* truncate */.xv)(annotation.details, 64 * 1024 - 1) } : {}),
+    };
+}
+/** One sentence from GitHub's own error fields. */
+function describe(error) {
+    const failure = error;
+    const data = failure.response?.data;
+    const details = (data?.errors ?? []).map((item) => (typeof item === "string" ? item : item.message)).filter(Boolean);
+    const message = [data?.message ?? failure.message, ...details].filter(Boolean).join(": ");
+    return failure.status ? `HTTP ${failure.status}: ${message}` : message || "unknown error";
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: ./src/lib/errors.ts
@@ -35919,7 +35993,13 @@ function run(file, args, cwd, deps) {
 var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
+// EXTERNAL MODULE: ./src/lib/workspace-path.ts
+var workspace_path = __nccwpck_require__(6168);
 ;// CONCATENATED MODULE: ./src/gate/files.ts
+
+
 
 
 
@@ -35947,15 +36027,24 @@ async function matchFiles(patterns, cwd) {
  * The files of a report input: undefined when the input is empty, or when nothing matched and `missingOk`
  * (a command failed before writing them); otherwise matching nothing is the user's mistake.
  */
-async function findReports(input, patterns, cwd, missingOk) {
+async function findReports(input, patterns, places, missingOk) {
     if (patterns.length === 0)
         return undefined;
-    const files = await matchFiles(patterns, cwd);
+    let files;
+    try {
+        files = await matchFiles(patterns, places.cwd);
+    }
+    catch (error) {
+        // Node's glob refuses some patterns only when it walks ("pattern is too long"); name the input, not the library.
+        throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(input)}: its globs cannot be matched (${error.message}).`);
+    }
+    for (const file of files)
+        (0,workspace_path/* refuseLinkOut */.rS)(places.workspace, input, repoPath(file, places.workspace), file);
     if (files.length > 0)
         return files;
     if (missingOk)
         return undefined;
-    throw new errors/* ConfigurationError */.j1(`Input '${input}' matched no file: ${patterns.join(", ")} (relative to ${cwd}).`);
+    throw new errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(input)} matched no file: ${patterns.join(", ")} (relative to ${places.cwd}).`);
 }
 /** A path as annotations and summaries show it: relative to the repository, with forward slashes. */
 function repoPath(absolute, workspace) {
@@ -35973,7 +36062,7 @@ function repoPath(absolute, workspace) {
 const gzipAsync = (0,external_node_util_.promisify)(external_node_zlib_.gzip);
 /** Gzip size (zlib's default level, as vite and Next.js report it) of every file the globs match. */
 async function measureBundle(patterns, cwd, workspace, missingOk) {
-    const paths = await findReports("bundle", patterns, cwd, missingOk);
+    const paths = await findReports("bundle", patterns, { cwd, workspace }, missingOk);
     if (!paths)
         return undefined;
     const files = await Promise.all(paths.map(async (path) => {
@@ -35988,80 +36077,6 @@ async function measureBundle(patterns, cwd, workspace, missingOk) {
     };
 }
 
-// EXTERNAL MODULE: ./src/lib/github.ts + 25 modules
-var lib_github = __nccwpck_require__(635);
-;// CONCATENATED MODULE: ./src/gate/check-run.ts
-
-
-/** Caps the check run at 20 requests, so a run with thousands of failures stays far inside the 1,000 requests/hour budget. */
-const MAX_CHECK_ANNOTATIONS = 1_000;
-/**
- * Creates one completed check run on the head SHA with the first 50 annotations, then appends the rest 50 per
- * PATCH (the API's per-request limit). A read-only token (fork PRs) gets a warning and a note, never a crash.
- */
-async function publishCheckRun(github, target, content, logger, maxAnnotations = MAX_CHECK_ANNOTATIONS) {
-    const batches = (0,lib_summary/* chunk */.iv)(content.annotations.slice(0, maxAnnotations).map(toApi), lib_summary/* LIMITS */.b1.annotationsPerRequest);
-    const output = {
-        title: (0,lib_summary/* truncate */.xv)(content.title, 255),
-        summary: (0,lib_summary/* truncate */.xv)(content.summary, lib_summary/* LIMITS */.b1.checkRunText),
-        text: (0,lib_summary/* truncate */.xv)(content.text, lib_summary/* LIMITS */.b1.checkRunText),
-    };
-    const { owner, repo } = target;
-    let id;
-    let url;
-    let sent = 0;
-    try {
-        const created = await github.rest.checks.create({
-            owner,
-            repo,
-            name: target.name,
-            head_sha: target.headSha,
-            status: "completed",
-            conclusion: content.conclusion,
-            completed_at: new Date().toISOString(),
-            output: { ...output, annotations: batches[0] ?? [] },
-        });
-        id = created.data.id;
-        url = created.data.html_url ?? undefined;
-        sent += batches[0]?.length ?? 0;
-        for (const batch of batches.slice(1)) {
-            await github.rest.checks.update({ owner, repo, check_run_id: id, output: { ...output, annotations: batch } });
-            sent += batch.length;
-        }
-    }
-    catch (error) {
-        const why = describe(error);
-        const note = (0,lib_github/* isPermissionDenied */.T1)(error)
-            ? `Could not publish the '${target.name}' check run (${why}): the token cannot write checks, as on pull requests from forks. Results are in this summary and the step's annotations; grant \`checks: write\` to publish them on the PR.`
-            : `Publishing the '${target.name}' check run failed after ${sent} annotations (${why}). Results are in this summary and the step's annotations.`;
-        logger.warning(note);
-        return { published: false, id, url, annotationsSent: sent, note };
-    }
-    const skipped = content.annotations.length - sent;
-    const note = skipped > 0 ? `The check run shows the first ${sent} of ${content.annotations.length} annotations.` : undefined;
-    logger.info(`Published check run '${target.name}' on ${target.headSha.slice(0, 7)} with ${sent} annotations${url ? `: ${url}` : ""}.`);
-    return { published: true, id, url, annotationsSent: sent, note };
-}
-function toApi(annotation) {
-    return {
-        path: annotation.path,
-        start_line: annotation.startLine,
-        end_line: annotation.startLine,
-        annotation_level: annotation.level,
-        title: (0,lib_summary/* truncate */.xv)(annotation.title, 255),
-        message: (0,lib_summary/* truncate */.xv)(annotation.message, 64 * 1024 - 1),
-        ...(annotation.details ? { raw_details: (0,lib_summary/* truncate */.xv)(annotation.details, 64 * 1024 - 1) } : {}),
-    };
-}
-/** One sentence from GitHub's own error fields. */
-function describe(error) {
-    const failure = error;
-    const data = failure.response?.data;
-    const details = (data?.errors ?? []).map((item) => (typeof item === "string" ? item : item.message)).filter(Boolean);
-    const message = [data?.message ?? failure.message, ...details].filter(Boolean).join(": ");
-    return failure.status ? `HTTP ${failure.status}: ${message}` : message || "unknown error";
-}
-
 // EXTERNAL MODULE: ./src/gate/settings.ts
 var gate_settings = __nccwpck_require__(5306);
 ;// CONCATENATED MODULE: ./src/gate/checks.ts
@@ -36070,17 +36085,15 @@ var gate_settings = __nccwpck_require__(5306);
 
 /**
  * What can be checked before any command runs, so a mistake is named before minutes of lint and tests: the working
- * directory exists, and an audit file an earlier step should have written is there. (Globs are checked when read.)
+ * directory is a folder in the workspace, and an audit file an earlier step should have written is a file there
+ * (not reached through a symbolic link out of it). Globs are checked when read, and their matches when matched.
  */
 async function checkBeforeRunning(settings) {
-    const directory = await (0,promises_namespaceObject.stat)(settings.workingDirectory).catch(() => undefined);
-    if (!directory?.isDirectory()) {
-        throw new errors/* ConfigurationError */.j1(`Input '${gate_settings/* INPUTS */.mc.workingDirectory}' is ${settings.workingDirectory}, which ${directory ? "is not a directory" : "does not exist"}; give a directory relative to the workspace.`);
-    }
-    const audit = settings.audit;
-    if (audit.mode === "file" && !(await (0,promises_namespaceObject.stat)(audit.path).catch(() => undefined))?.isFile()) {
-        throw new errors/* ConfigurationError */.j1(`Input '${gate_settings/* INPUTS */.mc.audit}' names ${audit.path}, which does not exist; produce it in an earlier step or use npm, pnpm or none.`);
-    }
+    const { workspace, workingDirectory, audit } = settings;
+    const shown = (path) => (0,external_node_path_.relative)(workspace, path) || ".";
+    (0,workspace_path/* resolveWorkspacePath */.XI)(workspace, gate_settings/* INPUTS */.mc.workingDirectory, shown(workingDirectory), "directory");
+    if (audit.mode === "file")
+        (0,workspace_path/* resolveWorkspacePath */.XI)(workspace, gate_settings/* INPUTS */.mc.audit, shown(audit.path), "file");
 }
 
 // EXTERNAL MODULE: ./src/lib/duration.ts
@@ -36750,7 +36763,7 @@ function sameFile(stackPath, file) {
  * (a command failed before writing it); otherwise no match is the user's mistake.
  */
 async function collectTests(patterns, places, missingOk) {
-    const found = await findReports("junit", patterns, places.workingDirectory, missingOk);
+    const found = await findReports("junit", patterns, { cwd: places.workingDirectory, workspace: places.workspace }, missingOk);
     if (!found)
         return undefined;
     const paths = places.paths ?? new WorkspacePaths(places.workspace);
@@ -36804,7 +36817,7 @@ function probeBase(paths, bases) {
  * (coverage-summary.json) of a file another report also has cannot be merged that way: the fuller one is kept.
  */
 async function collectCoverage(patterns, places, missingOk) {
-    const found = await findReports("coverage", patterns, places.workingDirectory, missingOk);
+    const found = await findReports("coverage", patterns, { cwd: places.workingDirectory, workspace: places.workspace }, missingOk);
     if (!found)
         return undefined;
     const paths = places.paths ?? new WorkspacePaths(places.workspace);
@@ -37094,11 +37107,15 @@ const SEVERITIES = ["info", "low", "moderate", "high", "critical"];
 /* harmony export */ });
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4006);
-/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(picomatch__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4006);
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(picomatch__WEBPACK_IMPORTED_MODULE_5__);
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8634);
-/* harmony import */ var _size_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(766);
+/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1662);
+/* harmony import */ var _lib_workspace_path_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6168);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8634);
+/* harmony import */ var _size_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(766);
+
+
 
 
 
@@ -37137,16 +37154,22 @@ const GATE_KINDS = {
     audit: "audit",
     bundle: "bundle",
 };
+/** More findings than any audit reports; a larger count is a typo, not a limit. */
+const MAX_VULNERABILITY_COUNT = 100_000;
+/** No web bundle comes near it; a larger budget is a typo (a unit too many), not a limit. */
+const MAX_BUNDLE_BUDGET = 100_000_000_000;
 const COMMAND_LINE = /^([A-Za-z0-9][\w .-]*?)\s*:\s+(\S.*)$/;
 function readGateSettings(inputs, where) {
     const workspace = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(where.workspace);
-    const workingDirectory = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(workspace, inputs.optional(INPUTS.workingDirectory, "."));
+    // Whether it exists is checked before any command runs (checks.ts); here only that it stays in the workspace.
+    const workingDirectory = (0,_lib_workspace_path_js__WEBPACK_IMPORTED_MODULE_3__/* .insideWorkspace */ .CT)(workspace, INPUTS.workingDirectory, inputs.optional(INPUTS.workingDirectory, "."));
+    const places = { workspace, cwd: workingDirectory };
     const commands = readCommands(inputs);
-    const bundle = readGlobs(inputs, INPUTS.bundle);
+    const bundle = readGlobs(inputs, INPUTS.bundle, places);
     const budgetText = inputs.raw(INPUTS.bundleBudget);
-    const bundleBudget = budgetText ? (0,_size_js__WEBPACK_IMPORTED_MODULE_2__/* .parseSize */ .D)(budgetText) : undefined;
-    if (budgetText && bundleBudget === undefined) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${INPUTS.bundleBudget}' got ${JSON.stringify(budgetText)}; expected a gzip size such as 250KB (1000 bytes), 244KiB (1024 bytes) or 1.5MB.`);
+    const bundleBudget = budgetText ? (0,_size_js__WEBPACK_IMPORTED_MODULE_4__/* .parseSize */ .D)(budgetText) : undefined;
+    if (budgetText && !(bundleBudget !== undefined && bundleBudget >= 1 && bundleBudget <= MAX_BUNDLE_BUDGET)) {
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .inputLabel */ .NB)(INPUTS.bundleBudget)} got ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .quoteValue */ .cl)(budgetText)}; expected a gzip size such as 250KB (1000 bytes), 244KiB (1024 bytes) or 1.5MB, from 1 byte to 100GB.`);
     }
     if (bundleBudget !== undefined && bundle.length === 0) {
         throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${INPUTS.bundleBudget}' is set but '${INPUTS.bundle}' is empty; list the built assets to measure.`);
@@ -37155,11 +37178,11 @@ function readGateSettings(inputs, where) {
         commands,
         workingDirectory,
         workspace,
-        junit: readGlobs(inputs, INPUTS.junit),
+        junit: readGlobs(inputs, INPUTS.junit, places),
         allowNoTests: inputs.boolean(INPUTS.allowNoTests, false),
-        coverage: readGlobs(inputs, INPUTS.coverage),
+        coverage: readGlobs(inputs, INPUTS.coverage, places),
         minCoverage: inputs.number(INPUTS.minCoverage, 80, { min: 0, max: 100 }),
-        audit: readAudit(inputs, workingDirectory),
+        audit: readAudit(inputs, places),
         maxVulnerabilities: readMaxVulnerabilities(inputs),
         bundle,
         bundleBudget,
@@ -37172,8 +37195,11 @@ function readGateSettings(inputs, where) {
     }
     return settings;
 }
-/** One glob per line, each checked by picomatch now, so a typo is named before any command runs. */
-function readGlobs(inputs, name) {
+/**
+ * One glob per line, each checked by picomatch now, so a typo is named before any command runs; and the folder a
+ * glob starts from must be inside the workspace (`../../etc/passwd` is refused, not measured).
+ */
+function readGlobs(inputs, name, places) {
     const globs = inputs.list(name, /\n/);
     for (const glob of globs) {
         const body = glob.replace(/^!/, "");
@@ -37182,14 +37208,24 @@ function readGlobs(inputs, name) {
             problem = "an empty pattern";
         else {
             try {
-                picomatch__WEBPACK_IMPORTED_MODULE_3___default().makeRe(body, { strictBrackets: true });
+                picomatch__WEBPACK_IMPORTED_MODULE_5___default().makeRe(body, { strictBrackets: true });
             }
             catch (error) {
                 problem = error.message;
             }
         }
         if (problem)
-            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${name}' has the glob ${JSON.stringify(glob)}, which is not well-formed: ${problem}.`);
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .inputLabel */ .NB)(name)} has the glob ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .quoteValue */ .cl)(glob)}, which is not well-formed: ${problem}.`);
+        // An exclusion only takes files away, wherever it points.
+        if (!glob.startsWith("!")) {
+            const { base } = picomatch__WEBPACK_IMPORTED_MODULE_5___default().scan(body);
+            try {
+                (0,_lib_workspace_path_js__WEBPACK_IMPORTED_MODULE_3__/* .insideWorkspace */ .CT)(places.workspace, name, base || ".", places.cwd);
+            }
+            catch {
+                throw (0,_lib_workspace_path_js__WEBPACK_IMPORTED_MODULE_3__/* .pathError */ .g$)(name, glob, "leaves the workspace; give globs inside it, relative to working-directory");
+            }
+        }
     }
     return globs;
 }
@@ -37198,7 +37234,7 @@ function readCommands(inputs) {
     for (const { line, text } of inputs.lines(INPUTS.commands)) {
         const match = COMMAND_LINE.exec(text);
         if (!match) {
-            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${INPUTS.commands}' line ${line}: ${JSON.stringify(text)} is not "name: command", e.g. "lint: pnpm turbo run lint".`);
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${INPUTS.commands}' line ${line}: ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .quoteValue */ .cl)(text)} is not "name: command", e.g. "lint: pnpm turbo run lint".`);
         }
         const [, name, command] = match;
         if (commands.some((other) => other.name === name)) {
@@ -37208,14 +37244,14 @@ function readCommands(inputs) {
     }
     return commands;
 }
-function readAudit(inputs, workingDirectory) {
+function readAudit(inputs, places) {
     const value = inputs.optional(INPUTS.audit, "none");
     if (value === "none" || value === "npm" || value === "pnpm")
         return { mode: value };
     if (!/\.json$/i.test(value)) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${INPUTS.audit}' got ${JSON.stringify(value)}; expected npm, pnpm, none, or the path of an audit .json file.`);
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .inputLabel */ .NB)(INPUTS.audit)} got ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .quoteValue */ .cl)(value)}; expected npm, pnpm, none, or the path of an audit .json file.`);
     }
-    return { mode: "file", path: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.isAbsolute)(value) ? value : (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(workingDirectory, value) };
+    return { mode: "file", path: (0,_lib_workspace_path_js__WEBPACK_IMPORTED_MODULE_3__/* .insideWorkspace */ .CT)(places.workspace, INPUTS.audit, value, places.cwd) };
 }
 function readMaxVulnerabilities(inputs) {
     const limits = {};
@@ -37227,10 +37263,11 @@ function readMaxVulnerabilities(inputs) {
         ]);
     for (const [key, value] of pairs) {
         const severity = key.toLowerCase();
-        if (!_model_js__WEBPACK_IMPORTED_MODULE_4__/* .SEVERITIES */ .o.includes(severity) || !/^\d+$/.test(value)) {
-            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${INPUTS.maxVulnerabilities}' got "${key}=${value}"; expected severity=count with a severity among ${_model_js__WEBPACK_IMPORTED_MODULE_4__/* .SEVERITIES */ .o.join(", ")}, e.g. critical=0,high=0.`);
+        const count = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+        if (!_model_js__WEBPACK_IMPORTED_MODULE_6__/* .SEVERITIES */ .o.includes(severity) || !(count <= MAX_VULNERABILITY_COUNT)) {
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .inputLabel */ .NB)(INPUTS.maxVulnerabilities)} got ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .quoteValue */ .cl)(`${key}=${value}`)}; expected severity=count (0 to ${MAX_VULNERABILITY_COUNT}) with a severity among ${_model_js__WEBPACK_IMPORTED_MODULE_6__/* .SEVERITIES */ .o.join(", ")}, e.g. critical=0,high=0.`);
         }
-        limits[severity] = Number(value);
+        limits[severity] = count;
     }
     return limits;
 }
@@ -37248,7 +37285,7 @@ function readFailOn(inputs, commands) {
             failOn.commands.add(item);
         else {
             const names = commands.map((command) => command.name);
-            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${INPUTS.failOn}' got ${JSON.stringify(item)}; expected any, none, or a list of ${[...Object.keys(GATE_KINDS), ...names].join(", ")}.`);
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${INPUTS.failOn}' got ${(0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .quoteValue */ .cl)(item)}; expected any, none, or a list of ${[...Object.keys(GATE_KINDS), ...names].join(", ")}.`);
         }
     }
     return failOn;
@@ -37382,7 +37419,7 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 635:
+/***/ 9746:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37392,7 +37429,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   T1: () => (/* binding */ isPermissionDenied)
 });
 
-// UNUSED EXPORTS: githubApiUrls
+// UNUSED EXPORTS: GITHUB_REQUEST_TIMEOUT_MS, githubApiUrls
 
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
@@ -42725,10 +42762,77 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+;// CONCATENATED MODULE: ./src/lib/github-fetch.ts
+
+
+
+/** The stop for one GitHub request (the job's cancellation or its deadline), carried through Octokit as an AbortError. */
+class RequestStopped extends Error {
+    reason;
+    // @octokit/request rethrows an AbortError as is; any other fetch failure becomes a 500 that plugin-retry retries.
+    name = "AbortError";
+    constructor(reason) {
+        super(reason instanceof Error ? reason.message : String(reason));
+        this.reason = reason;
+    }
+}
+/** Statuses whose Response may not carry a body (the Fetch standard's "null body status"). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+/**
+ * The `request` options for getOctokit: @actions/github's own proxy-aware fetch and agent (Octokit.defaults merges
+ * `request` shallowly, so both must be passed on), the fetch wrapped so that each attempt, body included, ends at
+ * `timeoutMs` or when `signal` fires. The body is read inside the deadline: @octokit/request swallows a failed body
+ * read and would hand back "" as the data.
+ */
+function boundedRequestOptions(timeoutMs, signal) {
+    const proxyFetch = defaults.request?.fetch;
+    const fetch = async (input, init = {}) => {
+        const deadline = AbortSignal.timeout(timeoutMs);
+        const stops = [deadline, ...(signal ? [signal] : []), ...(init.signal ? [init.signal] : [])];
+        const combined = AbortSignal.any(stops);
+        try {
+            const response = await proxyFetch(input, { ...init, signal: combined });
+            const body = NULL_BODY.has(response.status) ? null : await response.arrayBuffer();
+            const buffered = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+            Object.defineProperty(buffered, "url", { value: response.url });
+            return buffered;
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw new RequestStopped(signal.reason);
+            if (deadline.aborted) {
+                const { method = "GET" } = init;
+                const path = new URL(String(input instanceof Request ? input.url : input)).pathname;
+                throw new RequestStopped(new errors/* RemoteError */.Hi(`GitHub did not answer ${method} ${path} within ${(0,duration/* formatDuration */.a)(timeoutMs)}.`));
+            }
+            throw error;
+        }
+    };
+    return { fetch, agent: defaults.request?.agent };
+}
+/** For `octokit.hook.wrap("request", …)`, outside retry and throttling: the stop's own reason reaches the caller. */
+async function unwrapStopped(request, options) {
+    try {
+        return await request(options);
+    }
+    catch (error) {
+        if (error instanceof RequestStopped)
+            throw error.reason;
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/lib/github.ts
 
 
 
+
+/** Far above GitHub's own ten seconds per REST or GraphQL request, so only a hung connection reaches it. */
+const GITHUB_REQUEST_TIMEOUT_MS = 60_000;
 function githubApiUrls(env = process.env) {
     const rest = (env.GITHUB_API_URL || "https://api.github.com").replace(/\/$/, "");
     return { rest, graphql: (env.GITHUB_GRAPHQL_URL || `${rest}/graphql`).replace(/\/$/, "") };
@@ -42736,7 +42840,8 @@ function githubApiUrls(env = process.env) {
 /**
  * The one Octokit factory, built on `@actions/github`'s getOctokit so the runner's proxy settings (HTTPS_PROXY,
  * NO_PROXY, read by @actions/http-client when the module loads) apply as in every GitHub-made action; adds retry on
- * 5xx and throttling per GitHub's rate-limit headers. `request` is left alone: overriding it would drop the proxy fetch.
+ * 5xx and throttling per GitHub's rate-limit headers. `request` carries @actions/github's own proxy fetch, wrapped
+ * with a deadline and the cancellation signal (src/lib/github-fetch.ts), so pagination and retries are bounded too.
  */
 function createGitHubClient(options) {
     const maxRetries = options.maxRateLimitRetries ?? 2;
@@ -42745,6 +42850,7 @@ function createGitHubClient(options) {
     const client = getOctokit(options.token, {
         baseUrl: options.baseUrl ?? urls.rest,
         userAgent: "launchpad-actions",
+        request: boundedRequestOptions(options.requestTimeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS, options.signal),
         log: {
             debug: (message) => log?.debug(message),
             info: (message) => log?.debug(message),
@@ -42762,6 +42868,7 @@ function createGitHubClient(options) {
             },
         },
     }, retry, throttling);
+    client.hook.wrap("request", unwrapStopped);
     // Octokit derives GraphQL's URL from the REST base (rewriting a GHES /api/v3); GITHUB_GRAPHQL_URL is the runner's word for it.
     const graphqlUrl = options.baseUrl ? `${options.baseUrl.replace(/\/$/, "")}/graphql` : urls.graphql;
     client.graphql = client.graphql.defaults({ baseUrl: new URL(graphqlUrl).origin, url: graphqlUrl });
@@ -42776,7 +42883,157 @@ function isPermissionDenied(error) {
 
 /***/ }),
 
-/***/ 5400:
+/***/ 1662:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ Inputs),
+/* harmony export */   NB: () => (/* binding */ inputLabel),
+/* harmony export */   cl: () => (/* binding */ quoteValue),
+/* harmony export */   lQ: () => (/* binding */ envInputSource)
+/* harmony export */ });
+/* unused harmony exports runnerInputName, mapInputSource, SHOWN_VALUE_CHARS, MAX_TIMER_DURATION */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
+
+/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
+function runnerInputName(name) {
+    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+function envInputSource(env = process.env) {
+    return (name) => env[runnerInputName(name)];
+}
+function mapInputSource(values) {
+    return (name) => values[name];
+}
+/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
+const SHOWN_VALUE_CHARS = 100;
+/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
+function quoteValue(value) {
+    if (value.length <= SHOWN_VALUE_CHARS)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
+}
+/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
+function inputLabel(name) {
+    return `Input '${name}'`;
+}
+function invalid(name, value, allowed) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
+}
+/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
+const MAX_TIMER_DURATION = "596h";
+function durationBound(bound) {
+    const ms = typeof bound === "number" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(bound);
+    if (ms === undefined)
+        throw new Error(`bad duration bound ${bound}`);
+    return { ms, shown: typeof bound === "string" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(bound) };
+}
+/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
+class Inputs {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    /** The trimmed value, or '' when unset. */
+    raw(name) {
+        return (this.source(name) ?? "").trim();
+    }
+    required(name) {
+        const value = this.raw(name);
+        if (!value)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} is required but was empty.`);
+        return value;
+    }
+    optional(name, fallback = "") {
+        return this.raw(name) || fallback;
+    }
+    boolean(name, fallback) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        if (/^(true|yes|on|1)$/i.test(value))
+            return true;
+        if (/^(false|no|off|0)$/i.test(value))
+            return false;
+        throw invalid(name, value, "true or false");
+    }
+    integer(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a whole number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    number(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = -Infinity, max = Infinity } = range;
+        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    /**
+     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
+     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
+     */
+    duration(name, fallback, range = {}) {
+        const value = this.raw(name) || fallback;
+        const parsed = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(value);
+        if (parsed === undefined)
+            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
+        const min = durationBound(range.min ?? "0s");
+        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
+        if (parsed < min.ms || parsed > max.ms)
+            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
+        return parsed;
+    }
+    /** Items separated by newlines or commas, trimmed, empties dropped. */
+    list(name, separators = /[\n,]/) {
+        return this.raw(name)
+            .split(separators)
+            .map((item) => item.trim())
+            .filter(Boolean);
+    }
+    /** Non-empty, non-comment lines with their 1-based line numbers. */
+    lines(name) {
+        return (this.source(name) ?? "")
+            .split(/\r?\n/)
+            .map((text, index) => ({ line: index + 1, text: text.trim() }))
+            .filter(({ text }) => text && !text.startsWith("#"));
+    }
+    /** `KEY=value` per line (or comma); the value may contain '='. */
+    keyValues(name, separators = /\n/) {
+        const pairs = new Map();
+        for (const item of this.list(name, separators)) {
+            const at = item.indexOf("=");
+            const key = at > 0 ? item.slice(0, at).trim() : "";
+            if (!key)
+                throw invalid(name, item, "lines of KEY=value");
+            pairs.set(key, item.slice(at + 1).trim());
+        }
+        return pairs;
+    }
+    choice(name, allowed, fallback) {
+        const value = this.raw(name) || fallback;
+        if (!allowed.includes(value))
+            throw invalid(name, value, `one of ${allowed.join(", ")}`);
+        return value;
+    }
+}
+
+
+/***/ }),
+
+/***/ 6023:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42961,7 +43218,7 @@ var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(3311);
+var external_https_ = __nccwpck_require__(5692);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -44707,142 +44964,8 @@ function runUrl(context) {
     return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
 }
 
-;// CONCATENATED MODULE: ./src/lib/inputs.ts
-
-
-/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
-function runnerInputName(name) {
-    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
-}
-function envInputSource(env = process.env) {
-    return (name) => env[runnerInputName(name)];
-}
-function mapInputSource(values) {
-    return (name) => values[name];
-}
-/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
-const SHOWN_VALUE_CHARS = 100;
-/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
-function quoteValue(value) {
-    if (value.length <= SHOWN_VALUE_CHARS)
-        return JSON.stringify(value);
-    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
-}
-/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
-function inputLabel(name) {
-    return `Input '${name}'`;
-}
-function invalid(name, value, allowed) {
-    return new errors/* ConfigurationError */.j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
-}
-/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
-const MAX_TIMER_DURATION = "596h";
-function durationBound(bound) {
-    const ms = typeof bound === "number" ? bound : (0,duration/* parseDuration */.E)(bound);
-    if (ms === undefined)
-        throw new Error(`bad duration bound ${bound}`);
-    return { ms, shown: typeof bound === "string" ? bound : (0,duration/* formatDuration */.a)(bound) };
-}
-/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
-class Inputs {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    /** The trimmed value, or '' when unset. */
-    raw(name) {
-        return (this.source(name) ?? "").trim();
-    }
-    required(name) {
-        const value = this.raw(name);
-        if (!value)
-            throw new errors/* ConfigurationError */.j1(`${inputLabel(name)} is required but was empty.`);
-        return value;
-    }
-    optional(name, fallback = "") {
-        return this.raw(name) || fallback;
-    }
-    boolean(name, fallback) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        if (/^(true|yes|on|1)$/i.test(value))
-            return true;
-        if (/^(false|no|off|0)$/i.test(value))
-            return false;
-        throw invalid(name, value, "true or false");
-    }
-    integer(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
-        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a whole number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    number(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = -Infinity, max = Infinity } = range;
-        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    /**
-     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
-     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
-     */
-    duration(name, fallback, range = {}) {
-        const value = this.raw(name) || fallback;
-        const parsed = (0,duration/* parseDuration */.E)(value);
-        if (parsed === undefined)
-            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
-        const min = durationBound(range.min ?? "0s");
-        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
-        if (parsed < min.ms || parsed > max.ms)
-            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
-        return parsed;
-    }
-    /** Items separated by newlines or commas, trimmed, empties dropped. */
-    list(name, separators = /[\n,]/) {
-        return this.raw(name)
-            .split(separators)
-            .map((item) => item.trim())
-            .filter(Boolean);
-    }
-    /** Non-empty, non-comment lines with their 1-based line numbers. */
-    lines(name) {
-        return (this.source(name) ?? "")
-            .split(/\r?\n/)
-            .map((text, index) => ({ line: index + 1, text: text.trim() }))
-            .filter(({ text }) => text && !text.startsWith("#"));
-    }
-    /** `KEY=value` per line (or comma); the value may contain '='. */
-    keyValues(name, separators = /\n/) {
-        const pairs = new Map();
-        for (const item of this.list(name, separators)) {
-            const at = item.indexOf("=");
-            const key = at > 0 ? item.slice(0, at).trim() : "";
-            if (!key)
-                throw invalid(name, item, "lines of KEY=value");
-            pairs.set(key, item.slice(at + 1).trim());
-        }
-        return pairs;
-    }
-    choice(name, allowed, fallback) {
-        const value = this.raw(name) || fallback;
-        if (!allowed.includes(value))
-            throw invalid(name, value, `one of ${allowed.join(", ")}`);
-        return value;
-    }
-}
-
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/lib/secrets.ts
 /**
  * Values that must never be shown. The action registers each with the runner (setSecret) as soon as it is read;
@@ -44928,7 +45051,7 @@ async function runAction(main, options = {}) {
     const env = process.env;
     const secrets = new Secrets();
     secrets.onAdd((value) => core_setSecret(value));
-    const inputs = new Inputs(envInputSource(env));
+    const inputs = new lib_inputs/* Inputs */.G0((0,lib_inputs/* envInputSource */.lQ)(env));
     for (const name of options.secretInputs ?? [])
         secrets.add(inputs.raw(name));
     for (const name of options.secretEnv ?? [])
@@ -45040,6 +45163,104 @@ function chunk(items, size) {
 
 /***/ }),
 
+/***/ 6168:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CT: () => (/* binding */ insideWorkspace),
+/* harmony export */   XI: () => (/* binding */ resolveWorkspacePath),
+/* harmony export */   g$: () => (/* binding */ pathError),
+/* harmony export */   rS: () => (/* binding */ refuseLinkOut)
+/* harmony export */ });
+/* unused harmony export workspacePaths */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7268);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1662);
+
+
+
+
+/** Why an OS refused a path, in words that do not need the errno table. */
+const OS_REASONS = {
+    ENOENT: "does not exist",
+    ENOTDIR: "goes through a file as if it were a folder",
+    ENAMETOOLONG: "is too long for the file system",
+    EACCES: "cannot be read (permission denied)",
+    ELOOP: "goes through a loop of symbolic links",
+    ERR_INVALID_ARG_VALUE: "contains a NUL byte",
+    ERR_INVALID_ARG_TYPE: "contains a NUL byte",
+};
+function outside(root, path) {
+    const rel = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, path);
+    return rel === ".." || rel.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}`) || (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(rel);
+}
+/** How every refused path reads: the input, the value as given (cut to ~100 characters), the problem. */
+function pathError(name, value, problem) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(`${(0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .inputLabel */ .NB)(name)} got ${(0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .quoteValue */ .cl)(value)}: the path ${problem}.`);
+}
+const LEAVES = "leaves the workspace; give a path inside it, relative to the workspace";
+const LINKS_OUT = "leads outside the workspace through a symbolic link";
+/**
+ * The lexical half of {@link resolveWorkspacePath}, for paths that need not exist yet (a glob's folder, a report a
+ * command writes later): `value` resolved from `base` (default the workspace) must not leave the workspace by `..`
+ * or an absolute path. Reads no file; returns the absolute path.
+ */
+function insideWorkspace(workspace, name, value, base = workspace) {
+    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(base, value);
+    if (outside((0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(workspace), path))
+        throw pathError(name, value, LEAVES);
+    return path;
+}
+/** A path that exists (a file a glob matched) must not lead outside the workspace through a symbolic link. */
+function refuseLinkOut(workspace, name, value, path) {
+    let real;
+    try {
+        real = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(path);
+    }
+    catch {
+        return;
+    }
+    if (outside((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(workspace), real))
+        throw pathError(name, value, LINKS_OUT);
+}
+/**
+ * Resolves a path input against the workspace. Refused, naming the input, before anything remote happens: a path
+ * that leaves the workspace (by `..`, an absolute path or a symbolic link), one that does not exist, one of the
+ * wrong kind, and one the OS rejects (ENOTDIR, ENAMETOOLONG…). Relative paths resolve from `base` (default the
+ * workspace). Returns the absolute path, symbolic links kept.
+ */
+function resolveWorkspacePath(workspace, name, value, kind, base = workspace) {
+    const fail = (problem) => pathError(name, value, problem);
+    const path = insideWorkspace(workspace, name, value, base);
+    let real;
+    let isDirectory;
+    try {
+        real = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(path);
+        isDirectory = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(real).isDirectory();
+    }
+    catch (error) {
+        const code = error.code ?? "";
+        throw fail(OS_REASONS[code] ?? `cannot be read (${code || error.message})`);
+    }
+    if (outside((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(workspace), real))
+        throw fail(LINKS_OUT);
+    if (kind === "file" && isDirectory)
+        throw fail("is a folder; expected a file");
+    if (kind === "directory" && !isDirectory)
+        throw fail("is a file; expected a folder");
+    return path;
+}
+/** A {@link PathResolver} bound to one workspace. */
+function workspacePaths(workspace) {
+    return (name, value, kind) => resolveWorkspacePath(workspace, name, value, kind);
+}
+
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
@@ -45068,7 +45289,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 3311:
+/***/ 5692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");

@@ -42293,9 +42293,9 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _lib_github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9746);
-/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8945);
+/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(492);
 /* harmony import */ var _release_notes_release_notes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5008);
-/* harmony import */ var _release_notes_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1988);
+/* harmony import */ var _release_notes_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9304);
 
 
 
@@ -47879,7 +47879,157 @@ function isPermissionDenied(error) {
 
 /***/ }),
 
-/***/ 8945:
+/***/ 1662:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ Inputs),
+/* harmony export */   NB: () => (/* binding */ inputLabel),
+/* harmony export */   cl: () => (/* binding */ quoteValue),
+/* harmony export */   lQ: () => (/* binding */ envInputSource)
+/* harmony export */ });
+/* unused harmony exports runnerInputName, mapInputSource, SHOWN_VALUE_CHARS, MAX_TIMER_DURATION */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
+
+/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
+function runnerInputName(name) {
+    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+function envInputSource(env = process.env) {
+    return (name) => env[runnerInputName(name)];
+}
+function mapInputSource(values) {
+    return (name) => values[name];
+}
+/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
+const SHOWN_VALUE_CHARS = 100;
+/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
+function quoteValue(value) {
+    if (value.length <= SHOWN_VALUE_CHARS)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
+}
+/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
+function inputLabel(name) {
+    return `Input '${name}'`;
+}
+function invalid(name, value, allowed) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
+}
+/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
+const MAX_TIMER_DURATION = "596h";
+function durationBound(bound) {
+    const ms = typeof bound === "number" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(bound);
+    if (ms === undefined)
+        throw new Error(`bad duration bound ${bound}`);
+    return { ms, shown: typeof bound === "string" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(bound) };
+}
+/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
+class Inputs {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    /** The trimmed value, or '' when unset. */
+    raw(name) {
+        return (this.source(name) ?? "").trim();
+    }
+    required(name) {
+        const value = this.raw(name);
+        if (!value)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} is required but was empty.`);
+        return value;
+    }
+    optional(name, fallback = "") {
+        return this.raw(name) || fallback;
+    }
+    boolean(name, fallback) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        if (/^(true|yes|on|1)$/i.test(value))
+            return true;
+        if (/^(false|no|off|0)$/i.test(value))
+            return false;
+        throw invalid(name, value, "true or false");
+    }
+    integer(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a whole number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    number(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = -Infinity, max = Infinity } = range;
+        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    /**
+     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
+     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
+     */
+    duration(name, fallback, range = {}) {
+        const value = this.raw(name) || fallback;
+        const parsed = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(value);
+        if (parsed === undefined)
+            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
+        const min = durationBound(range.min ?? "0s");
+        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
+        if (parsed < min.ms || parsed > max.ms)
+            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
+        return parsed;
+    }
+    /** Items separated by newlines or commas, trimmed, empties dropped. */
+    list(name, separators = /[\n,]/) {
+        return this.raw(name)
+            .split(separators)
+            .map((item) => item.trim())
+            .filter(Boolean);
+    }
+    /** Non-empty, non-comment lines with their 1-based line numbers. */
+    lines(name) {
+        return (this.source(name) ?? "")
+            .split(/\r?\n/)
+            .map((text, index) => ({ line: index + 1, text: text.trim() }))
+            .filter(({ text }) => text && !text.startsWith("#"));
+    }
+    /** `KEY=value` per line (or comma); the value may contain '='. */
+    keyValues(name, separators = /\n/) {
+        const pairs = new Map();
+        for (const item of this.list(name, separators)) {
+            const at = item.indexOf("=");
+            const key = at > 0 ? item.slice(0, at).trim() : "";
+            if (!key)
+                throw invalid(name, item, "lines of KEY=value");
+            pairs.set(key, item.slice(at + 1).trim());
+        }
+        return pairs;
+    }
+    choice(name, allowed, fallback) {
+        const value = this.raw(name) || fallback;
+        if (!allowed.includes(value))
+            throw invalid(name, value, `one of ${allowed.join(", ")}`);
+        return value;
+    }
+}
+
+
+/***/ }),
+
+/***/ 492:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50938,142 +51088,8 @@ function runUrl(context) {
     return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
 }
 
-;// CONCATENATED MODULE: ./src/lib/inputs.ts
-
-
-/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
-function runnerInputName(name) {
-    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
-}
-function envInputSource(env = process.env) {
-    return (name) => env[runnerInputName(name)];
-}
-function mapInputSource(values) {
-    return (name) => values[name];
-}
-/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
-const SHOWN_VALUE_CHARS = 100;
-/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
-function quoteValue(value) {
-    if (value.length <= SHOWN_VALUE_CHARS)
-        return JSON.stringify(value);
-    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
-}
-/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
-function inputLabel(name) {
-    return `Input '${name}'`;
-}
-function invalid(name, value, allowed) {
-    return new errors/* ConfigurationError */.j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
-}
-/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
-const MAX_TIMER_DURATION = "596h";
-function durationBound(bound) {
-    const ms = typeof bound === "number" ? bound : (0,duration/* parseDuration */.E)(bound);
-    if (ms === undefined)
-        throw new Error(`bad duration bound ${bound}`);
-    return { ms, shown: typeof bound === "string" ? bound : (0,duration/* formatDuration */.a)(bound) };
-}
-/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
-class Inputs {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    /** The trimmed value, or '' when unset. */
-    raw(name) {
-        return (this.source(name) ?? "").trim();
-    }
-    required(name) {
-        const value = this.raw(name);
-        if (!value)
-            throw new errors/* ConfigurationError */.j1(`${inputLabel(name)} is required but was empty.`);
-        return value;
-    }
-    optional(name, fallback = "") {
-        return this.raw(name) || fallback;
-    }
-    boolean(name, fallback) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        if (/^(true|yes|on|1)$/i.test(value))
-            return true;
-        if (/^(false|no|off|0)$/i.test(value))
-            return false;
-        throw invalid(name, value, "true or false");
-    }
-    integer(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
-        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a whole number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    number(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = -Infinity, max = Infinity } = range;
-        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    /**
-     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
-     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
-     */
-    duration(name, fallback, range = {}) {
-        const value = this.raw(name) || fallback;
-        const parsed = (0,duration/* parseDuration */.E)(value);
-        if (parsed === undefined)
-            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
-        const min = durationBound(range.min ?? "0s");
-        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
-        if (parsed < min.ms || parsed > max.ms)
-            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
-        return parsed;
-    }
-    /** Items separated by newlines or commas, trimmed, empties dropped. */
-    list(name, separators = /[\n,]/) {
-        return this.raw(name)
-            .split(separators)
-            .map((item) => item.trim())
-            .filter(Boolean);
-    }
-    /** Non-empty, non-comment lines with their 1-based line numbers. */
-    lines(name) {
-        return (this.source(name) ?? "")
-            .split(/\r?\n/)
-            .map((text, index) => ({ line: index + 1, text: text.trim() }))
-            .filter(({ text }) => text && !text.startsWith("#"));
-    }
-    /** `KEY=value` per line (or comma); the value may contain '='. */
-    keyValues(name, separators = /\n/) {
-        const pairs = new Map();
-        for (const item of this.list(name, separators)) {
-            const at = item.indexOf("=");
-            const key = at > 0 ? item.slice(0, at).trim() : "";
-            if (!key)
-                throw invalid(name, item, "lines of KEY=value");
-            pairs.set(key, item.slice(at + 1).trim());
-        }
-        return pairs;
-    }
-    choice(name, allowed, fallback) {
-        const value = this.raw(name) || fallback;
-        if (!allowed.includes(value))
-            throw invalid(name, value, `one of ${allowed.join(", ")}`);
-        return value;
-    }
-}
-
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/lib/secrets.ts
 /**
  * Values that must never be shown. The action registers each with the runner (setSecret) as soon as it is read;
@@ -51159,7 +51175,7 @@ async function runAction(main, options = {}) {
     const env = process.env;
     const secrets = new Secrets();
     secrets.onAdd((value) => core_setSecret(value));
-    const inputs = new Inputs(envInputSource(env));
+    const inputs = new lib_inputs/* Inputs */.G0((0,lib_inputs/* envInputSource */.lQ)(env));
     for (const name of options.secretInputs ?? [])
         secrets.add(inputs.raw(name));
     for (const name of options.secretEnv ?? [])
@@ -51300,6 +51316,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var lib_errors = __nccwpck_require__(7268);
 // EXTERNAL MODULE: ./src/lib/summary.ts
 var summary = __nccwpck_require__(1119);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
@@ -51309,8 +51327,8 @@ function isBotName(name) {
     return name.endsWith("[bot]");
 }
 
-// EXTERNAL MODULE: ./src/release-notes/settings.ts
-var release_notes_settings = __nccwpck_require__(1988);
+// EXTERNAL MODULE: ./src/release-notes/settings.ts + 1 modules
+var release_notes_settings = __nccwpck_require__(9304);
 ;// CONCATENATED MODULE: ./src/release-notes/conventional.ts
 // The Conventional Commits 1.0 header grammar: a noun type, an optional scope in parentheses, an optional `!`, then `: `.
 const HEADER = /^([a-zA-Z]+)(?:\([^()\r\n]*\))?(!)?: \S/;
@@ -51324,6 +51342,7 @@ function hasBreakingFooter(body) {
 }
 
 ;// CONCATENATED MODULE: ./src/release-notes/version.ts
+
 
 
 
@@ -51373,7 +51392,7 @@ function parseExplicitVersion(explicit, prefix) {
     const bare = prefix && explicit.startsWith(prefix) ? explicit.slice(prefix.length) : explicit;
     const version = semver_default().valid(bare);
     if (!version)
-        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.version}' got ${JSON.stringify(explicit)}; expected a SemVer version such as 1.4.0.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.version}' got ${(0,inputs/* quoteValue */.cl)(explicit)}; expected a SemVer version such as 1.4.0.`);
     return version;
 }
 /** An explicit version is checked; otherwise the previous one (0.0.0 without a tag) is bumped. */
@@ -51382,12 +51401,12 @@ function resolveVersion(options) {
     if (explicit) {
         const version = parseExplicitVersion(explicit, prefix);
         if (previous && !semver_default().gt(version, previous)) {
-            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.version}' got ${JSON.stringify(explicit)}; it must be greater than ${previous}, the version of ${fromTag}.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.version}' got ${(0,inputs/* quoteValue */.cl)(explicit)}; it must be greater than ${previous}, the version of ${fromTag}.`);
         }
         return version;
     }
     if (fromTag && !previous) {
-        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' is ${JSON.stringify(fromTag)}, which is not a SemVer tag with prefix '${prefix}'; set '${release_notes_settings/* INPUTS */.mc.version}' explicitly.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' is ${(0,inputs/* quoteValue */.cl)(fromTag)}, which is not a SemVer tag with prefix '${prefix}'; set '${release_notes_settings/* INPUTS */.mc.version}' explicitly.`);
     }
     return semver_default().inc(previous ?? "0.0.0", bump);
 }
@@ -51398,15 +51417,16 @@ function resolveVersion(options) {
 
 
 
+
 /** The ends of the range from local history: `to` must name a commit, `from` a tag that is its ancestor. */
 async function resolveGitRange(git, options) {
     const toSha = await git.commitOf(options.to);
     if (!toSha)
-        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.to}' got ${JSON.stringify(options.to)}, which names no commit or tag in this repository.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.to}' got ${(0,inputs/* quoteValue */.cl)(options.to)}, which names no commit or tag in this repository.`);
     if (options.from) {
         const fromSha = (await git.isTag(options.from)) ? await git.commitOf(`refs/tags/${options.from}`) : undefined;
         if (!fromSha)
-            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' got ${JSON.stringify(options.from)}; there is no tag '${options.from}' in this repository.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' got ${(0,inputs/* quoteValue */.cl)(options.from)}; there is no such tag in this repository.`);
         if (!(await git.isAncestor(fromSha, toSha))) {
             throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}': tag '${options.from}' (${fromSha.slice(0, 7)}) is not an ancestor of '${options.to}' (${toSha.slice(0, 7)}).`);
         }
@@ -51534,6 +51554,7 @@ function withoutParents({ parents: _parents, ...commit }) {
 
 
 
+
 /** GitHub's largest page for every connection. */
 const PAGE = 100;
 /** How many of the highest SemVer tags are tried as the default `from` before giving up. */
@@ -51563,12 +51584,12 @@ async function resolveApiRange(client, repository, options) {
         throw new lib_errors/* RemoteError */.Hi(`GitHub has no repository ${repository.owner}/${repository.repo} this token can read.`);
     const to = answer.repository.to;
     if (!to || (to.__typename !== "Commit" && to.__typename !== "Tag"))
-        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.to}' got ${JSON.stringify(options.to)}, which names no commit or tag in ${repository.owner}/${repository.repo}.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.to}' got ${(0,inputs/* quoteValue */.cl)(options.to)}, which names no commit or tag in ${repository.owner}/${repository.repo}.`);
     const toSha = commitOf(to);
     if (options.from) {
         const from = answer.repository.from;
         if (!from)
-            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' got ${JSON.stringify(options.from)}; there is no tag '${options.from}' in ${repository.owner}/${repository.repo}.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}' got ${(0,inputs/* quoteValue */.cl)(options.from)}; there is no such tag in ${repository.owner}/${repository.repo}.`);
         const fromSha = commitOf(from.target);
         const comparison = await compare(client, repository, fromSha, toSha);
         if (comparison.status !== "ahead" && comparison.status !== "identical") {
@@ -51863,7 +51884,13 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 
+
+
 const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/** `spawn git ENOENT`, said as the input that needs git. */
+function gitMissing() {
+    return new lib_errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(release_notes_settings/* INPUTS */.mc.source)} is git, but git is not installed or not on PATH; it is needed to read the history (or use source: api).`);
+}
 /** One way to run git in a repository, so the sources and the preflight share the same error handling. */
 class Git {
     cwd;
@@ -51885,7 +51912,7 @@ class Git {
         catch (error) {
             const failure = error;
             if (failure.code === "ENOENT")
-                throw new lib_errors/* ConfigurationError */.j1("git is not installed or not on PATH; it is needed to read the history.");
+                throw gitMissing();
             const detail = (failure.stderr ?? "").trim().split("\n")[0] || failure.message.split("\n")[0];
             throw new Error(`git ${args[0]} failed: ${detail}`);
         }
@@ -51906,7 +51933,10 @@ class Git {
         try {
             return (await this.output(["rev-parse", "--is-inside-work-tree"])).trim() === "true";
         }
-        catch {
+        catch (error) {
+            // No git at all is not "not a repository".
+            if (error instanceof lib_errors/* ConfigurationError */.j1)
+                throw error;
             return false;
         }
     }
@@ -70534,17 +70564,110 @@ function summarize(result) {
 
 /***/ }),
 
-/***/ 1988:
+/***/ 9304:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   k8: () => (/* binding */ readReleaseNotesSettings),
-/* harmony export */   mc: () => (/* binding */ INPUTS)
-/* harmony export */ });
-/* unused harmony exports OUTPUTS, SOURCES, DEFAULT_CONFIG */
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  mc: () => (/* binding */ INPUTS),
+  k8: () => (/* binding */ readReleaseNotesSettings)
+});
+
+// UNUSED EXPORTS: DEFAULT_CONFIG, OUTPUTS, SOURCES
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
+;// CONCATENATED MODULE: ./src/lib/workspace-path.ts
+
+
+
+
+/** Why an OS refused a path, in words that do not need the errno table. */
+const OS_REASONS = {
+    ENOENT: "does not exist",
+    ENOTDIR: "goes through a file as if it were a folder",
+    ENAMETOOLONG: "is too long for the file system",
+    EACCES: "cannot be read (permission denied)",
+    ELOOP: "goes through a loop of symbolic links",
+    ERR_INVALID_ARG_VALUE: "contains a NUL byte",
+    ERR_INVALID_ARG_TYPE: "contains a NUL byte",
+};
+function outside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === ".." || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
+}
+/** How every refused path reads: the input, the value as given (cut to ~100 characters), the problem. */
+function pathError(name, value, problem) {
+    return new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(name)} got ${(0,lib_inputs/* quoteValue */.cl)(value)}: the path ${problem}.`);
+}
+const LEAVES = "leaves the workspace; give a path inside it, relative to the workspace";
+const LINKS_OUT = "leads outside the workspace through a symbolic link";
+/**
+ * The lexical half of {@link resolveWorkspacePath}, for paths that need not exist yet (a glob's folder, a report a
+ * command writes later): `value` resolved from `base` (default the workspace) must not leave the workspace by `..`
+ * or an absolute path. Reads no file; returns the absolute path.
+ */
+function insideWorkspace(workspace, name, value, base = workspace) {
+    const path = (0,external_node_path_.resolve)(base, value);
+    if (outside((0,external_node_path_.resolve)(workspace), path))
+        throw pathError(name, value, LEAVES);
+    return path;
+}
+/** A path that exists (a file a glob matched) must not lead outside the workspace through a symbolic link. */
+function refuseLinkOut(workspace, name, value, path) {
+    let real;
+    try {
+        real = realpathSync(path);
+    }
+    catch {
+        return;
+    }
+    if (outside(realpathSync(workspace), real))
+        throw pathError(name, value, LINKS_OUT);
+}
+/**
+ * Resolves a path input against the workspace. Refused, naming the input, before anything remote happens: a path
+ * that leaves the workspace (by `..`, an absolute path or a symbolic link), one that does not exist, one of the
+ * wrong kind, and one the OS rejects (ENOTDIR, ENAMETOOLONG…). Relative paths resolve from `base` (default the
+ * workspace). Returns the absolute path, symbolic links kept.
+ */
+function resolveWorkspacePath(workspace, name, value, kind, base = workspace) {
+    const fail = (problem) => pathError(name, value, problem);
+    const path = insideWorkspace(workspace, name, value, base);
+    let real;
+    let isDirectory;
+    try {
+        real = (0,external_node_fs_.realpathSync)(path);
+        isDirectory = (0,external_node_fs_.statSync)(real).isDirectory();
+    }
+    catch (error) {
+        const code = error.code ?? "";
+        throw fail(OS_REASONS[code] ?? `cannot be read (${code || error.message})`);
+    }
+    if (outside((0,external_node_fs_.realpathSync)(workspace), real))
+        throw fail(LINKS_OUT);
+    if (kind === "file" && isDirectory)
+        throw fail("is a folder; expected a file");
+    if (kind === "directory" && !isDirectory)
+        throw fail("is a file; expected a folder");
+    return path;
+}
+/** A {@link PathResolver} bound to one workspace. */
+function workspacePaths(workspace) {
+    return (name, value, kind) => resolveWorkspacePath(workspace, name, value, kind);
+}
+
+;// CONCATENATED MODULE: ./src/release-notes/settings.ts
+
+
+
 
 
 /** Input and output names of the release-notes action, defined once for the entry, the CLI and the metadata test. */
@@ -70573,22 +70696,28 @@ const OUTPUTS = {
 };
 const SOURCES = ["api", "git"];
 const DEFAULT_CONFIG = ".github/release-notes.yml";
+/**
+ * Reads every input. `config` and `template` must be files inside the workspace, refused naming the input otherwise;
+ * only the default config may be missing (the built-in categories apply then).
+ */
 function readReleaseNotesSettings(inputs, where) {
-    const workspace = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(where.workspace);
-    const inWorkspace = (path) => ((0,node_path__WEBPACK_IMPORTED_MODULE_0__.isAbsolute)(path) ? path : (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(workspace, path));
+    const workspace = (0,external_node_path_.resolve)(where.workspace);
     const to = inputs.optional(INPUTS.to, where.sha || "HEAD");
     const customerCommUrl = inputs.optional(INPUTS.customerCommUrl);
     if (customerCommUrl && !/^https?:\/\/[^/\s]/.test(customerCommUrl)) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${INPUTS.customerCommUrl}' got ${JSON.stringify(customerCommUrl)}; expected an http:// or https:// URL.`);
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(INPUTS.customerCommUrl)} got ${(0,lib_inputs/* quoteValue */.cl)(customerCommUrl)}; expected an http:// or https:// URL.`);
     }
     const template = inputs.optional(INPUTS.template);
+    const config = inputs.optional(INPUTS.config, DEFAULT_CONFIG);
+    const configGiven = config !== DEFAULT_CONFIG;
+    const defaultMissing = !configGiven && !(0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(workspace, DEFAULT_CONFIG));
     return {
         from: inputs.optional(INPUTS.from) || undefined,
         to,
         version: inputs.optional(INPUTS.version) || undefined,
-        configPath: inWorkspace(inputs.optional(INPUTS.config, DEFAULT_CONFIG)),
-        configGiven: Boolean(inputs.raw(INPUTS.config)) && inputs.raw(INPUTS.config) !== DEFAULT_CONFIG,
-        templatePath: template ? inWorkspace(template) : undefined,
+        configPath: defaultMissing ? (0,external_node_path_.resolve)(workspace, DEFAULT_CONFIG) : resolveWorkspacePath(workspace, INPUTS.config, config, "file"),
+        configGiven,
+        templatePath: template ? resolveWorkspacePath(workspace, INPUTS.template, template, "file") : undefined,
         source: inputs.choice(INPUTS.source, SOURCES, "api"),
         draftRelease: inputs.boolean(INPUTS.draftRelease, false),
         tagPrefix: inputs.optional(INPUTS.tagPrefix, "v"),

@@ -7929,7 +7929,7 @@ exports.serialize = serialize;
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var textParsers = __nccwpck_require__(4784);
-var binaryParsers = __nccwpck_require__(7522);
+var binaryParsers = __nccwpck_require__(5141);
 var arrayParser = __nccwpck_require__(6471);
 var builtinTypes = __nccwpck_require__(6345);
 
@@ -7997,7 +7997,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7522:
+/***/ 5141:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var parseInt64 = __nccwpck_require__(2299);
@@ -41122,9 +41122,9 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2174);
+/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9444);
 /* harmony import */ var _seed_seed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6695);
-/* harmony import */ var _seed_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3527);
+/* harmony import */ var _seed_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7522);
 
 
 
@@ -41136,6 +41136,7 @@ await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(asy
         sha: run.context.sha,
         runId: run.context.runId,
         runAttempt: run.env.GITHUB_RUN_ATTEMPT,
+        runnerTemp: run.context.runnerTemp,
     });
     const result = await (0,_seed_seed_js__WEBPACK_IMPORTED_MODULE_2__/* .runSeed */ .Z)(settings, { logger: run.logger, secrets: run.secrets, env: run.env, signal: run.signal });
     run.setOutput(_seed_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .SEED_OUTPUTS */ .VI.runId, result.runId ?? "");
@@ -41154,6 +41155,46 @@ await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(asy
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 2543:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+/** Parses `500ms`, `90s`, `15m`, `1h` (or a combination like `1m30s`) into milliseconds; undefined when malformed. */
+function parseDuration(text) {
+    const parts = text.trim().match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g);
+    if (!parts || parts.join("") !== text.trim())
+        return undefined;
+    let total = 0;
+    for (const part of parts) {
+        const [, amount, unit] = DURATION.exec(part) ?? [];
+        total += Number(amount) * (UNIT_MS[unit] ?? Number.NaN);
+    }
+    return Number.isFinite(total) ? Math.round(total) : undefined;
+}
+/**
+ * `250ms`, `12.3s`, `4m5s`, `2h3m`: every unit floored, as codeql-action's formatDuration does, so a value just
+ * under a boundary never rounds up into "1m60s" or "60.0s".
+ */
+function formatDuration(ms) {
+    const whole = Math.max(0, Math.floor(ms));
+    if (whole < 1_000)
+        return `${whole}ms`;
+    if (whole < 60_000)
+        return `${(Math.floor(whole / 100) / 10).toFixed(1)}s`;
+    const seconds = Math.floor(whole / 1_000);
+    if (seconds < 3_600)
+        return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+    return `${Math.floor(seconds / 3_600)}h${Math.floor(seconds / 60) % 60}m`;
+}
+
 
 /***/ }),
 
@@ -41207,7 +41248,157 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 2174:
+/***/ 1662:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ Inputs),
+/* harmony export */   NB: () => (/* binding */ inputLabel),
+/* harmony export */   cl: () => (/* binding */ quoteValue),
+/* harmony export */   lQ: () => (/* binding */ envInputSource)
+/* harmony export */ });
+/* unused harmony exports runnerInputName, mapInputSource, SHOWN_VALUE_CHARS, MAX_TIMER_DURATION */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
+
+/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
+function runnerInputName(name) {
+    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+function envInputSource(env = process.env) {
+    return (name) => env[runnerInputName(name)];
+}
+function mapInputSource(values) {
+    return (name) => values[name];
+}
+/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
+const SHOWN_VALUE_CHARS = 100;
+/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
+function quoteValue(value) {
+    if (value.length <= SHOWN_VALUE_CHARS)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
+}
+/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
+function inputLabel(name) {
+    return `Input '${name}'`;
+}
+function invalid(name, value, allowed) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
+}
+/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
+const MAX_TIMER_DURATION = "596h";
+function durationBound(bound) {
+    const ms = typeof bound === "number" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(bound);
+    if (ms === undefined)
+        throw new Error(`bad duration bound ${bound}`);
+    return { ms, shown: typeof bound === "string" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(bound) };
+}
+/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
+class Inputs {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    /** The trimmed value, or '' when unset. */
+    raw(name) {
+        return (this.source(name) ?? "").trim();
+    }
+    required(name) {
+        const value = this.raw(name);
+        if (!value)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} is required but was empty.`);
+        return value;
+    }
+    optional(name, fallback = "") {
+        return this.raw(name) || fallback;
+    }
+    boolean(name, fallback) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        if (/^(true|yes|on|1)$/i.test(value))
+            return true;
+        if (/^(false|no|off|0)$/i.test(value))
+            return false;
+        throw invalid(name, value, "true or false");
+    }
+    integer(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a whole number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    number(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = -Infinity, max = Infinity } = range;
+        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    /**
+     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
+     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
+     */
+    duration(name, fallback, range = {}) {
+        const value = this.raw(name) || fallback;
+        const parsed = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(value);
+        if (parsed === undefined)
+            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
+        const min = durationBound(range.min ?? "0s");
+        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
+        if (parsed < min.ms || parsed > max.ms)
+            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
+        return parsed;
+    }
+    /** Items separated by newlines or commas, trimmed, empties dropped. */
+    list(name, separators = /[\n,]/) {
+        return this.raw(name)
+            .split(separators)
+            .map((item) => item.trim())
+            .filter(Boolean);
+    }
+    /** Non-empty, non-comment lines with their 1-based line numbers. */
+    lines(name) {
+        return (this.source(name) ?? "")
+            .split(/\r?\n/)
+            .map((text, index) => ({ line: index + 1, text: text.trim() }))
+            .filter(({ text }) => text && !text.startsWith("#"));
+    }
+    /** `KEY=value` per line (or comma); the value may contain '='. */
+    keyValues(name, separators = /\n/) {
+        const pairs = new Map();
+        for (const item of this.list(name, separators)) {
+            const at = item.indexOf("=");
+            const key = at > 0 ? item.slice(0, at).trim() : "";
+            if (!key)
+                throw invalid(name, item, "lines of KEY=value");
+            pairs.set(key, item.slice(at + 1).trim());
+        }
+        return pairs;
+    }
+    choice(name, allowed, fallback) {
+        const value = this.raw(name) || fallback;
+        if (!allowed.includes(value))
+            throw invalid(name, value, `one of ${allowed.join(", ")}`);
+        return value;
+    }
+}
+
+
+/***/ }),
+
+/***/ 9444:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44163,37 +44354,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/lib/duration.ts
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-/** Parses `500ms`, `90s`, `15m`, `1h` (or a combination like `1m30s`) into milliseconds; undefined when malformed. */
-function parseDuration(text) {
-    const parts = text.trim().match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g);
-    if (!parts || parts.join("") !== text.trim())
-        return undefined;
-    let total = 0;
-    for (const part of parts) {
-        const [, amount, unit] = DURATION.exec(part) ?? [];
-        total += Number(amount) * (UNIT_MS[unit] ?? Number.NaN);
-    }
-    return Number.isFinite(total) ? Math.round(total) : undefined;
-}
-/**
- * `250ms`, `12.3s`, `4m5s`, `2h3m`: every unit floored, as codeql-action's formatDuration does, so a value just
- * under a boundary never rounds up into "1m60s" or "60.0s".
- */
-function duration_formatDuration(ms) {
-    const whole = Math.max(0, Math.floor(ms));
-    if (whole < 1_000)
-        return `${whole}ms`;
-    if (whole < 60_000)
-        return `${(Math.floor(whole / 100) / 10).toFixed(1)}s`;
-    const seconds = Math.floor(whole / 1_000);
-    if (seconds < 3_600)
-        return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
-    return `${Math.floor(seconds / 3_600)}h${Math.floor(seconds / 60) % 60}m`;
-}
-
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
 ;// CONCATENATED MODULE: ./src/lib/cancel.ts
@@ -44217,7 +44379,7 @@ function onCancel(options = {}) {
     const timer = options.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
-            controller.abort(new errors/* CancelledError */.cc(`Timed out after ${duration_formatDuration(options.timeoutMs)}.`));
+            controller.abort(new errors/* CancelledError */.cc(`Timed out after ${(0,duration/* formatDuration */.a)(options.timeoutMs)}.`));
         }, options.timeoutMs);
     timer?.unref();
     return {
@@ -44295,142 +44457,8 @@ function runUrl(context) {
     return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/actions/runs/${context.runId}`;
 }
 
-;// CONCATENATED MODULE: ./src/lib/inputs.ts
-
-
-/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
-function runnerInputName(name) {
-    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
-}
-function envInputSource(env = process.env) {
-    return (name) => env[runnerInputName(name)];
-}
-function mapInputSource(values) {
-    return (name) => values[name];
-}
-/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
-const SHOWN_VALUE_CHARS = 100;
-/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
-function quoteValue(value) {
-    if (value.length <= SHOWN_VALUE_CHARS)
-        return JSON.stringify(value);
-    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
-}
-/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
-function inputLabel(name) {
-    return `Input '${name}'`;
-}
-function invalid(name, value, allowed) {
-    return new errors/* ConfigurationError */.j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
-}
-/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
-const MAX_TIMER_DURATION = "596h";
-function durationBound(bound) {
-    const ms = typeof bound === "number" ? bound : parseDuration(bound);
-    if (ms === undefined)
-        throw new Error(`bad duration bound ${bound}`);
-    return { ms, shown: typeof bound === "string" ? bound : duration_formatDuration(bound) };
-}
-/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
-class Inputs {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    /** The trimmed value, or '' when unset. */
-    raw(name) {
-        return (this.source(name) ?? "").trim();
-    }
-    required(name) {
-        const value = this.raw(name);
-        if (!value)
-            throw new errors/* ConfigurationError */.j1(`${inputLabel(name)} is required but was empty.`);
-        return value;
-    }
-    optional(name, fallback = "") {
-        return this.raw(name) || fallback;
-    }
-    boolean(name, fallback) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        if (/^(true|yes|on|1)$/i.test(value))
-            return true;
-        if (/^(false|no|off|0)$/i.test(value))
-            return false;
-        throw invalid(name, value, "true or false");
-    }
-    integer(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
-        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a whole number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    number(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = -Infinity, max = Infinity } = range;
-        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    /**
-     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
-     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
-     */
-    duration(name, fallback, range = {}) {
-        const value = this.raw(name) || fallback;
-        const parsed = parseDuration(value);
-        if (parsed === undefined)
-            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
-        const min = durationBound(range.min ?? "0s");
-        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
-        if (parsed < min.ms || parsed > max.ms)
-            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
-        return parsed;
-    }
-    /** Items separated by newlines or commas, trimmed, empties dropped. */
-    list(name, separators = /[\n,]/) {
-        return this.raw(name)
-            .split(separators)
-            .map((item) => item.trim())
-            .filter(Boolean);
-    }
-    /** Non-empty, non-comment lines with their 1-based line numbers. */
-    lines(name) {
-        return (this.source(name) ?? "")
-            .split(/\r?\n/)
-            .map((text, index) => ({ line: index + 1, text: text.trim() }))
-            .filter(({ text }) => text && !text.startsWith("#"));
-    }
-    /** `KEY=value` per line (or comma); the value may contain '='. */
-    keyValues(name, separators = /\n/) {
-        const pairs = new Map();
-        for (const item of this.list(name, separators)) {
-            const at = item.indexOf("=");
-            const key = at > 0 ? item.slice(0, at).trim() : "";
-            if (!key)
-                throw invalid(name, item, "lines of KEY=value");
-            pairs.set(key, item.slice(at + 1).trim());
-        }
-        return pairs;
-    }
-    choice(name, allowed, fallback) {
-        const value = this.raw(name) || fallback;
-        if (!allowed.includes(value))
-            throw invalid(name, value, `one of ${allowed.join(", ")}`);
-        return value;
-    }
-}
-
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/lib/secrets.ts
 /**
  * Values that must never be shown. The action registers each with the runner (setSecret) as soon as it is read;
@@ -44516,7 +44544,7 @@ async function runAction(main, options = {}) {
     const env = process.env;
     const secrets = new Secrets();
     secrets.onAdd((value) => core_setSecret(value));
-    const inputs = new Inputs(envInputSource(env));
+    const inputs = new lib_inputs/* Inputs */.G0((0,lib_inputs/* envInputSource */.lQ)(env));
     for (const name of options.secretInputs ?? [])
         secrets.add(inputs.raw(name));
     for (const name of options.secretEnv ?? [])
@@ -44667,8 +44695,8 @@ function hasValidDigest(record) {
     return typeof record.digest === "string" && record.digest === recordDigest(record);
 }
 
-// EXTERNAL MODULE: ./src/seed/settings.ts + 1 modules
-var seed_settings = __nccwpck_require__(3527);
+// EXTERNAL MODULE: ./src/seed/settings.ts + 3 modules
+var seed_settings = __nccwpck_require__(7522);
 ;// CONCATENATED MODULE: ./src/seed/approval-check.ts
 
 
@@ -49493,6 +49521,8 @@ function more(total) {
     return total > DETAIL_ROWS ? `\n…and ${total - DETAIL_ROWS} more.\n` : "";
 }
 
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/seed/migrations.ts
 
 
@@ -49998,6 +50028,8 @@ async function pruneAllSince(db, table, key, sinceSeq) {
 
 
 
+
+
 function lockOptions(settings, deps) {
     return { timeoutMs: settings.lockTimeoutMs, logger: deps.logger, signal: deps.signal, toolVersion: settings.toolVersion };
 }
@@ -50161,7 +50193,7 @@ async function applyRun(db, manifests, settings, deps, report) {
 async function rollbackRun(db, settings, deps, report) {
     const target = settings.runId;
     if (!target)
-        throw new lib_errors/* ConfigurationError */.j1("rollback needs the run to roll back to: set input 'run-id' (CLI: --run <id>).");
+        throw new lib_errors/* ConfigurationError */.j1(`${(0,inputs/* inputLabel */.NB)(seed_settings/* SEED_INPUTS */.Mj.runId)} is required for rollback: give the run to roll back to (see the history command).`);
     const { env, operator, gitSha, toolVersion } = settings;
     report.rolledBackTo = target;
     await recordedTransaction(db, settings, deps, report, { command: "rollback", env, operator, gitSha, toolVersion, rollbackOf: target }, async () => {
@@ -50363,7 +50395,7 @@ async function withDatabase(settings, deps, report, work) {
 
 /***/ }),
 
-/***/ 3527:
+/***/ 7522:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50378,17 +50410,116 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
+;// CONCATENATED MODULE: ./src/lib/path-within.ts
+
+/**
+ * Whether absolute `path` lies outside `root`, compared as written (symbolic links are the resolver's business, see
+ * workspace-path.ts): for a path that may not exist yet, or is checked against a folder other than the workspace.
+ */
+function outside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === ".." || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
+}
+
 ;// CONCATENATED MODULE: ./src/lib/version.ts
 /** The suite's version, recorded in audit rows and shown by `launchpad --version`; a test keeps it equal to package.json's. */
 const LAUNCHPAD_VERSION = "0.1.0";
 
+;// CONCATENATED MODULE: ./src/lib/workspace-path.ts
+
+
+
+
+/** Why an OS refused a path, in words that do not need the errno table. */
+const OS_REASONS = {
+    ENOENT: "does not exist",
+    ENOTDIR: "goes through a file as if it were a folder",
+    ENAMETOOLONG: "is too long for the file system",
+    EACCES: "cannot be read (permission denied)",
+    ELOOP: "goes through a loop of symbolic links",
+    ERR_INVALID_ARG_VALUE: "contains a NUL byte",
+    ERR_INVALID_ARG_TYPE: "contains a NUL byte",
+};
+function workspace_path_outside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === ".." || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
+}
+/** How every refused path reads: the input, the value as given (cut to ~100 characters), the problem. */
+function pathError(name, value, problem) {
+    return new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(name)} got ${(0,lib_inputs/* quoteValue */.cl)(value)}: the path ${problem}.`);
+}
+const LEAVES = "leaves the workspace; give a path inside it, relative to the workspace";
+const LINKS_OUT = "leads outside the workspace through a symbolic link";
+/**
+ * The lexical half of {@link resolveWorkspacePath}, for paths that need not exist yet (a glob's folder, a report a
+ * command writes later): `value` resolved from `base` (default the workspace) must not leave the workspace by `..`
+ * or an absolute path. Reads no file; returns the absolute path.
+ */
+function insideWorkspace(workspace, name, value, base = workspace) {
+    const path = (0,external_node_path_.resolve)(base, value);
+    if (workspace_path_outside((0,external_node_path_.resolve)(workspace), path))
+        throw pathError(name, value, LEAVES);
+    return path;
+}
+/** A path that exists (a file a glob matched) must not lead outside the workspace through a symbolic link. */
+function refuseLinkOut(workspace, name, value, path) {
+    let real;
+    try {
+        real = realpathSync(path);
+    }
+    catch {
+        return;
+    }
+    if (workspace_path_outside(realpathSync(workspace), real))
+        throw pathError(name, value, LINKS_OUT);
+}
+/**
+ * Resolves a path input against the workspace. Refused, naming the input, before anything remote happens: a path
+ * that leaves the workspace (by `..`, an absolute path or a symbolic link), one that does not exist, one of the
+ * wrong kind, and one the OS rejects (ENOTDIR, ENAMETOOLONG…). Relative paths resolve from `base` (default the
+ * workspace). Returns the absolute path, symbolic links kept.
+ */
+function resolveWorkspacePath(workspace, name, value, kind, base = workspace) {
+    const fail = (problem) => pathError(name, value, problem);
+    const path = insideWorkspace(workspace, name, value, base);
+    let real;
+    let isDirectory;
+    try {
+        real = (0,external_node_fs_.realpathSync)(path);
+        isDirectory = (0,external_node_fs_.statSync)(real).isDirectory();
+    }
+    catch (error) {
+        const code = error.code ?? "";
+        throw fail(OS_REASONS[code] ?? `cannot be read (${code || error.message})`);
+    }
+    if (workspace_path_outside((0,external_node_fs_.realpathSync)(workspace), real))
+        throw fail(LINKS_OUT);
+    if (kind === "file" && isDirectory)
+        throw fail("is a folder; expected a file");
+    if (kind === "directory" && !isDirectory)
+        throw fail("is a file; expected a folder");
+    return path;
+}
+/** A {@link PathResolver} bound to one workspace. */
+function workspacePaths(workspace) {
+    return (name, value, kind) => resolveWorkspacePath(workspace, name, value, kind);
+}
+
 // EXTERNAL MODULE: ./src/seed/seed.ts + 24 modules
 var seed = __nccwpck_require__(6695);
 ;// CONCATENATED MODULE: ./src/seed/settings.ts
+
+
+
+
 
 
 
@@ -50424,6 +50555,12 @@ const PGLITE_DIR = ".launchpad/pglite";
 const DEFAULT_DATADOG_SITE = "datadoghq.com";
 /** Supabase's transaction pooler (Supavisor in transaction mode); its session pooler listens on 5432. */
 const TRANSACTION_POOLER_PORT = "6543";
+/** Another seed run holds the lock for as long as its transaction; an hour is past any sane one. */
+const LOCK_TIMEOUT_RANGE = { min: "0s", max: "1h" };
+/** The commands that read the manifests folder (rollback replays the stored run, history reads the database). */
+const READS_MANIFESTS = ["lint", "plan", "apply", "verify"];
+/** The commands that need the approval record (in production, for requires-approval manifests). */
+const READS_APPROVAL_RECORD = ["apply", "rollback"];
 function readSeedSettings(inputs, context) {
     const databaseUrl = inputs.optional(SEED_INPUTS.databaseUrl);
     if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -50433,27 +50570,66 @@ function readSeedSettings(inputs, context) {
     if (databaseUrl && urlPort(databaseUrl) === TRANSACTION_POOLER_PORT) {
         throw new errors/* ConfigurationError */.j1(`Input '${SEED_INPUTS.databaseUrl}' uses port ${TRANSACTION_POOLER_PORT}, Supabase's transaction pooler, which keeps no session state or prepared statements between transactions; use the session pooler on port 5432 (same host) or the direct connection.`);
     }
-    const within = (path) => ((0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.resolve)(context.workspace, path));
+    const { workspace } = context;
     const env = inputs.optional(SEED_INPUTS.env, "local");
     if (!/^[\w.-]{1,64}$/.test(env))
-        throw new errors/* ConfigurationError */.j1(`Input '${SEED_INPUTS.env}' got ${JSON.stringify(env)}; expected a short name such as staging.`);
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(SEED_INPUTS.env)} got ${(0,lib_inputs/* quoteValue */.cl)(env)}; expected a short name such as staging.`);
+    const command = inputs.choice(SEED_INPUTS.command, seed/* SEED_COMMANDS */.z, "apply");
+    const manifests = inputs.optional(SEED_INPUTS.manifests, DEFAULT_MANIFESTS);
+    const approvalRecord = inputs.optional(SEED_INPUTS.approvalRecord);
     return {
-        command: inputs.choice(SEED_INPUTS.command, seed/* SEED_COMMANDS */.z, "apply"),
-        workspace: context.workspace,
-        manifestsDir: within(inputs.optional(SEED_INPUTS.manifests, DEFAULT_MANIFESTS)),
-        migrationsDir: within(inputs.optional(SEED_INPUTS.migrations, DEFAULT_MIGRATIONS)),
+        command,
+        workspace,
+        manifestsDir: READS_MANIFESTS.includes(command)
+            ? resolveWorkspacePath(workspace, SEED_INPUTS.manifests, manifests, "directory")
+            : (0,external_node_path_.resolve)(workspace, manifests),
+        migrationsDir: migrationsFolder(workspace, inputs.optional(SEED_INPUTS.migrations, DEFAULT_MIGRATIONS)),
         databaseUrl,
-        pgliteDir: within(PGLITE_DIR),
+        pgliteDir: (0,external_node_path_.resolve)(workspace, PGLITE_DIR),
         env,
         runId: inputs.optional(SEED_INPUTS.runId) || undefined,
         defaultRunId: defaultRunId(context),
         operator: inputs.optional(SEED_INPUTS.operator, context.actor || "unknown"),
         gitSha: context.sha,
-        lockTimeoutMs: inputs.duration(SEED_INPUTS.lockTimeout, "60s"),
+        lockTimeoutMs: inputs.duration(SEED_INPUTS.lockTimeout, "60s", LOCK_TIMEOUT_RANGE),
         toolVersion: `launchpad ${LAUNCHPAD_VERSION}`,
-        approvalRecord: inputs.optional(SEED_INPUTS.approvalRecord) ? within(inputs.optional(SEED_INPUTS.approvalRecord)) : undefined,
+        approvalRecord: approvalRecord && READS_APPROVAL_RECORD.includes(command) ? approvalRecordFile(approvalRecord, context) : undefined,
         datadog: readDatadog(inputs),
     };
+}
+/**
+ * The approval record, a file in the workspace or in the runner's temp folder, where the approval action writes it
+ * (its `record` output) so that a later step of the same job can pass it on.
+ */
+function approvalRecordFile(value, context) {
+    const temp = context.runnerTemp;
+    const root = temp && !outside((0,external_node_path_.resolve)(temp), (0,external_node_path_.resolve)(context.workspace, value)) ? temp : context.workspace;
+    return resolveWorkspacePath(root, SEED_INPUTS.approvalRecord, value, "file");
+}
+/**
+ * The migrations folder, checked like every path input, except that a folder that does not exist is skipped (as
+ * action.yml says): a repository without migrations needs no input. Anything else wrong with it is refused by name.
+ */
+function migrationsFolder(workspace, value) {
+    try {
+        return resolveWorkspacePath(workspace, SEED_INPUTS.migrations, value, "directory");
+    }
+    catch (error) {
+        const path = (0,external_node_path_.resolve)(workspace, value);
+        if (!outside((0,external_node_path_.resolve)(workspace), path) && doesNotExist(path))
+            return undefined;
+        throw error;
+    }
+}
+/** Nothing at all at `path` (a dangling symbolic link is something, and the resolver's refusal stands). */
+function doesNotExist(path) {
+    try {
+        (0,external_node_fs_.lstatSync)(path);
+        return false;
+    }
+    catch (error) {
+        return error.code === "ENOENT";
+    }
 }
 function urlPort(url) {
     try {
@@ -50483,7 +50659,7 @@ function readDatadog(inputs) {
             parsed = undefined;
         }
         if (!parsed || !/^https?:$/.test(parsed.protocol) || !["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname))
-            throw new errors/* ConfigurationError */.j1(`Input '${SEED_INPUTS.datadogSite}' got ${JSON.stringify(site)}; expected ${expected}.`);
+            throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(SEED_INPUTS.datadogSite)} got ${(0,lib_inputs/* quoteValue */.cl)(site)}; expected ${expected}.`);
         apiUrl = parsed.origin;
     }
     return apiKey ? { apiKey, apiUrl } : undefined;

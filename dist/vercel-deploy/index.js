@@ -46813,10 +46813,10 @@ function extend() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
 /* harmony import */ var _lib_github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9746);
-/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9657);
+/* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8574);
 /* harmony import */ var _vercel_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8352);
 /* harmony import */ var _vercel_run_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2895);
-/* harmony import */ var _vercel_settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8566);
+/* harmony import */ var _vercel_settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1482);
 
 
 
@@ -52457,7 +52457,157 @@ function isPermissionDenied(error) {
 
 /***/ }),
 
-/***/ 9657:
+/***/ 1662:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ Inputs),
+/* harmony export */   NB: () => (/* binding */ inputLabel),
+/* harmony export */   cl: () => (/* binding */ quoteValue),
+/* harmony export */   lQ: () => (/* binding */ envInputSource)
+/* harmony export */ });
+/* unused harmony exports runnerInputName, mapInputSource, SHOWN_VALUE_CHARS, MAX_TIMER_DURATION */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
+
+/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
+function runnerInputName(name) {
+    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+function envInputSource(env = process.env) {
+    return (name) => env[runnerInputName(name)];
+}
+function mapInputSource(values) {
+    return (name) => values[name];
+}
+/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
+const SHOWN_VALUE_CHARS = 100;
+/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
+function quoteValue(value) {
+    if (value.length <= SHOWN_VALUE_CHARS)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
+}
+/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
+function inputLabel(name) {
+    return `Input '${name}'`;
+}
+function invalid(name, value, allowed) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
+}
+/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
+const MAX_TIMER_DURATION = "596h";
+function durationBound(bound) {
+    const ms = typeof bound === "number" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(bound);
+    if (ms === undefined)
+        throw new Error(`bad duration bound ${bound}`);
+    return { ms, shown: typeof bound === "string" ? bound : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(bound) };
+}
+/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
+class Inputs {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    /** The trimmed value, or '' when unset. */
+    raw(name) {
+        return (this.source(name) ?? "").trim();
+    }
+    required(name) {
+        const value = this.raw(name);
+        if (!value)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`${inputLabel(name)} is required but was empty.`);
+        return value;
+    }
+    optional(name, fallback = "") {
+        return this.raw(name) || fallback;
+    }
+    boolean(name, fallback) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        if (/^(true|yes|on|1)$/i.test(value))
+            return true;
+        if (/^(false|no|off|0)$/i.test(value))
+            return false;
+        throw invalid(name, value, "true or false");
+    }
+    integer(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a whole number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    number(name, fallback, range = {}) {
+        const value = this.raw(name);
+        if (!value)
+            return fallback;
+        const { min = -Infinity, max = Infinity } = range;
+        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
+            throw invalid(name, value, `a number from ${min} to ${max}`);
+        }
+        return parsed;
+    }
+    /**
+     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
+     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
+     */
+    duration(name, fallback, range = {}) {
+        const value = this.raw(name) || fallback;
+        const parsed = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(value);
+        if (parsed === undefined)
+            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
+        const min = durationBound(range.min ?? "0s");
+        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
+        if (parsed < min.ms || parsed > max.ms)
+            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
+        return parsed;
+    }
+    /** Items separated by newlines or commas, trimmed, empties dropped. */
+    list(name, separators = /[\n,]/) {
+        return this.raw(name)
+            .split(separators)
+            .map((item) => item.trim())
+            .filter(Boolean);
+    }
+    /** Non-empty, non-comment lines with their 1-based line numbers. */
+    lines(name) {
+        return (this.source(name) ?? "")
+            .split(/\r?\n/)
+            .map((text, index) => ({ line: index + 1, text: text.trim() }))
+            .filter(({ text }) => text && !text.startsWith("#"));
+    }
+    /** `KEY=value` per line (or comma); the value may contain '='. */
+    keyValues(name, separators = /\n/) {
+        const pairs = new Map();
+        for (const item of this.list(name, separators)) {
+            const at = item.indexOf("=");
+            const key = at > 0 ? item.slice(0, at).trim() : "";
+            if (!key)
+                throw invalid(name, item, "lines of KEY=value");
+            pairs.set(key, item.slice(at + 1).trim());
+        }
+        return pairs;
+    }
+    choice(name, allowed, fallback) {
+        const value = this.raw(name) || fallback;
+        if (!allowed.includes(value))
+            throw invalid(name, value, `one of ${allowed.join(", ")}`);
+        return value;
+    }
+}
+
+
+/***/ }),
+
+/***/ 8574:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -55465,144 +55615,8 @@ function runUrl(context) {
 
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
-// EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __nccwpck_require__(2543);
-;// CONCATENATED MODULE: ./src/lib/inputs.ts
-
-
-/** The runner's convention: INPUT_ + name upper-cased, spaces to `_`, hyphens kept. */
-function runnerInputName(name) {
-    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
-}
-function envInputSource(env = process.env) {
-    return (name) => env[runnerInputName(name)];
-}
-function mapInputSource(values) {
-    return (name) => values[name];
-}
-/** The most of a bad value an error message echoes: a 120 KB input must not come back as a 120 KB `::error::` line. */
-const SHOWN_VALUE_CHARS = 100;
-/** A value quoted for an error message, cut to about {@link SHOWN_VALUE_CHARS} characters with its full length noted. */
-function quoteValue(value) {
-    if (value.length <= SHOWN_VALUE_CHARS)
-        return JSON.stringify(value);
-    return `${JSON.stringify(value.slice(0, SHOWN_VALUE_CHARS - 20))}… (${value.length} characters)`;
-}
-/** How messages name an input; the CLI shows the same words with the flag as typed (see src/cli/program.ts). */
-function inputLabel(name) {
-    return `Input '${name}'`;
-}
-function invalid(name, value, allowed) {
-    return new errors/* ConfigurationError */.j1(`${inputLabel(name)} got ${quoteValue(value)}; expected ${allowed}.`);
-}
-/** Just under the longest delay a Node timer (and so `AbortSignal.timeout`) holds, 2^31-1 ms. */
-const MAX_TIMER_DURATION = "596h";
-function durationBound(bound) {
-    const ms = typeof bound === "number" ? bound : (0,duration/* parseDuration */.E)(bound);
-    if (ms === undefined)
-        throw new Error(`bad duration bound ${bound}`);
-    return { ms, shown: typeof bound === "string" ? bound : (0,duration/* formatDuration */.a)(bound) };
-}
-/** Typed readers over one source. Every bad value throws a ConfigurationError naming the input. */
-class Inputs {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    /** The trimmed value, or '' when unset. */
-    raw(name) {
-        return (this.source(name) ?? "").trim();
-    }
-    required(name) {
-        const value = this.raw(name);
-        if (!value)
-            throw new errors/* ConfigurationError */.j1(`${inputLabel(name)} is required but was empty.`);
-        return value;
-    }
-    optional(name, fallback = "") {
-        return this.raw(name) || fallback;
-    }
-    boolean(name, fallback) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        if (/^(true|yes|on|1)$/i.test(value))
-            return true;
-        if (/^(false|no|off|0)$/i.test(value))
-            return false;
-        throw invalid(name, value, "true or false");
-    }
-    integer(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-        const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
-        if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a whole number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    number(name, fallback, range = {}) {
-        const value = this.raw(name);
-        if (!value)
-            return fallback;
-        const { min = -Infinity, max = Infinity } = range;
-        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-        if (Number.isNaN(parsed) || parsed < min || parsed > max) {
-            throw invalid(name, value, `a number from ${min} to ${max}`);
-        }
-        return parsed;
-    }
-    /**
-     * Milliseconds, from `500ms`, `90s`, `15m`, `1h`, within `range` (by default 0 to the longest timer Node holds,
-     * so no value reaches `setTimeout` or `AbortSignal.timeout` out of their range).
-     */
-    duration(name, fallback, range = {}) {
-        const value = this.raw(name) || fallback;
-        const parsed = (0,duration/* parseDuration */.E)(value);
-        if (parsed === undefined)
-            throw invalid(name, value, "a duration such as 500ms, 90s, 15m or 1h");
-        const min = durationBound(range.min ?? "0s");
-        const max = durationBound(range.max ?? MAX_TIMER_DURATION);
-        if (parsed < min.ms || parsed > max.ms)
-            throw invalid(name, value, `a duration from ${min.shown} to ${max.shown}`);
-        return parsed;
-    }
-    /** Items separated by newlines or commas, trimmed, empties dropped. */
-    list(name, separators = /[\n,]/) {
-        return this.raw(name)
-            .split(separators)
-            .map((item) => item.trim())
-            .filter(Boolean);
-    }
-    /** Non-empty, non-comment lines with their 1-based line numbers. */
-    lines(name) {
-        return (this.source(name) ?? "")
-            .split(/\r?\n/)
-            .map((text, index) => ({ line: index + 1, text: text.trim() }))
-            .filter(({ text }) => text && !text.startsWith("#"));
-    }
-    /** `KEY=value` per line (or comma); the value may contain '='. */
-    keyValues(name, separators = /\n/) {
-        const pairs = new Map();
-        for (const item of this.list(name, separators)) {
-            const at = item.indexOf("=");
-            const key = at > 0 ? item.slice(0, at).trim() : "";
-            if (!key)
-                throw invalid(name, item, "lines of KEY=value");
-            pairs.set(key, item.slice(at + 1).trim());
-        }
-        return pairs;
-    }
-    choice(name, allowed, fallback) {
-        const value = this.raw(name) || fallback;
-        if (!allowed.includes(value))
-            throw invalid(name, value, `one of ${allowed.join(", ")}`);
-        return value;
-    }
-}
-
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/lib/secrets.ts
 /**
  * Values that must never be shown. The action registers each with the runner (setSecret) as soon as it is read;
@@ -55688,7 +55702,7 @@ async function runAction(main, options = {}) {
     const env = process.env;
     const secrets = new Secrets();
     secrets.onAdd((value) => core_setSecret(value));
-    const inputs = new Inputs(envInputSource(env));
+    const inputs = new lib_inputs/* Inputs */.G0((0,lib_inputs/* envInputSource */.lQ)(env));
     for (const name of options.secretInputs ?? [])
         secrets.add(inputs.raw(name));
     for (const name of options.secretEnv ?? [])
@@ -56135,8 +56149,8 @@ class VercelApi {
     }
 }
 
-// EXTERNAL MODULE: ./src/vercel/settings.ts
-var vercel_settings = __nccwpck_require__(8566);
+// EXTERNAL MODULE: ./src/vercel/settings.ts + 2 modules
+var vercel_settings = __nccwpck_require__(1482);
 ;// CONCATENATED MODULE: ./src/vercel/aliases.ts
 
 
@@ -56980,9 +56994,8 @@ function reporterFor(deps) {
     const repo = deps.context.repository;
     return deps.github && repo ? new GitHubReporter(deps.github, repo, deps.logger) : undefined;
 }
+/** `path` itself was checked when the settings were read (a folder inside the workspace). */
 function checkOutputDir(settings) {
-    if (!(0,external_node_fs_.existsSync)(settings.path))
-        throw new errors/* ConfigurationError */.j1(`Input '${vercel_settings/* INPUTS */.mc.path}': ${settings.path} does not exist.`);
     if (settings.prebuilt && !(0,external_node_fs_.existsSync)((0,external_node_path_.join)(settings.outputDir, "config.json"))) {
         throw new errors/* ConfigurationError */.j1(`Input '${vercel_settings/* INPUTS */.mc.outputDir}': ${(0,external_node_path_.relative)(settings.path, settings.outputDir) || "."}/config.json not found under ${settings.path}. Build first (e.g. \`vercel build\` or your framework's Build Output API step), or set prebuilt: false.`);
     }
@@ -57127,18 +57140,122 @@ function gitMeta(context, sha, branch) {
 
 /***/ }),
 
-/***/ 8566:
+/***/ 1482:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   jw: () => (/* binding */ readVercelSettings),
-/* harmony export */   mc: () => (/* binding */ INPUTS),
-/* harmony export */   py: () => (/* binding */ OUTPUTS)
-/* harmony export */ });
-/* unused harmony exports COMMANDS, ARCHIVE_MODES, DEFAULT_API_URL */
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  mc: () => (/* binding */ INPUTS),
+  py: () => (/* binding */ OUTPUTS),
+  jw: () => (/* binding */ readVercelSettings)
+});
+
+// UNUSED EXPORTS: ARCHIVE_MODES, COMMANDS, DEFAULT_API_URL
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var lib_inputs = __nccwpck_require__(1662);
+;// CONCATENATED MODULE: ./src/lib/path-within.ts
+
+/**
+ * Whether absolute `path` lies outside `root`, compared as written (symbolic links are the resolver's business, see
+ * workspace-path.ts): for a path that may not exist yet, or is checked against a folder other than the workspace.
+ */
+function outside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === ".." || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/lib/workspace-path.ts
+
+
+
+
+/** Why an OS refused a path, in words that do not need the errno table. */
+const OS_REASONS = {
+    ENOENT: "does not exist",
+    ENOTDIR: "goes through a file as if it were a folder",
+    ENAMETOOLONG: "is too long for the file system",
+    EACCES: "cannot be read (permission denied)",
+    ELOOP: "goes through a loop of symbolic links",
+    ERR_INVALID_ARG_VALUE: "contains a NUL byte",
+    ERR_INVALID_ARG_TYPE: "contains a NUL byte",
+};
+function workspace_path_outside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === ".." || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
+}
+/** How every refused path reads: the input, the value as given (cut to ~100 characters), the problem. */
+function pathError(name, value, problem) {
+    return new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(name)} got ${(0,lib_inputs/* quoteValue */.cl)(value)}: the path ${problem}.`);
+}
+const LEAVES = "leaves the workspace; give a path inside it, relative to the workspace";
+const LINKS_OUT = "leads outside the workspace through a symbolic link";
+/**
+ * The lexical half of {@link resolveWorkspacePath}, for paths that need not exist yet (a glob's folder, a report a
+ * command writes later): `value` resolved from `base` (default the workspace) must not leave the workspace by `..`
+ * or an absolute path. Reads no file; returns the absolute path.
+ */
+function insideWorkspace(workspace, name, value, base = workspace) {
+    const path = (0,external_node_path_.resolve)(base, value);
+    if (workspace_path_outside((0,external_node_path_.resolve)(workspace), path))
+        throw pathError(name, value, LEAVES);
+    return path;
+}
+/** A path that exists (a file a glob matched) must not lead outside the workspace through a symbolic link. */
+function refuseLinkOut(workspace, name, value, path) {
+    let real;
+    try {
+        real = realpathSync(path);
+    }
+    catch {
+        return;
+    }
+    if (workspace_path_outside(realpathSync(workspace), real))
+        throw pathError(name, value, LINKS_OUT);
+}
+/**
+ * Resolves a path input against the workspace. Refused, naming the input, before anything remote happens: a path
+ * that leaves the workspace (by `..`, an absolute path or a symbolic link), one that does not exist, one of the
+ * wrong kind, and one the OS rejects (ENOTDIR, ENAMETOOLONG…). Relative paths resolve from `base` (default the
+ * workspace). Returns the absolute path, symbolic links kept.
+ */
+function resolveWorkspacePath(workspace, name, value, kind, base = workspace) {
+    const fail = (problem) => pathError(name, value, problem);
+    const path = insideWorkspace(workspace, name, value, base);
+    let real;
+    let isDirectory;
+    try {
+        real = (0,external_node_fs_.realpathSync)(path);
+        isDirectory = (0,external_node_fs_.statSync)(real).isDirectory();
+    }
+    catch (error) {
+        const code = error.code ?? "";
+        throw fail(OS_REASONS[code] ?? `cannot be read (${code || error.message})`);
+    }
+    if (workspace_path_outside((0,external_node_fs_.realpathSync)(workspace), real))
+        throw fail(LINKS_OUT);
+    if (kind === "file" && isDirectory)
+        throw fail("is a folder; expected a file");
+    if (kind === "directory" && !isDirectory)
+        throw fail("is a file; expected a folder");
+    return path;
+}
+/** A {@link PathResolver} bound to one workspace. */
+function workspacePaths(workspace) {
+    return (name, value, kind) => resolveWorkspacePath(workspace, name, value, kind);
+}
+
+;// CONCATENATED MODULE: ./src/vercel/settings.ts
+
+
+
 
 
 /** Input names, defined once for the action, the CLI flags and action.yml's tests. */
@@ -57173,6 +57290,22 @@ const COMMANDS = ["deploy", "promote", "rollback"];
 const ARCHIVE_MODES = ["auto", "always", "never"];
 const DEFAULT_API_URL = "https://api.vercel.com";
 const TARGET = /^[a-z0-9][a-z0-9-]*$/;
+/** The longest `timeout`: a Vercel build is cut at 45 minutes, uploads of a big output take a while on top. */
+const TIMEOUT_RANGE = { min: "1s", max: "6h" };
+/** `alias-wait` bounds the wait for Vercel's automatic aliases, which come within seconds when they come. */
+const ALIAS_WAIT_RANGE = { min: "0s", max: "10m" };
+/**
+ * `output-dir` is relative to `path` and must stay in the workspace; whether it holds a Build Output is checked
+ * before the deploy, with advice on building it (run.ts).
+ */
+function readOutputDir(inputs, workspace, path) {
+    const value = inputs.optional(INPUTS.outputDir, ".vercel/output");
+    const outputDir = (0,external_node_path_.isAbsolute)(value) ? value : (0,external_node_path_.resolve)(path, value);
+    if (outside((0,external_node_path_.resolve)(workspace), outputDir)) {
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(INPUTS.outputDir)} got ${(0,lib_inputs/* quoteValue */.cl)(value)}: the path leaves the workspace; give a folder inside it, relative to '${INPUTS.path}'.`);
+    }
+    return outputDir;
+}
 /**
  * Reads and checks every input; `workspace` anchors relative paths (GITHUB_WORKSPACE or the CLI's cwd).
  * `VERCEL_TEAM_ID` from `env` stands in for an empty team-id, as the Vercel CLI reads it.
@@ -57181,25 +57314,24 @@ function readVercelSettings(inputs, workspace, env = {}) {
     const command = inputs.choice(INPUTS.command, COMMANDS, "deploy");
     const target = inputs.optional(INPUTS.target, "preview");
     if (!TARGET.test(target)) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${INPUTS.target}' got ${JSON.stringify(target)}; expected preview, production or a custom environment slug such as staging.`);
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(INPUTS.target)} got ${(0,lib_inputs/* quoteValue */.cl)(target)}; expected preview, production or a custom environment slug such as staging.`);
     }
-    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(workspace, inputs.optional(INPUTS.path, "."));
-    const outputDir = inputs.optional(INPUTS.outputDir, ".vercel/output");
+    // Only a deploy reads the project folder: promote and rollback act on a deployment that exists already.
+    const pathValue = inputs.optional(INPUTS.path, ".");
+    const path = command === "deploy" ? resolveWorkspacePath(workspace, INPUTS.path, pathValue, "directory") : (0,external_node_path_.resolve)(workspace, pathValue);
     const apiUrl = inputs.optional(INPUTS.apiUrl, DEFAULT_API_URL).replace(/\/+$/, "");
     if (!/^https?:\/\/[^/]+/.test(apiUrl)) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${INPUTS.apiUrl}' got ${JSON.stringify(apiUrl)}; expected an http(s) URL such as ${DEFAULT_API_URL}.`);
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(INPUTS.apiUrl)} got ${(0,lib_inputs/* quoteValue */.cl)(apiUrl)}; expected an http(s) URL such as ${DEFAULT_API_URL}.`);
     }
     const deployment = inputs.optional(INPUTS.deployment) || undefined;
     if (command !== "deploy" && !deployment) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${INPUTS.deployment}' is required for command '${command}': give the deployment id (dpl_…) or URL.`);
+        throw new errors/* ConfigurationError */.j1(`Input '${INPUTS.deployment}' is required for command '${command}': give the deployment id (dpl_…) or URL.`);
     }
-    const timeoutMs = inputs.duration(INPUTS.timeout, "15m");
-    if (timeoutMs < 1_000)
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${INPUTS.timeout}' must be at least 1s.`);
+    const timeoutMs = inputs.duration(INPUTS.timeout, "15m", TIMEOUT_RANGE);
     const teamId = inputs.optional(INPUTS.teamId) || env.VERCEL_TEAM_ID || undefined;
     // @vercel/client adds VERCEL_TEAM_ID from the environment to its URLs on top of the team it is given.
     if (env.VERCEL_TEAM_ID && teamId !== env.VERCEL_TEAM_ID) {
-        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${INPUTS.teamId}' is ${JSON.stringify(teamId)} but VERCEL_TEAM_ID in the environment is ${JSON.stringify(env.VERCEL_TEAM_ID)}; the Vercel client would send both. Make them match or unset VERCEL_TEAM_ID.`);
+        throw new errors/* ConfigurationError */.j1(`${(0,lib_inputs/* inputLabel */.NB)(INPUTS.teamId)} is ${(0,lib_inputs/* quoteValue */.cl)(teamId ?? "")} but VERCEL_TEAM_ID in the environment is ${(0,lib_inputs/* quoteValue */.cl)(env.VERCEL_TEAM_ID)}; the Vercel client would send both. Make them match or unset VERCEL_TEAM_ID.`);
     }
     return {
         command,
@@ -57209,7 +57341,7 @@ function readVercelSettings(inputs, workspace, env = {}) {
         target,
         path,
         prebuilt: inputs.boolean(INPUTS.prebuilt, true),
-        outputDir: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.isAbsolute)(outputDir) ? outputDir : (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(path, outputDir),
+        outputDir: readOutputDir(inputs, workspace, path),
         aliases: inputs.lines(INPUTS.alias).map(({ line, text }) => ({ line, template: text })),
         githubToken: inputs.optional(INPUTS.githubToken) || undefined,
         githubDeployment: inputs.boolean(INPUTS.githubDeployment, true),
@@ -57218,7 +57350,7 @@ function readVercelSettings(inputs, workspace, env = {}) {
         apiUrl,
         deployment,
         archive: inputs.choice(INPUTS.archive, ARCHIVE_MODES, "auto"),
-        aliasWaitMs: inputs.duration(INPUTS.aliasWait, "20s"),
+        aliasWaitMs: inputs.duration(INPUTS.aliasWait, "20s", ALIAS_WAIT_RANGE),
     };
 }
 
