@@ -58218,7 +58218,7 @@ const OUTPUTS = {
     report: "report",
 };
 /** The CLI's own flags for local mode. */
-const LOCAL_FLAGS = { bodyFile: "body-file", base: "base", reportDir: "report-dir" };
+const LOCAL_FLAGS = { bodyFile: "body-file", base: "base" };
 const DEFAULT_CONFIG = ".github/compliance.yml";
 const DEFAULT_CHECK_NAME = "compliance";
 /** Reads every input; the rules file must be a file inside the workspace (refused naming `config` otherwise). */

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { addInputOptions, cliAction, NOT_A_FLAG } from "../cli/program.js";
+import { addInputOptions, addSummaryOption, cliAction, NOT_A_FLAG, SUMMARY_FLAG } from "../cli/program.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { resolveWorkspacePath } from "../lib/workspace-path.js";
 import { runCompliance } from "./compliance.js";
@@ -17,7 +17,7 @@ export function registerCompliance(program: Command): void {
     .option(`--${LOCAL_FLAGS.base} <ref>`, "branch or commit the PR would merge into", "main");
   // Local mode reads no API and posts nothing: no token, no sticky comment.
   addInputOptions(command, "compliance", { config: "<file>", "check-name": "<name>", "github-token": NOT_A_FLAG, comment: NOT_A_FLAG });
-  command.option(`--${LOCAL_FLAGS.reportDir} <dir>`, "where the markdown report is written", ".launchpad").action(
+  addSummaryOption(command).action(
     cliAction(async (run) => {
       const workspace = resolve(run.env.GITHUB_WORKSPACE || ".");
       const settings = { ...readComplianceSettings(run.inputs, { workspace }), comment: false };
@@ -27,9 +27,10 @@ export function registerCompliance(program: Command): void {
       const result = await runCompliance(settings, {
         source: { kind: "local", facts: () => localPullRequestFacts(workspace, base, body) },
         logger: run.logger,
-        reportDir: resolve(workspace, run.inputs.optional(LOCAL_FLAGS.reportDir, ".launchpad")),
+        reportDir: resolve(workspace, ".launchpad"),
         redact: (text) => run.secrets.redact(text),
       });
+      run.saveReport(run.inputs.optional(SUMMARY_FLAG), result.summary);
       run.print(result.summary);
       run.print(`Report written to ${result.reportPath}`);
       return result.passed ? 0 : 1;

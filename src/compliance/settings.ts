@@ -20,7 +20,7 @@ export const OUTPUTS = {
 } as const;
 
 /** The CLI's own flags for local mode. */
-export const LOCAL_FLAGS = { bodyFile: "body-file", base: "base", reportDir: "report-dir" } as const;
+export const LOCAL_FLAGS = { bodyFile: "body-file", base: "base" } as const;
 
 export const DEFAULT_CONFIG = ".github/compliance.yml";
 export const DEFAULT_CHECK_NAME = "compliance";

@@ -1,13 +1,13 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { addInputOptions, cliAction } from "../cli/program.js";
+import { addInputOptions, addSummaryOption, cliAction, SUMMARY_FLAG } from "../cli/program.js";
 import { readRunContext } from "../lib/context.js";
 import { createGitHubClient } from "../lib/github.js";
 import { runGate } from "./gate.js";
 import { INPUTS, readGateSettings } from "./settings.js";
 
-/** The CLI's own flag: the action writes its report under RUNNER_TEMP. */
-export const REPORT_DIR_FLAG = "report-dir";
+/** Where the CLI's report goes in the workspace (the action writes its own under RUNNER_TEMP). */
+const REPORT_DIR = ".launchpad";
 
 /** `launchpad gate`: the gate action's core from a terminal; flags are named like the action's inputs. */
 export function registerGate(program: Command): void {
@@ -29,7 +29,7 @@ export function registerGate(program: Command): void {
     "check-name": "<name>",
     "fail-on": "<gates>",
   });
-  command.option(`--${REPORT_DIR_FLAG} <dir>`, "where the markdown report is written", ".launchpad").action(
+  addSummaryOption(command).action(
     cliAction(async (run) => {
       const workspace = resolve(run.env.GITHUB_WORKSPACE || ".");
       const settings = readGateSettings(run.inputs, { workspace });
@@ -43,9 +43,10 @@ export function registerGate(program: Command): void {
         env: run.env,
         github: token ? createGitHubClient({ token, logger: run.logger, env: run.env }) : undefined,
         target: context.repository && headSha ? { ...context.repository, headSha } : undefined,
-        reportDir: resolve(workspace, run.inputs.optional(REPORT_DIR_FLAG, ".launchpad")),
+        reportDir: resolve(workspace, REPORT_DIR),
         redact: (text) => run.secrets.redact(text),
       });
+      run.saveReport(run.inputs.optional(SUMMARY_FLAG), result.summary);
       run.print(result.summary);
       run.print(`Report written to ${result.reportPath}`);
       return result.passed ? 0 : 1;

@@ -9,7 +9,7 @@ import { registerCompliance } from "../../src/compliance/cli.js";
 import { INPUTS as COMPLIANCE_INPUTS, LOCAL_FLAGS, readComplianceSettings } from "../../src/compliance/settings.js";
 import { registerEcs } from "../../src/ecs/cli.js";
 import { ECS_INPUTS, readEcsSettings } from "../../src/ecs/settings.js";
-import { REPORT_DIR_FLAG, registerGate } from "../../src/gate/cli.js";
+import { registerGate } from "../../src/gate/cli.js";
 import { INPUTS as GATE_INPUTS, readGateSettings } from "../../src/gate/settings.js";
 import { Inputs, mapInputSource } from "../../src/lib/inputs.js";
 import { OUTPUT_DIR_FLAG, registerReleaseNotes } from "../../src/release-notes/cli.js";
@@ -79,7 +79,7 @@ const CASES: Case[] = [
     constants: GATE_INPUTS,
     read: (values) => readGateSettings(new Inputs(mapInputSource(values)), { workspace }),
     required: { junit: "reports/*.xml" },
-    ownFlags: [REPORT_DIR_FLAG],
+    ownFlags: [SUMMARY_FLAG],
   },
   {
     action: "compliance",
@@ -87,7 +87,7 @@ const CASES: Case[] = [
     constants: COMPLIANCE_INPUTS,
     read: (values) => readComplianceSettings(new Inputs(mapInputSource(values)), { workspace }),
     required: {},
-    ownFlags: [LOCAL_FLAGS.bodyFile, LOCAL_FLAGS.base, LOCAL_FLAGS.reportDir],
+    ownFlags: [LOCAL_FLAGS.bodyFile, LOCAL_FLAGS.base, SUMMARY_FLAG],
     notFlags: ["github-token", "comment"],
   },
   {

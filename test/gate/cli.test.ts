@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -38,10 +38,14 @@ describe("launchpad gate", () => {
         "reports/coverage.xml",
         "--commands",
         "check: echo checked",
+        "--summary",
+        "out/gate.md",
       ],
       workspace,
     );
     expect(run.status).toBe(1);
+    // --summary, as on every other command: the same report, also in that file.
+    expect(readFileSync(join(workspace, "out/gate.md"), "utf8")).toContain("| tests | 4/5 passed (80%), 1 failed, 1 skipped |");
     expect(run.stdout).toContain("| tests | 4/5 passed (80%), 1 failed, 1 skipped | 100% pass rate | ❌ fail |");
     expect(run.stdout).toContain(
       "| tests.test_strategies.TestValidate › test_must_end_with_action | services/api/tests/test_strategies.py:11 |",
