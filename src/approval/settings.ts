@@ -1,20 +1,9 @@
-import type { InputName } from "../lib/action-inputs.js";
+import { inputNames } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, quoteValue } from "../lib/inputs.js";
 
 /** Input and output names of the approval action, defined once for the entry, the CLI and the tests (action.yml holds defaults). */
-export const INPUTS = {
-  environment: "environment",
-  version: "version",
-  sha: "sha",
-  approvers: "approvers",
-  requiredApprovals: "required-approvals",
-  allowSelfApproval: "allow-self-approval",
-  requiredChecks: "required-checks",
-  requireStaging: "require-staging",
-  changeTicket: "change-ticket",
-  githubToken: "github-token",
-} as const satisfies Record<string, InputName<"approval">>;
+export const INPUTS = inputNames("approval");
 
 export const OUTPUTS = {
   approved: "approved",

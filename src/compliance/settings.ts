@@ -1,15 +1,10 @@
 import { relative, resolve } from "node:path";
-import type { InputName } from "../lib/action-inputs.js";
+import { inputNames } from "../lib/action-inputs.js";
 import type { Inputs } from "../lib/inputs.js";
 import { resolveWorkspacePath } from "../lib/workspace-path.js";
 
 /** Input and output names of the compliance action (action.yml holds their defaults and descriptions). */
-export const INPUTS = {
-  config: "config",
-  githubToken: "github-token",
-  checkName: "check-name",
-  comment: "comment",
-} as const satisfies Record<string, InputName<"compliance">>;
+export const INPUTS = inputNames("compliance");
 
 export const OUTPUTS = {
   passed: "passed",

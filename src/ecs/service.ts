@@ -120,11 +120,11 @@ export async function readDeploymentGroup(
     const code = awsErrorCode(error);
     if (code === "ApplicationDoesNotExistException")
       throw new ConfigurationError(
-        `${inputLabel(ECS_INPUTS.application)}: CodeDeploy application ${quoteValue(application)} does not exist.`,
+        `${inputLabel(ECS_INPUTS.codedeployApplication)}: CodeDeploy application ${quoteValue(application)} does not exist.`,
       );
     if (code === "DeploymentGroupDoesNotExistException") {
       throw new ConfigurationError(
-        `${inputLabel(ECS_INPUTS.deploymentGroup)}: deployment group ${quoteValue(group)} does not exist in CodeDeploy application ${quoteValue(application)}.`,
+        `${inputLabel(ECS_INPUTS.codedeployDeploymentGroup)}: deployment group ${quoteValue(group)} does not exist in CodeDeploy application ${quoteValue(application)}.`,
       );
     }
     throw error;

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import picomatch from "picomatch";
-import type { InputName } from "../lib/action-inputs.js";
+import { inputNames } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
 import { insideWorkspace, pathError } from "../lib/workspace-path.js";
@@ -8,21 +8,7 @@ import { type GateCommand, type GateKind, SEVERITIES, type Severity } from "./mo
 import { parseSize } from "./size.js";
 
 /** Input and output names of the gate action, defined once for the entry, the CLI and action.yml tests. */
-export const INPUTS = {
-  commands: "commands",
-  workingDirectory: "working-directory",
-  junit: "junit",
-  allowNoTests: "allow-no-tests",
-  coverage: "coverage",
-  minCoverage: "min-coverage",
-  audit: "audit",
-  maxVulnerabilities: "max-vulnerabilities",
-  bundle: "bundle",
-  bundleBudget: "bundle-budget",
-  githubToken: "github-token",
-  checkName: "check-name",
-  failOn: "fail-on",
-} as const satisfies Record<string, InputName<"gate">>;
+export const INPUTS = inputNames("gate");
 
 export const OUTPUTS = {
   passed: "passed",

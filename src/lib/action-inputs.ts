@@ -15,3 +15,20 @@ export interface InputDefinition {
 export function actionInputs<A extends ActionName>(action: A): Record<InputName<A>, InputDefinition> {
   return ACTION_INPUTS[action] as unknown as Record<InputName<A>, InputDefinition>;
 }
+
+/** `tls-min-days` → `tlsMinDays`, at the type level, for {@link inputNames}. */
+type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+
+export type InputNameMap<A extends ActionName> = { readonly [N in InputName<A> as CamelCase<N>]: N };
+
+/**
+ * Every input name of `action`, keyed by its camelCase spelling (`INPUTS.tlsMinDays` is "tls-min-days"): the
+ * readers' and messages' name constants, derived from action.yml rather than retyped beside it.
+ */
+export function inputNames<A extends ActionName>(action: A): InputNameMap<A> {
+  const names = Object.keys(actionInputs(action)).map((name) => [
+    name.replace(/-(\w)/g, (_all, letter: string) => letter.toUpperCase()),
+    name,
+  ]);
+  return Object.freeze(Object.fromEntries(names)) as InputNameMap<A>;
+}

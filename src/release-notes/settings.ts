@@ -1,24 +1,12 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import type { InputName } from "../lib/action-inputs.js";
+import { inputNames } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
 import { resolveWorkspacePath } from "../lib/workspace-path.js";
 
 /** Input and output names of the release-notes action, defined once for the entry, the CLI and the metadata test. */
-export const INPUTS = {
-  from: "from",
-  to: "to",
-  version: "version",
-  config: "config",
-  template: "template",
-  source: "source",
-  draftRelease: "draft-release",
-  tagPrefix: "tag-prefix",
-  customerCommUrl: "customer-comm-url",
-  releaseOwner: "release-owner",
-  githubToken: "github-token",
-} as const satisfies Record<string, InputName<"release-notes">>;
+export const INPUTS = inputNames("release-notes");
 
 export const OUTPUTS = {
   version: "version",

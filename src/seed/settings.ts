@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { lstatSync } from "node:fs";
 import { resolve } from "node:path";
-import type { InputName } from "../lib/action-inputs.js";
+import { inputNames } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
 import { outside } from "../lib/path-within.js";
@@ -10,19 +10,7 @@ import { resolveWorkspacePath } from "../lib/workspace-path.js";
 import { SEED_COMMANDS, type SeedSettings } from "./seed.js";
 
 /** Input and output names of the seed action, defined once for the action, the CLI and action.yml tests. */
-export const SEED_INPUTS = {
-  command: "command",
-  manifests: "manifests",
-  databaseUrl: "database-url",
-  env: "env",
-  runId: "run-id",
-  migrations: "migrations",
-  operator: "operator",
-  lockTimeout: "lock-timeout",
-  approvalRecord: "approval-record",
-  datadogApiKey: "datadog-api-key",
-  datadogSite: "datadog-site",
-} as const satisfies Record<string, InputName<"seed">>;
+export const SEED_INPUTS = inputNames("seed");
 
 export const SEED_OUTPUTS = {
   runId: "run-id",

@@ -1,30 +1,12 @@
 import { isAbsolute, resolve } from "node:path";
-import type { InputName } from "../lib/action-inputs.js";
+import { inputNames } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
 import { outside } from "../lib/path-within.js";
 import { resolveWorkspacePath } from "../lib/workspace-path.js";
 
 /** Input names, defined once for the action, the CLI flags and action.yml's tests. */
-export const INPUTS = {
-  token: "token",
-  teamId: "team-id",
-  projectId: "project-id",
-  target: "target",
-  path: "path",
-  prebuilt: "prebuilt",
-  outputDir: "output-dir",
-  alias: "alias",
-  githubToken: "github-token",
-  githubDeployment: "github-deployment",
-  githubComment: "github-comment",
-  timeout: "timeout",
-  apiUrl: "api-url",
-  command: "command",
-  deployment: "deployment",
-  archive: "archive",
-  aliasWait: "alias-wait",
-} as const satisfies Record<string, InputName<"vercel-deploy">>;
+export const INPUTS = inputNames("vercel-deploy");
 
 export const OUTPUTS = {
   url: "url",

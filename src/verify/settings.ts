@@ -1,4 +1,4 @@
-import type { InputName } from "../lib/action-inputs.js";
+import { inputNames } from "../lib/action-inputs.js";
 import type { Inputs } from "../lib/inputs.js";
 import type { Secrets } from "../lib/secrets.js";
 import { parseChecks } from "./checks.js";
@@ -6,14 +6,7 @@ import { readHttpUrl } from "./url.js";
 import type { VerifySettings } from "./verify.js";
 
 /** Input and output names of the verify action, defined once (the names themselves come from its action.yml). */
-export const VERIFY_INPUTS = {
-  url: "url",
-  checks: "checks",
-  tlsMinDays: "tls-min-days",
-  attempts: "attempts",
-  timeout: "timeout",
-  retryDelay: "retry-delay",
-} as const satisfies Record<string, InputName<"verify">>;
+export const VERIFY_INPUTS = inputNames("verify");
 
 export const VERIFY_OUTPUTS = { passed: "passed", failed: "failed", report: "report" } as const;
 
