@@ -58557,6 +58557,16 @@ const ACTION_INPUTS = {
         },
     },
 };
+const ACTION_OUTPUTS = {
+    approval: ["approved", "approvers", "deployment-id", "record", "record-digest"],
+    compliance: ["passed", "unchecked", "violations", "missing-reviews", "report"],
+    "ecs-blue-green": ["task-definition-arn", "deployment-id", "image-digest", "status", "rolled-back"],
+    gate: ["passed", "tests-total", "tests-failed", "tests-skipped", "coverage", "vulnerabilities", "bundle-size", "report"],
+    "release-notes": ["version", "previous-version", "notes", "notes-file", "release-id", "release-url", "pull-requests", "commits"],
+    seed: ["run-id", "inserted", "updated", "deleted", "unchanged", "drift", "digest"],
+    "vercel-deploy": ["url", "deployment-id", "inspector-url", "aliases", "state", "previous-deployment-id"],
+    verify: ["passed", "failed", "report"],
+};
 
 ;// CONCATENATED MODULE: ./src/lib/action-inputs.ts
 
@@ -58564,16 +58574,20 @@ const ACTION_INPUTS = {
 function actionInputs(action) {
     return ACTION_INPUTS[action];
 }
+function byCamelCase(names) {
+    const entries = names.map((name) => [name.replace(/-(\w)/g, (_all, letter) => letter.toUpperCase()), name]);
+    return Object.freeze(Object.fromEntries(entries));
+}
 /**
  * Every input name of `action`, keyed by its camelCase spelling (`INPUTS.tlsMinDays` is "tls-min-days"): the
  * readers' and messages' name constants, derived from action.yml rather than retyped beside it.
  */
 function inputNames(action) {
-    const names = Object.keys(actionInputs(action)).map((name) => [
-        name.replace(/-(\w)/g, (_all, letter) => letter.toUpperCase()),
-        name,
-    ]);
-    return Object.freeze(Object.fromEntries(names));
+    return byCamelCase(Object.keys(actionInputs(action)));
+}
+/** Every output name of `action`, keyed the same way (`OUTPUTS.deploymentId` is "deployment-id"). */
+function outputNames(action) {
+    return byCamelCase(ACTION_OUTPUTS[action]);
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -58668,13 +58682,7 @@ function workspacePaths(workspace) {
 
 /** Input and output names of the compliance action (action.yml holds their defaults and descriptions). */
 const INPUTS = inputNames("compliance");
-const OUTPUTS = {
-    passed: "passed",
-    unchecked: "unchecked",
-    violations: "violations",
-    missingReviews: "missing-reviews",
-    report: "report",
-};
+const OUTPUTS = outputNames("compliance");
 /** The CLI's own flags for local mode. */
 const LOCAL_FLAGS = { bodyFile: "body-file", base: "base" };
 const DEFAULT_CONFIG = ".github/compliance.yml";

@@ -37556,6 +37556,16 @@ const ACTION_INPUTS = {
         },
     },
 };
+const ACTION_OUTPUTS = {
+    approval: ["approved", "approvers", "deployment-id", "record", "record-digest"],
+    compliance: ["passed", "unchecked", "violations", "missing-reviews", "report"],
+    "ecs-blue-green": ["task-definition-arn", "deployment-id", "image-digest", "status", "rolled-back"],
+    gate: ["passed", "tests-total", "tests-failed", "tests-skipped", "coverage", "vulnerabilities", "bundle-size", "report"],
+    "release-notes": ["version", "previous-version", "notes", "notes-file", "release-id", "release-url", "pull-requests", "commits"],
+    seed: ["run-id", "inserted", "updated", "deleted", "unchanged", "drift", "digest"],
+    "vercel-deploy": ["url", "deployment-id", "inspector-url", "aliases", "state", "previous-deployment-id"],
+    verify: ["passed", "failed", "report"],
+};
 
 ;// CONCATENATED MODULE: ./src/lib/action-inputs.ts
 
@@ -37563,16 +37573,20 @@ const ACTION_INPUTS = {
 function actionInputs(action) {
     return ACTION_INPUTS[action];
 }
+function byCamelCase(names) {
+    const entries = names.map((name) => [name.replace(/-(\w)/g, (_all, letter) => letter.toUpperCase()), name]);
+    return Object.freeze(Object.fromEntries(entries));
+}
 /**
  * Every input name of `action`, keyed by its camelCase spelling (`INPUTS.tlsMinDays` is "tls-min-days"): the
  * readers' and messages' name constants, derived from action.yml rather than retyped beside it.
  */
 function inputNames(action) {
-    const names = Object.keys(actionInputs(action)).map((name) => [
-        name.replace(/-(\w)/g, (_all, letter) => letter.toUpperCase()),
-        name,
-    ]);
-    return Object.freeze(Object.fromEntries(names));
+    return byCamelCase(Object.keys(actionInputs(action)));
+}
+/** Every output name of `action`, keyed the same way (`OUTPUTS.deploymentId` is "deployment-id"). */
+function outputNames(action) {
+    return byCamelCase(ACTION_OUTPUTS[action]);
 }
 
 // EXTERNAL MODULE: ./src/lib/errors.ts
@@ -37596,16 +37610,7 @@ var size = __nccwpck_require__(766);
 
 /** Input and output names of the gate action, defined once for the entry, the CLI and action.yml tests. */
 const INPUTS = inputNames("gate");
-const OUTPUTS = {
-    passed: "passed",
-    testsTotal: "tests-total",
-    testsFailed: "tests-failed",
-    testsSkipped: "tests-skipped",
-    coverage: "coverage",
-    vulnerabilities: "vulnerabilities",
-    bundleSize: "bundle-size",
-    report: "report",
-};
+const OUTPUTS = outputNames("gate");
 const GATE_KINDS = {
     commands: "command",
     tests: "tests",

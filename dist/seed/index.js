@@ -50857,6 +50857,16 @@ const ACTION_INPUTS = {
         },
     },
 };
+const ACTION_OUTPUTS = {
+    approval: ["approved", "approvers", "deployment-id", "record", "record-digest"],
+    compliance: ["passed", "unchecked", "violations", "missing-reviews", "report"],
+    "ecs-blue-green": ["task-definition-arn", "deployment-id", "image-digest", "status", "rolled-back"],
+    gate: ["passed", "tests-total", "tests-failed", "tests-skipped", "coverage", "vulnerabilities", "bundle-size", "report"],
+    "release-notes": ["version", "previous-version", "notes", "notes-file", "release-id", "release-url", "pull-requests", "commits"],
+    seed: ["run-id", "inserted", "updated", "deleted", "unchanged", "drift", "digest"],
+    "vercel-deploy": ["url", "deployment-id", "inspector-url", "aliases", "state", "previous-deployment-id"],
+    verify: ["passed", "failed", "report"],
+};
 
 ;// CONCATENATED MODULE: ./src/lib/action-inputs.ts
 
@@ -50864,16 +50874,20 @@ const ACTION_INPUTS = {
 function actionInputs(action) {
     return ACTION_INPUTS[action];
 }
+function byCamelCase(names) {
+    const entries = names.map((name) => [name.replace(/-(\w)/g, (_all, letter) => letter.toUpperCase()), name]);
+    return Object.freeze(Object.fromEntries(entries));
+}
 /**
  * Every input name of `action`, keyed by its camelCase spelling (`INPUTS.tlsMinDays` is "tls-min-days"): the
  * readers' and messages' name constants, derived from action.yml rather than retyped beside it.
  */
 function inputNames(action) {
-    const names = Object.keys(actionInputs(action)).map((name) => [
-        name.replace(/-(\w)/g, (_all, letter) => letter.toUpperCase()),
-        name,
-    ]);
-    return Object.freeze(Object.fromEntries(names));
+    return byCamelCase(Object.keys(actionInputs(action)));
+}
+/** Every output name of `action`, keyed the same way (`OUTPUTS.deploymentId` is "deployment-id"). */
+function outputNames(action) {
+    return byCamelCase(ACTION_OUTPUTS[action]);
 }
 
 // EXTERNAL MODULE: ./src/lib/errors.ts
@@ -50990,15 +51004,7 @@ var seed = __nccwpck_require__(6695);
 
 /** Input and output names of the seed action, defined once for the action, the CLI and action.yml tests. */
 const SEED_INPUTS = inputNames("seed");
-const SEED_OUTPUTS = {
-    runId: "run-id",
-    inserted: "inserted",
-    updated: "updated",
-    deleted: "deleted",
-    unchanged: "unchanged",
-    drift: "drift",
-    digest: "digest",
-};
+const SEED_OUTPUTS = outputNames("seed");
 const DEFAULT_MANIFESTS = "infrastructure/seed-data";
 const DEFAULT_MIGRATIONS = "infrastructure/migrations";
 /** The embedded database, relative to the workspace, used when database-url is empty. */

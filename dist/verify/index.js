@@ -32408,6 +32408,16 @@ const ACTION_INPUTS = {
         },
     },
 };
+const ACTION_OUTPUTS = {
+    approval: ["approved", "approvers", "deployment-id", "record", "record-digest"],
+    compliance: ["passed", "unchecked", "violations", "missing-reviews", "report"],
+    "ecs-blue-green": ["task-definition-arn", "deployment-id", "image-digest", "status", "rolled-back"],
+    gate: ["passed", "tests-total", "tests-failed", "tests-skipped", "coverage", "vulnerabilities", "bundle-size", "report"],
+    "release-notes": ["version", "previous-version", "notes", "notes-file", "release-id", "release-url", "pull-requests", "commits"],
+    seed: ["run-id", "inserted", "updated", "deleted", "unchanged", "drift", "digest"],
+    "vercel-deploy": ["url", "deployment-id", "inspector-url", "aliases", "state", "previous-deployment-id"],
+    verify: ["passed", "failed", "report"],
+};
 
 ;// CONCATENATED MODULE: ./src/lib/action-inputs.ts
 
@@ -32415,16 +32425,20 @@ const ACTION_INPUTS = {
 function actionInputs(action) {
     return ACTION_INPUTS[action];
 }
+function byCamelCase(names) {
+    const entries = names.map((name) => [name.replace(/-(\w)/g, (_all, letter) => letter.toUpperCase()), name]);
+    return Object.freeze(Object.fromEntries(entries));
+}
 /**
  * Every input name of `action`, keyed by its camelCase spelling (`INPUTS.tlsMinDays` is "tls-min-days"): the
  * readers' and messages' name constants, derived from action.yml rather than retyped beside it.
  */
 function inputNames(action) {
-    const names = Object.keys(actionInputs(action)).map((name) => [
-        name.replace(/-(\w)/g, (_all, letter) => letter.toUpperCase()),
-        name,
-    ]);
-    return Object.freeze(Object.fromEntries(names));
+    return byCamelCase(Object.keys(actionInputs(action)));
+}
+/** Every output name of `action`, keyed the same way (`OUTPUTS.deploymentId` is "deployment-id"). */
+function outputNames(action) {
+    return byCamelCase(ACTION_OUTPUTS[action]);
 }
 
 // EXTERNAL MODULE: ./src/verify/checks.ts
@@ -32483,7 +32497,7 @@ function withoutCredentials(url) {
 
 /** Input and output names of the verify action, defined once (the names themselves come from its action.yml). */
 const VERIFY_INPUTS = inputNames("verify");
-const VERIFY_OUTPUTS = { passed: "passed", failed: "failed", report: "report" };
+const VERIFY_OUTPUTS = outputNames("verify");
 const DEFAULT_CHECKS = "GET /health 200";
 /**
  * Reads and checks every input. Credentials in the URL (`https://user:password@host`) are registered with `secrets`

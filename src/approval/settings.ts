@@ -1,17 +1,11 @@
-import { inputNames } from "../lib/action-inputs.js";
+import { inputNames, outputNames } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, quoteValue } from "../lib/inputs.js";
 
 /** Input and output names of the approval action, defined once for the entry, the CLI and the tests (action.yml holds defaults). */
 export const INPUTS = inputNames("approval");
 
-export const OUTPUTS = {
-  approved: "approved",
-  approvers: "approvers",
-  deploymentId: "deployment-id",
-  record: "record",
-  recordDigest: "record-digest",
-} as const;
+export const OUTPUTS = outputNames("approval");
 
 /** The environment whose deployment must have succeeded before promotion. */
 export const STAGING_ENVIRONMENT = "staging";

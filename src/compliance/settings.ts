@@ -1,18 +1,12 @@
 import { relative, resolve } from "node:path";
-import { inputNames } from "../lib/action-inputs.js";
+import { inputNames, outputNames } from "../lib/action-inputs.js";
 import type { Inputs } from "../lib/inputs.js";
 import { resolveWorkspacePath } from "../lib/workspace-path.js";
 
 /** Input and output names of the compliance action (action.yml holds their defaults and descriptions). */
 export const INPUTS = inputNames("compliance");
 
-export const OUTPUTS = {
-  passed: "passed",
-  unchecked: "unchecked",
-  violations: "violations",
-  missingReviews: "missing-reviews",
-  report: "report",
-} as const;
+export const OUTPUTS = outputNames("compliance");
 
 /** The CLI's own flags for local mode. */
 export const LOCAL_FLAGS = { bodyFile: "body-file", base: "base" } as const;

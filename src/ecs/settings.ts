@@ -1,3 +1,4 @@
+import { outputNames } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
 import type { Secrets } from "../lib/secrets.js";
@@ -10,13 +11,7 @@ import { ECS_INPUTS } from "./input-names.js";
 export { ECS_INPUTS };
 
 /** Output and state names of the ecs-blue-green action, defined once. */
-export const ECS_OUTPUTS = {
-  taskDefinitionArn: "task-definition-arn",
-  deploymentId: "deployment-id",
-  imageDigest: "image-digest",
-  status: "status",
-  rolledBack: "rolled-back",
-} as const;
+export const ECS_OUTPUTS = outputNames("ecs-blue-green");
 
 /** What the main step leaves for the post step's backstop. */
 export const ECS_STATE = { deploymentId: "deployment-id", serviceDeployment: "service-deployment-arn", finished: "finished" } as const;

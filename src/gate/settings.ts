@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import picomatch from "picomatch";
-import { inputNames } from "../lib/action-inputs.js";
+import { inputNames, outputNames } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
 import { insideWorkspace, pathError } from "../lib/workspace-path.js";
@@ -10,16 +10,7 @@ import { parseSize } from "./size.js";
 /** Input and output names of the gate action, defined once for the entry, the CLI and action.yml tests. */
 export const INPUTS = inputNames("gate");
 
-export const OUTPUTS = {
-  passed: "passed",
-  testsTotal: "tests-total",
-  testsFailed: "tests-failed",
-  testsSkipped: "tests-skipped",
-  coverage: "coverage",
-  vulnerabilities: "vulnerabilities",
-  bundleSize: "bundle-size",
-  report: "report",
-} as const;
+export const OUTPUTS = outputNames("gate");
 
 export type AuditSetting = { mode: "none" } | { mode: "npm" | "pnpm" } | { mode: "file"; path: string };
 

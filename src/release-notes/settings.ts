@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { inputNames } from "../lib/action-inputs.js";
+import { inputNames, outputNames } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
 import { resolveWorkspacePath } from "../lib/workspace-path.js";
@@ -8,16 +8,7 @@ import { resolveWorkspacePath } from "../lib/workspace-path.js";
 /** Input and output names of the release-notes action, defined once for the entry, the CLI and the metadata test. */
 export const INPUTS = inputNames("release-notes");
 
-export const OUTPUTS = {
-  version: "version",
-  previousVersion: "previous-version",
-  notes: "notes",
-  notesFile: "notes-file",
-  releaseId: "release-id",
-  releaseUrl: "release-url",
-  pullRequests: "pull-requests",
-  commits: "commits",
-} as const;
+export const OUTPUTS = outputNames("release-notes");
 
 export const SOURCES = ["api", "git"] as const;
 export type Source = (typeof SOURCES)[number];

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { lstatSync } from "node:fs";
 import { resolve } from "node:path";
-import { inputNames } from "../lib/action-inputs.js";
+import { inputNames, outputNames } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
 import { outside } from "../lib/path-within.js";
@@ -12,15 +12,7 @@ import { SEED_COMMANDS, type SeedSettings } from "./seed.js";
 /** Input and output names of the seed action, defined once for the action, the CLI and action.yml tests. */
 export const SEED_INPUTS = inputNames("seed");
 
-export const SEED_OUTPUTS = {
-  runId: "run-id",
-  inserted: "inserted",
-  updated: "updated",
-  deleted: "deleted",
-  unchanged: "unchanged",
-  drift: "drift",
-  digest: "digest",
-} as const;
+export const SEED_OUTPUTS = outputNames("seed");
 
 export const DEFAULT_MANIFESTS = "infrastructure/seed-data";
 export const DEFAULT_MIGRATIONS = "infrastructure/migrations";

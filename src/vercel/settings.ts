@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
-import { inputNames } from "../lib/action-inputs.js";
+import { inputNames, outputNames } from "../lib/action-inputs.js";
 import { ConfigurationError } from "../lib/errors.js";
 import { type Inputs, inputLabel, quoteValue } from "../lib/inputs.js";
 import { outside } from "../lib/path-within.js";
@@ -8,14 +8,7 @@ import { resolveWorkspacePath } from "../lib/workspace-path.js";
 /** Input names, defined once for the action, the CLI flags and action.yml's tests. */
 export const INPUTS = inputNames("vercel-deploy");
 
-export const OUTPUTS = {
-  url: "url",
-  deploymentId: "deployment-id",
-  inspectorUrl: "inspector-url",
-  aliases: "aliases",
-  state: "state",
-  previousDeploymentId: "previous-deployment-id",
-} as const;
+export const OUTPUTS = outputNames("vercel-deploy");
 
 export const COMMANDS = ["deploy", "promote", "rollback"] as const;
 export type VercelCommand = (typeof COMMANDS)[number];

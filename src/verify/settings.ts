@@ -1,4 +1,4 @@
-import { inputNames } from "../lib/action-inputs.js";
+import { inputNames, outputNames } from "../lib/action-inputs.js";
 import type { Inputs } from "../lib/inputs.js";
 import type { Secrets } from "../lib/secrets.js";
 import { parseChecks } from "./checks.js";
@@ -8,7 +8,7 @@ import type { VerifySettings } from "./verify.js";
 /** Input and output names of the verify action, defined once (the names themselves come from its action.yml). */
 export const VERIFY_INPUTS = inputNames("verify");
 
-export const VERIFY_OUTPUTS = { passed: "passed", failed: "failed", report: "report" } as const;
+export const VERIFY_OUTPUTS = outputNames("verify");
 
 export const DEFAULT_CHECKS = "GET /health 200";
 

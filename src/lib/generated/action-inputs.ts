@@ -478,3 +478,14 @@ export const ACTION_INPUTS = {
     },
   },
 } as const;
+
+export const ACTION_OUTPUTS = {
+  approval: ["approved", "approvers", "deployment-id", "record", "record-digest"],
+  compliance: ["passed", "unchecked", "violations", "missing-reviews", "report"],
+  "ecs-blue-green": ["task-definition-arn", "deployment-id", "image-digest", "status", "rolled-back"],
+  gate: ["passed", "tests-total", "tests-failed", "tests-skipped", "coverage", "vulnerabilities", "bundle-size", "report"],
+  "release-notes": ["version", "previous-version", "notes", "notes-file", "release-id", "release-url", "pull-requests", "commits"],
+  seed: ["run-id", "inserted", "updated", "deleted", "unchanged", "drift", "digest"],
+  "vercel-deploy": ["url", "deployment-id", "inspector-url", "aliases", "state", "previous-deployment-id"],
+  verify: ["passed", "failed", "report"],
+} as const;
