@@ -9,6 +9,8 @@ import type { Logger } from "../lib/logger.js";
 /** A `run:` step with no `timeout-minutes` of its own is stopped after this long (the runner's own default is 6 h). */
 export const RUN_STEP_TIMEOUT_MS = 10 * 60_000;
 const TAIL_LINES = 20;
+/** How long a stopped script gets to exit after SIGTERM before its group is SIGKILLed. */
+const KILL_GRACE_MS = 5_000;
 
 export interface RunScriptOptions {
   script: string;
@@ -67,14 +69,20 @@ function spawnBash(
       detached: true,
     });
     let stopped: string | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
     // The whole process group: what the script started goes too.
-    const stop = (why: string) => {
-      stopped ??= why;
+    const signalGroup = (signal: NodeJS.Signals) => {
       try {
-        if (child.pid) process.kill(-child.pid, "SIGTERM");
+        if (child.pid) process.kill(-child.pid, signal);
       } catch {
         // Already gone.
       }
+    };
+    const stop = (why: string) => {
+      stopped ??= why;
+      signalGroup("SIGTERM");
+      // A script that ignores SIGTERM does not hold the preflight past the grace.
+      killTimer ??= setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
     };
     const timer = setTimeout(() => stop(`timed out after ${formatDuration(timeoutMs)}`), timeoutMs);
     const onAbort = () => stop("cancelled");
@@ -91,6 +99,7 @@ function spawnBash(
     }
     const finish = (exitCode: number | null) => {
       clearTimeout(timer);
+      clearTimeout(killTimer);
       options.signal.removeEventListener("abort", onAbort);
       resolve({ exitCode, stopped });
     };
