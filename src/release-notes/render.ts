@@ -1,7 +1,7 @@
 import picomatch from "picomatch";
 import { LIMITS } from "../lib/summary.js";
 import type { Category, NotesConfig } from "./config.js";
-import { parseHeader } from "./conventional.js";
+import { parseConventional } from "./conventional.js";
 import type { CommitInfo, Person, PullRequestInfo, RangeChanges } from "./model.js";
 import { readSections, type SectionKind } from "./sections.js";
 import type { BlockName, Template, ValueName } from "./template.js";
@@ -49,7 +49,7 @@ export function isExcluded(config: NotesConfig, author: Person, labels: string[]
 /** The first category whose labels, conventional type or path globs match the pull request. */
 export function categoryOf(pull: PullRequestInfo, categories: Category[]): Category | undefined {
   const labels = lower(pull.labels);
-  const type = parseHeader(pull.title)?.type;
+  const type = parseConventional(pull.title).type;
   return categories.find(
     (category) =>
       lower(category.labels).some((label) => labels.includes(label)) ||

@@ -1,7 +1,7 @@
 import semver from "semver";
 import { ConfigurationError } from "../lib/errors.js";
 import { quoteValue } from "../lib/inputs.js";
-import { hasBreakingFooter, parseHeader } from "./conventional.js";
+import { parseConventional } from "./conventional.js";
 import type { CommitInfo, PullRequestInfo, RangeChanges } from "./model.js";
 import { INPUTS } from "./settings.js";
 
@@ -12,9 +12,9 @@ const MINOR_LABELS = ["feature", "enhancement", "minor"];
 const ORDER: Bump[] = ["patch", "minor", "major"];
 
 function textBump(subject: string, body: string): Bump {
-  const header = parseHeader(subject);
-  if (header?.breaking || hasBreakingFooter(body)) return "major";
-  return header?.type === "feat" ? "minor" : "patch";
+  const message = parseConventional(subject, body);
+  if (message.breaking) return "major";
+  return message.type === "feat" ? "minor" : "patch";
 }
 
 function labelBump(labels: string[]): Bump {
