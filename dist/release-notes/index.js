@@ -42294,7 +42294,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _lib_github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9746);
 /* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(492);
-/* harmony import */ var _release_notes_release_notes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5008);
+/* harmony import */ var _release_notes_release_notes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4729);
 /* harmony import */ var _release_notes_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3317);
 
 
@@ -42306,6 +42306,7 @@ await (0,_lib_run_action_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(asy
         workspace: run.context.workspace,
         actor: run.context.actor,
         sha: run.context.sha,
+        ref: run.context.ref,
     });
     const token = run.inputs.optional(_release_notes_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUTS */ .mc.githubToken);
     const result = await (0,_release_notes_release_notes_js__WEBPACK_IMPORTED_MODULE_3__/* .runReleaseNotes */ .U)(settings, {
@@ -51284,7 +51285,7 @@ function chunk(items, size) {
 
 /***/ }),
 
-/***/ 5008:
+/***/ 4729:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51318,27 +51319,629 @@ var lib_errors = __nccwpck_require__(7268);
 var summary = __nccwpck_require__(1119);
 // EXTERNAL MODULE: ./src/lib/inputs.ts
 var inputs = __nccwpck_require__(1662);
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 ;// CONCATENATED MODULE: ./src/release-notes/model.ts
 /** What both sources (git and the GraphQL API) produce: the changes of a range, one shape for the renderer. */
 function isBotName(name) {
     return name.endsWith("[bot]");
 }
 
+;// CONCATENATED MODULE: ./src/release-notes/api-nodes.ts
+/** The GraphQL node shapes both API readers select, and their conversion into the model. */
+
+/** GitHub's largest page for every connection. */
+const PAGE = 100;
+/** The fields of a commit the notes need. */
+const COMMIT_FIELDS = "oid messageHeadline messageBody author { name user { login } }";
+/** The fields of a pull request the notes need; files only when a category matches by path. */
+function pullFields(withFiles) {
+    const files = withFiles ? `files(first: ${PAGE}) { totalCount nodes { path } }` : "";
+    return `number title body url merged
+    author { __typename login }
+    labels(first: ${PAGE}) { totalCount nodes { name } }
+    ${files}`;
+}
+function toCommit(node) {
+    const name = node.author?.user?.login ?? node.author?.name ?? "unknown";
+    return {
+        sha: node.oid,
+        subject: node.messageHeadline,
+        body: node.messageBody,
+        author: { name, bot: isBotName(name), login: Boolean(node.author?.user?.login) },
+        files: [],
+    };
+}
+function toPullRequest(node) {
+    const bot = node.author?.__typename === "Bot";
+    // GraphQL names a bot `dependabot`; REST, commit authors and configs call it `dependabot[bot]`.
+    const login = bot && node.author && !isBotName(node.author.login) ? `${node.author.login}[bot]` : (node.author?.login ?? "ghost");
+    return {
+        number: node.number,
+        title: node.title,
+        body: node.body ?? "",
+        url: node.url,
+        labels: node.labels.nodes.map((label) => label.name),
+        author: { name: login, bot: bot || isBotName(login), login: true },
+        files: node.files?.nodes.map((file) => file.path) ?? [],
+        commits: [],
+        capped: [cap("labels", node.labels), cap("changed files", node.files)].filter(Boolean).join(", ") || undefined,
+    };
+}
+/** "changed files: 100 of 340" when a connection had more than the one page read. */
+function cap(name, connection) {
+    const total = connection?.totalCount ?? 0;
+    return connection && total > connection.nodes.length ? `${name}: ${connection.nodes.length} of ${total}` : "";
+}
+
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 // EXTERNAL MODULE: ./src/release-notes/settings.ts + 3 modules
 var release_notes_settings = __nccwpck_require__(3317);
-;// CONCATENATED MODULE: ./src/release-notes/conventional.ts
-// The Conventional Commits 1.0 header grammar: a noun type, an optional scope in parentheses, an optional `!`, then `: `.
-const HEADER = /^([a-zA-Z]+)(?:\([^()\r\n]*\))?(!)?: \S/;
-function parseHeader(subject) {
-    const match = HEADER.exec(subject.trim());
-    return match ? { type: match[1].toLowerCase(), breaking: match[2] === "!" } : undefined;
+;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/regex.js
+const nomatchRegex = /(?!.*)/;
+function regex_escape(string) {
+    return string.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-/** A `BREAKING CHANGE:` (or `BREAKING-CHANGE:`) footer anywhere in the body, at the start of a line. */
-function hasBreakingFooter(body) {
-    return body.split(/\r?\n/).some((line) => line.startsWith("BREAKING CHANGE:") || line.startsWith("BREAKING-CHANGE:"));
+function joinOr(parts) {
+    return parts
+        .map(val => (typeof val === 'string' ? regex_escape(val.trim()) : val.source))
+        .filter(Boolean)
+        .join('|');
+}
+function getNotesRegex(noteKeywords, notesPattern) {
+    if (!noteKeywords) {
+        return nomatchRegex;
+    }
+    const noteKeywordsSelection = joinOr(noteKeywords);
+    if (!notesPattern) {
+        return new RegExp(`^(?:\\*\\s+)?(${noteKeywordsSelection}):\\s*(.*)`, 'i');
+    }
+    return notesPattern(noteKeywordsSelection);
+}
+function getReferencePartsRegex(issuePrefixes, issuePrefixesCaseSensitive) {
+    if (!issuePrefixes) {
+        return nomatchRegex;
+    }
+    // Sticky, so a search starts where the last reference ended and `.*?` takes the text
+    // up to the next one: a line is scanned once, not again from every position.
+    const flags = issuePrefixesCaseSensitive ? 'gy' : 'giy';
+    const repositoryChar = '[\\w-\\.\\/]';
+    // A reference starts a word, and its repository is the whole word before the prefix,
+    // so `gh-` is not a prefix inside of `tough-cookie` or `high-5`.
+    // An issue has a digit, so `#general` is not a reference.
+    return new RegExp(`.*?(?<!${repositoryChar})(?:(${repositoryChar}+)(?!${repositoryChar}))?(${joinOr(issuePrefixes)})((?=[\\w-]*\\d)[\\w-]+)(?=\\s|$|[,;.)\\]])`, flags);
+}
+function getReferencesRegex(referenceActions, separator = '') {
+    if (!referenceActions) {
+        // matches everything
+        return /()(.+)/gi;
+    }
+    const joinedKeywords = joinOr(referenceActions);
+    // Keywords are whole words: `prefix #1` has no `fix` action,
+    // and `fixups` does not end the references of the previous keyword.
+    const nextKeyword = `(?<!\\w)(?:${joinedKeywords})(?!\\w)`;
+    return new RegExp(`(?<!\\w)(${joinedKeywords})${separator}(?:\\s+(.*?))(?=${nextKeyword}|$)`, 'gi');
+}
+function getFooterTokenRegex(issuePrefixes) {
+    const issuePrefixSeparator = issuePrefixes
+        ? `|\\s+(?:${joinOr(issuePrefixes)})`
+        : '';
+    // Footers follow the git trailer convention: the token starts at the
+    // beginning of the line, indented `key: value` lines are not footers.
+    return new RegExp(`^(?:BREAKING CHANGE|[\\w-]+)(?::\\s+${issuePrefixSeparator}).+`, 'i');
+}
+/**
+ * Make the regexes used to parse a commit.
+ * @param options
+ * @returns Regexes.
+ */
+function getParserRegexes(options = {}) {
+    const notes = getNotesRegex(options.noteKeywords, options.notesPattern);
+    const referenceParts = getReferencePartsRegex(options.issuePrefixes, options.issuePrefixesCaseSensitive);
+    const references = getReferencesRegex(options.referenceActions);
+    // In a footer the keyword is a token, which may be followed by a colon: `Closes: #1`
+    const footerReferences = getReferencesRegex(options.referenceActions, ':?');
+    const footerToken = getFooterTokenRegex(options.issuePrefixes);
+    return {
+        notes,
+        referenceParts,
+        references,
+        footerReferences,
+        footerToken,
+        mentions: /@([\w-]+)/g,
+        url: /\b(?:https?):\/\/(?:www\.)?([-a-zA-Z0-9@:%_+.~#?&//=])+\b/
+    };
+}
+//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoicmVnZXguanMiLCJzb3VyY2VSb290IjoiIiwic291cmNlcyI6WyIuLi9zcmMvcmVnZXgudHMiXSwibmFtZXMiOltdLCJtYXBwaW5ncyI6IkFBS0EsTUFBTSxZQUFZLEdBQUcsUUFBUSxDQUFBO0FBRTdCLFNBQVMsTUFBTSxDQUFDLE1BQWM7SUFDNUIsT0FBTyxNQUFNLENBQUMsT0FBTyxDQUFDLHFCQUFxQixFQUFFLE1BQU0sQ0FBQyxDQUFBO0FBQ3RELENBQUM7QUFFRCxTQUFTLE1BQU0sQ0FBQyxLQUEwQjtJQUN4QyxPQUFPLEtBQUs7U0FDVCxHQUFHLENBQUMsR0FBRyxDQUFDLEVBQUUsQ0FBQyxDQUFDLE9BQU8sR0FBRyxLQUFLLFFBQVEsQ0FBQyxDQUFDLENBQUMsTUFBTSxDQUFDLEdBQUcsQ0FBQyxJQUFJLEVBQUUsQ0FBQyxDQUFDLENBQUMsQ0FBQyxHQUFHLENBQUMsTUFBTSxDQUFDLENBQUM7U0FDdkUsTUFBTSxDQUFDLE9BQU8sQ0FBQztTQUNmLElBQUksQ0FBQyxHQUFHLENBQUMsQ0FBQTtBQUNkLENBQUM7QUFFRCxTQUFTLGFBQWEsQ0FDcEIsWUFBNkMsRUFDN0MsWUFBb0Q7SUFFcEQsSUFBSSxDQUFDLFlBQVksRUFBRSxDQUFDO1FBQ2xCLE9BQU8sWUFBWSxDQUFBO0lBQ3JCLENBQUM7SUFFRCxNQUFNLHFCQUFxQixHQUFHLE1BQU0sQ0FBQyxZQUFZLENBQUMsQ0FBQTtJQUVsRCxJQUFJLENBQUMsWUFBWSxFQUFFLENBQUM7UUFDbEIsT0FBTyxJQUFJLE1BQU0sQ0FBQyxpQkFBaUIscUJBQXFCLFlBQVksRUFBRSxHQUFHLENBQUMsQ0FBQTtJQUM1RSxDQUFDO0lBRUQsT0FBTyxZQUFZLENBQUMscUJBQXFCLENBQUMsQ0FBQTtBQUM1QyxDQUFDO0FBRUQsU0FBUyxzQkFBc0IsQ0FDN0IsYUFBOEMsRUFDOUMsMEJBQStDO0lBRS9DLElBQUksQ0FBQyxhQUFhLEVBQUUsQ0FBQztRQUNuQixPQUFPLFlBQVksQ0FBQTtJQUNyQixDQUFDO0lBRUQscUZBQXFGO0lBQ3JGLDZFQUE2RTtJQUM3RSxNQUFNLEtBQUssR0FBRywwQkFBMEIsQ0FBQyxDQUFDLENBQUMsSUFBSSxDQUFDLENBQUMsQ0FBQyxLQUFLLENBQUE7SUFDdkQsTUFBTSxjQUFjLEdBQUcsY0FBYyxDQUFBO0lBRXJDLHFGQUFxRjtJQUNyRixpRUFBaUU7SUFDakUsMERBQTBEO0lBQzFELE9BQU8sSUFBSSxNQUFNLENBQUMsVUFBVSxjQUFjLFFBQVEsY0FBYyxRQUFRLGNBQWMsT0FBTyxNQUFNLENBQUMsYUFBYSxDQUFDLDZDQUE2QyxFQUFFLEtBQUssQ0FBQyxDQUFBO0FBQ3pLLENBQUM7QUFFRCxTQUFTLGtCQUFrQixDQUN6QixnQkFBaUQsRUFDakQsU0FBUyxHQUFHLEVBQUU7SUFFZCxJQUFJLENBQUMsZ0JBQWdCLEVBQUUsQ0FBQztRQUN0QixxQkFBcUI7UUFDckIsT0FBTyxVQUFVLENBQUE7SUFDbkIsQ0FBQztJQUVELE1BQU0sY0FBYyxHQUFHLE1BQU0sQ0FBQyxnQkFBZ0IsQ0FBQyxDQUFBO0lBQy9DLDZEQUE2RDtJQUM3RCxvRUFBb0U7SUFDcEUsTUFBTSxXQUFXLEdBQUcsY0FBYyxjQUFjLFVBQVUsQ0FBQTtJQUUxRCxPQUFPLElBQUksTUFBTSxDQUFDLFlBQVksY0FBYyxJQUFJLFNBQVMsbUJBQW1CLFdBQVcsS0FBSyxFQUFFLElBQUksQ0FBQyxDQUFBO0FBQ3JHLENBQUM7QUFFRCxTQUFTLG1CQUFtQixDQUMxQixhQUE4QztJQUU5QyxNQUFNLG9CQUFvQixHQUFHLGFBQWE7UUFDeEMsQ0FBQyxDQUFDLFdBQVcsTUFBTSxDQUFDLGFBQWEsQ0FBQyxHQUFHO1FBQ3JDLENBQUMsQ0FBQyxFQUFFLENBQUE7SUFFTixxRUFBcUU7SUFDckUsc0VBQXNFO0lBQ3RFLE9BQU8sSUFBSSxNQUFNLENBQUMsdUNBQXVDLG9CQUFvQixLQUFLLEVBQUUsR0FBRyxDQUFDLENBQUE7QUFDMUYsQ0FBQztBQUVEOzs7O0dBSUc7QUFDSCxNQUFNLFVBQVUsZ0JBQWdCLENBQzlCLE9BQU8sR0FBK0gsRUFBRTtJQUV4SSxNQUFNLEtBQUssR0FBRyxhQUFhLENBQUMsT0FBTyxDQUFDLFlBQVksRUFBRSxPQUFPLENBQUMsWUFBWSxDQUFDLENBQUE7SUFDdkUsTUFBTSxjQUFjLEdBQUcsc0JBQXNCLENBQUMsT0FBTyxDQUFDLGFBQWEsRUFBRSxPQUFPLENBQUMsMEJBQTBCLENBQUMsQ0FBQTtJQUN4RyxNQUFNLFVBQVUsR0FBRyxrQkFBa0IsQ0FBQyxPQUFPLENBQUMsZ0JBQWdCLENBQUMsQ0FBQTtJQUMvRCxxRkFBcUY7SUFDckYsTUFBTSxnQkFBZ0IsR0FBRyxrQkFBa0IsQ0FBQyxPQUFPLENBQUMsZ0JBQWdCLEVBQUUsSUFBSSxDQUFDLENBQUE7SUFDM0UsTUFBTSxXQUFXLEdBQUcsbUJBQW1CLENBQUMsT0FBTyxDQUFDLGFBQWEsQ0FBQyxDQUFBO0lBRTlELE9BQU87UUFDTCxLQUFLO1FBQ0wsY0FBYztRQUNkLFVBQVU7UUFDVixnQkFBZ0I7UUFDaEIsV0FBVztRQUNYLFFBQVEsRUFBRSxZQUFZO1FBQ3RCLEdBQUcsRUFBRSwyREFBMkQ7S0FDakUsQ0FBQTtBQUNILENBQUMifQ==
+;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/utils.js
+const SCISSOR = '------------------------ >8 ------------------------';
+/**
+ * Remove leading and trailing newlines.
+ * @param input
+ * @returns String without leading and trailing newlines.
+ */
+function trimNewLines(input) {
+    // To escape ReDos we should escape String#replace with regex.
+    const matches = input.match(/[^\r\n]/);
+    if (typeof matches?.index !== 'number') {
+        return '';
+    }
+    const firstIndex = matches.index;
+    let lastIndex = input.length - 1;
+    while (input[lastIndex] === '\r' || input[lastIndex] === '\n') {
+        lastIndex--;
+    }
+    return input.substring(firstIndex, lastIndex + 1);
+}
+/**
+ * Append a newline to a string.
+ * @param src
+ * @param line
+ * @returns String with appended newline.
+ */
+function appendLine(src, line) {
+    return src ? `${src}\n${line || ''}` : line || '';
+}
+/**
+ * Creates a function that filters out comments lines.
+ * @param char
+ * @returns Comment filter function.
+ */
+function getCommentFilter(char) {
+    return char
+        ? (line) => !line.startsWith(char)
+        : () => true;
+}
+/**
+ * Select lines before the scissor.
+ * @param lines
+ * @param commentChar
+ * @returns Lines before the scissor.
+ */
+function truncateToScissor(lines, commentChar) {
+    const scissorIndex = lines.indexOf(`${commentChar} ${SCISSOR}`);
+    if (scissorIndex === -1) {
+        return lines;
+    }
+    return lines.slice(0, scissorIndex);
+}
+/**
+ * Filter out GPG sign lines.
+ * @param line
+ * @returns True if the line is not a GPG sign line.
+ */
+function gpgFilter(line) {
+    return !line.match(/^\s*gpg:/);
+}
+/**
+ * Assign matched correspondence to the target object.
+ * @param target - The target object to assign values to.
+ * @param matches - The RegExp match array containing the matched groups.
+ * @param correspondence - An array of keys that correspond to the matched groups.
+ * @returns The target object with assigned values.
+ */
+function assignMatchedCorrespondence(target, matches, correspondence) {
+    const { groups } = matches;
+    for (let i = 0, len = correspondence.length, key; i < len; i++) {
+        key = correspondence[i];
+        target[key] = (groups ? groups[key] : matches[i + 1]) || null;
+    }
+    return target;
+}
+//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoidXRpbHMuanMiLCJzb3VyY2VSb290IjoiIiwic291cmNlcyI6WyIuLi9zcmMvdXRpbHMudHMiXSwibmFtZXMiOltdLCJtYXBwaW5ncyI6IkFBQUEsTUFBTSxPQUFPLEdBQUcsc0RBQXNELENBQUE7QUFFdEU7Ozs7R0FJRztBQUNILE1BQU0sVUFBVSxZQUFZLENBQUMsS0FBYTtJQUN4Qyw4REFBOEQ7SUFFOUQsTUFBTSxPQUFPLEdBQUcsS0FBSyxDQUFDLEtBQUssQ0FBQyxTQUFTLENBQUMsQ0FBQTtJQUV0QyxJQUFJLE9BQU8sT0FBTyxFQUFFLEtBQUssS0FBSyxRQUFRLEVBQUUsQ0FBQztRQUN2QyxPQUFPLEVBQUUsQ0FBQTtJQUNYLENBQUM7SUFFRCxNQUFNLFVBQVUsR0FBRyxPQUFPLENBQUMsS0FBSyxDQUFBO0lBQ2hDLElBQUksU0FBUyxHQUFHLEtBQUssQ0FBQyxNQUFNLEdBQUcsQ0FBQyxDQUFBO0lBRWhDLE9BQU8sS0FBSyxDQUFDLFNBQVMsQ0FBQyxLQUFLLElBQUksSUFBSSxLQUFLLENBQUMsU0FBUyxDQUFDLEtBQUssSUFBSSxFQUFFLENBQUM7UUFDOUQsU0FBUyxFQUFFLENBQUE7SUFDYixDQUFDO0lBRUQsT0FBTyxLQUFLLENBQUMsU0FBUyxDQUFDLFVBQVUsRUFBRSxTQUFTLEdBQUcsQ0FBQyxDQUFDLENBQUE7QUFDbkQsQ0FBQztBQUVEOzs7OztHQUtHO0FBQ0gsTUFBTSxVQUFVLFVBQVUsQ0FBQyxHQUFrQixFQUFFLElBQXdCO0lBQ3JFLE9BQU8sR0FBRyxDQUFDLENBQUMsQ0FBQyxHQUFHLEdBQUcsS0FBSyxJQUFJLElBQUksRUFBRSxFQUFFLENBQUMsQ0FBQyxDQUFDLElBQUksSUFBSSxFQUFFLENBQUE7QUFDbkQsQ0FBQztBQUVEOzs7O0dBSUc7QUFDSCxNQUFNLFVBQVUsZ0JBQWdCLENBQUMsSUFBd0I7SUFDdkQsT0FBTyxJQUFJO1FBQ1QsQ0FBQyxDQUFDLENBQUMsSUFBWSxFQUFFLEVBQUUsQ0FBQyxDQUFDLElBQUksQ0FBQyxVQUFVLENBQUMsSUFBSSxDQUFDO1FBQzFDLENBQUMsQ0FBQyxHQUFHLEVBQUUsQ0FBQyxJQUFJLENBQUE7QUFDaEIsQ0FBQztBQUVEOzs7OztHQUtHO0FBQ0gsTUFBTSxVQUFVLGlCQUFpQixDQUMvQixLQUFlLEVBQ2YsV0FBbUI7SUFFbkIsTUFBTSxZQUFZLEdBQUcsS0FBSyxDQUFDLE9BQU8sQ0FBQyxHQUFHLFdBQVcsSUFBSSxPQUFPLEVBQUUsQ0FBQyxDQUFBO0lBRS9ELElBQUksWUFBWSxLQUFLLENBQUMsQ0FBQyxFQUFFLENBQUM7UUFDeEIsT0FBTyxLQUFLLENBQUE7SUFDZCxDQUFDO0lBRUQsT0FBTyxLQUFLLENBQUMsS0FBSyxDQUFDLENBQUMsRUFBRSxZQUFZLENBQUMsQ0FBQTtBQUNyQyxDQUFDO0FBRUQ7Ozs7R0FJRztBQUNILE1BQU0sVUFBVSxTQUFTLENBQUMsSUFBWTtJQUNwQyxPQUFPLENBQUMsSUFBSSxDQUFDLEtBQUssQ0FBQyxVQUFVLENBQUMsQ0FBQTtBQUNoQyxDQUFDO0FBRUQ7Ozs7OztHQU1HO0FBQ0gsTUFBTSxVQUFVLDJCQUEyQixDQUN6QyxNQUFxQyxFQUNyQyxPQUF5QixFQUN6QixjQUF3QjtJQUV4QixNQUFNLEVBQUUsTUFBTSxFQUFFLEdBQUcsT0FBTyxDQUFBO0lBRTFCLEtBQUssSUFBSSxDQUFDLEdBQUcsQ0FBQyxFQUFFLEdBQUcsR0FBRyxjQUFjLENBQUMsTUFBTSxFQUFFLEdBQUcsRUFBRSxDQUFDLEdBQUcsR0FBRyxFQUFFLENBQUMsRUFBRSxFQUFFLENBQUM7UUFDL0QsR0FBRyxHQUFHLGNBQWMsQ0FBQyxDQUFDLENBQUMsQ0FBQTtRQUN2QixNQUFNLENBQUMsR0FBRyxDQUFDLEdBQUcsQ0FBQyxNQUFNLENBQUMsQ0FBQyxDQUFDLE1BQU0sQ0FBQyxHQUFHLENBQUMsQ0FBQyxDQUFDLENBQUMsT0FBTyxDQUFDLENBQUMsR0FBRyxDQUFDLENBQUMsQ0FBQyxJQUFJLElBQUksQ0FBQTtJQUMvRCxDQUFDO0lBRUQsT0FBTyxNQUFNLENBQUE7QUFDZixDQUFDIn0=
+;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/options.js
+const defaultOptions = {
+    noteKeywords: ['BREAKING CHANGE', 'BREAKING-CHANGE'],
+    issuePrefixes: ['#'],
+    referenceActions: [
+        'close',
+        'closes',
+        'closed',
+        'fix',
+        'fixes',
+        'fixed',
+        'resolve',
+        'resolves',
+        'resolved'
+    ],
+    headerPattern: /^(\w*)(?:\(([\w$@.\-*/ ]*)\))?: (.*)$/,
+    headerCorrespondence: [
+        'type',
+        'scope',
+        'subject'
+    ],
+    revertPattern: /^Revert\s"([\s\S]*)"\s*This reverts commit (\w*)\.?/,
+    revertCorrespondence: ['header', 'hash'],
+    // The field name must contain at least one word character so that
+    // YAML document markers like `---` are not treated as field markers.
+    fieldPattern: /^-(?=.*\w)(.*?)-$/
+};
+//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoib3B0aW9ucy5qcyIsInNvdXJjZVJvb3QiOiIiLCJzb3VyY2VzIjpbIi4uL3NyYy9vcHRpb25zLnRzIl0sIm5hbWVzIjpbXSwibWFwcGluZ3MiOiJBQUVBLE1BQU0sQ0FBQyxNQUFNLGNBQWMsR0FBa0I7SUFDM0MsWUFBWSxFQUFFLENBQUMsaUJBQWlCLEVBQUUsaUJBQWlCLENBQUM7SUFDcEQsYUFBYSxFQUFFLENBQUMsR0FBRyxDQUFDO0lBQ3BCLGdCQUFnQixFQUFFO1FBQ2hCLE9BQU87UUFDUCxRQUFRO1FBQ1IsUUFBUTtRQUNSLEtBQUs7UUFDTCxPQUFPO1FBQ1AsT0FBTztRQUNQLFNBQVM7UUFDVCxVQUFVO1FBQ1YsVUFBVTtLQUNYO0lBQ0QsYUFBYSxFQUFFLHVDQUF1QztJQUN0RCxvQkFBb0IsRUFBRTtRQUNwQixNQUFNO1FBQ04sT0FBTztRQUNQLFNBQVM7S0FDVjtJQUNELGFBQWEsRUFBRSxxREFBcUQ7SUFDcEUsb0JBQW9CLEVBQUUsQ0FBQyxRQUFRLEVBQUUsTUFBTSxDQUFDO0lBQ3hDLGtFQUFrRTtJQUNsRSxxRUFBcUU7SUFDckUsWUFBWSxFQUFFLG1CQUFtQjtDQUNsQyxDQUFBIn0=
+;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/CommitParser.js
+
+
+
+/**
+ * Helper to create commit object.
+ * @param initialData - Initial commit data.
+ * @returns Commit object with empty data.
+ */
+function createCommitObject(initialData = {}) {
+    // @ts-expect-error: You can read properties from `Commit` without problems, but you can't assign object to this type. So here is helper for that.
+    return {
+        merge: null,
+        revert: null,
+        header: null,
+        body: null,
+        footer: null,
+        notes: [],
+        mentions: [],
+        references: [],
+        ...initialData
+    };
+}
+/**
+ * Commit message parser.
+ */
+class CommitParser_CommitParser {
+    options;
+    regexes;
+    lines = [];
+    lineIndex = 0;
+    commit = createCommitObject();
+    constructor(options = {}) {
+        this.options = {
+            ...defaultOptions,
+            ...options
+        };
+        this.regexes = getParserRegexes(this.options);
+    }
+    currentLine() {
+        return this.lines[this.lineIndex];
+    }
+    nextLine() {
+        return this.lines[this.lineIndex++];
+    }
+    isLineAvailable() {
+        return this.lineIndex < this.lines.length;
+    }
+    parseReference(input, action) {
+        const { regexes } = this;
+        if (regexes.url.test(input)) {
+            return null;
+        }
+        const matches = regexes.referenceParts.exec(input);
+        if (!matches) {
+            return null;
+        }
+        let [raw, repository = null, prefix, issue] = matches;
+        let owner = null;
+        if (repository) {
+            const slashIndex = repository.indexOf('/');
+            if (slashIndex !== -1) {
+                owner = repository.slice(0, slashIndex);
+                repository = repository.slice(slashIndex + 1);
+            }
+        }
+        return {
+            raw,
+            action,
+            owner,
+            repository,
+            prefix,
+            issue
+        };
+    }
+    parseReferences(input, isFooterToken = false) {
+        const { regexes } = this;
+        const regex = isFooterToken
+            ? regexes.footerReferences
+            : regexes.references;
+        // Text outside of action sentences, like `#1` in `#1 Fixes #2`,
+        // may also have references, but without an action
+        const sentences = [];
+        let lastIndex = 0;
+        let matches;
+        while (true) {
+            matches = regex.exec(input);
+            if (!matches) {
+                break;
+            }
+            sentences.push([null, input.slice(lastIndex, matches.index)], [matches[1] || null, matches[2] || '']);
+            lastIndex = regex.lastIndex;
+        }
+        sentences.push([null, input.slice(lastIndex)]);
+        const references = [];
+        let reference;
+        for (const [action, sentence] of sentences) {
+            while (true) {
+                reference = this.parseReference(sentence, action);
+                if (!reference) {
+                    break;
+                }
+                references.push(reference);
+            }
+        }
+        return references;
+    }
+    skipEmptyLines() {
+        let line = this.currentLine();
+        while (line !== undefined && !line.trim()) {
+            this.nextLine();
+            line = this.currentLine();
+        }
+    }
+    parseMerge() {
+        const { commit, options } = this;
+        const correspondence = options.mergeCorrespondence || [];
+        const merge = this.currentLine();
+        const matches = merge && options.mergePattern
+            ? merge.match(options.mergePattern)
+            : null;
+        if (matches) {
+            this.nextLine();
+            commit.merge = matches[0] || null;
+            assignMatchedCorrespondence(commit, matches, correspondence);
+            return true;
+        }
+        return false;
+    }
+    parseHeader(isMergeCommit) {
+        if (isMergeCommit) {
+            this.skipEmptyLines();
+        }
+        const { commit, options } = this;
+        const correspondence = options.headerCorrespondence || [];
+        const header = commit.header ?? this.nextLine();
+        let matches = null;
+        if (header) {
+            if (options.breakingHeaderPattern) {
+                matches = header.match(options.breakingHeaderPattern);
+            }
+            if (!matches && options.headerPattern) {
+                matches = header.match(options.headerPattern);
+            }
+        }
+        if (header) {
+            commit.header = header;
+        }
+        if (matches) {
+            assignMatchedCorrespondence(commit, matches, correspondence);
+        }
+    }
+    parseMeta() {
+        const { options, commit } = this;
+        if (!options.fieldPattern || !this.isLineAvailable()) {
+            return false;
+        }
+        let matches;
+        let field = null;
+        let parsed = false;
+        while (this.isLineAvailable()) {
+            matches = this.currentLine().match(options.fieldPattern);
+            if (matches) {
+                field = matches[1] || null;
+                this.nextLine();
+                continue;
+            }
+            if (field) {
+                parsed = true;
+                commit[field] = appendLine(commit[field], this.currentLine());
+                this.nextLine();
+            }
+            else {
+                break;
+            }
+        }
+        return parsed;
+    }
+    parseNotes() {
+        const { regexes, commit } = this;
+        if (!this.isLineAvailable()) {
+            return false;
+        }
+        const matches = this.currentLine().match(regexes.notes);
+        let isFooterToken;
+        if (matches) {
+            const note = {
+                title: matches[1],
+                text: matches[2]
+            };
+            commit.notes.push(note);
+            commit.footer = appendLine(commit.footer, this.currentLine());
+            this.nextLine();
+            while (this.isLineAvailable()) {
+                if (this.parseMeta()) {
+                    return true;
+                }
+                if (this.parseNotes()) {
+                    return true;
+                }
+                isFooterToken = regexes.footerToken.test(this.currentLine());
+                commit.references.push(...this.parseReferences(this.currentLine(), isFooterToken));
+                if (!isFooterToken) {
+                    note.text = appendLine(note.text, this.currentLine());
+                }
+                commit.footer = appendLine(commit.footer, this.currentLine());
+                this.nextLine();
+                if (isFooterToken) {
+                    break;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+    parseBodyAndFooter(isBody) {
+        const { commit, regexes } = this;
+        if (!this.isLineAvailable()) {
+            return isBody;
+        }
+        const isFooterToken = regexes.footerToken.test(this.currentLine());
+        const isStillBody = !isFooterToken && isBody;
+        commit.references.push(...this.parseReferences(this.currentLine(), isFooterToken));
+        if (isStillBody) {
+            commit.body = appendLine(commit.body, this.currentLine());
+        }
+        else {
+            commit.footer = appendLine(commit.footer, this.currentLine());
+        }
+        this.nextLine();
+        return isStillBody;
+    }
+    parseBreakingHeader() {
+        const { commit, options } = this;
+        if (!options.breakingHeaderPattern || commit.notes.length || !commit.header) {
+            return;
+        }
+        const matches = commit.header.match(options.breakingHeaderPattern);
+        if (matches) {
+            commit.notes.push({
+                title: 'BREAKING CHANGE',
+                text: matches[3]
+            });
+        }
+    }
+    parseMentions(input) {
+        const { commit, regexes } = this;
+        let matches;
+        for (;;) {
+            matches = regexes.mentions.exec(input);
+            if (!matches) {
+                break;
+            }
+            commit.mentions.push(matches[1]);
+        }
+    }
+    parseRevert(input) {
+        const { commit, options } = this;
+        const correspondence = options.revertCorrespondence || [];
+        const matches = options.revertPattern
+            ? input.match(options.revertPattern)
+            : null;
+        if (matches) {
+            commit.revert = assignMatchedCorrespondence({}, matches, correspondence);
+        }
+    }
+    cleanupCommit() {
+        const { commit } = this;
+        commit.body &&= trimNewLines(commit.body);
+        commit.footer &&= trimNewLines(commit.footer);
+        commit.notes.forEach((note) => {
+            note.text = trimNewLines(note.text);
+        });
+        const referencesSet = new Set();
+        commit.references = commit.references.filter((reference) => {
+            const uid = `${reference.action} ${reference.raw}`.toLocaleLowerCase();
+            const ok = !referencesSet.has(uid);
+            if (ok) {
+                referencesSet.add(uid);
+            }
+            return ok;
+        });
+    }
+    /**
+     * Parse commit message string into an object.
+     * @param input - Commit message string.
+     * @returns Commit object.
+     */
+    parse(input) {
+        if (!input.trim()) {
+            throw new TypeError('Expected a raw commit');
+        }
+        const { commentChar } = this.options;
+        const commentFilter = getCommentFilter(commentChar);
+        const rawLines = trimNewLines(input).split(/\r?\n/);
+        const lines = commentChar
+            ? truncateToScissor(rawLines, commentChar).filter(line => commentFilter(line) && gpgFilter(line))
+            : rawLines.filter(line => gpgFilter(line));
+        const commit = createCommitObject();
+        this.lines = lines;
+        this.lineIndex = 0;
+        this.commit = commit;
+        const isMergeCommit = this.parseMerge();
+        this.parseHeader(isMergeCommit);
+        if (commit.header) {
+            commit.references = this.parseReferences(commit.header);
+        }
+        let isBody = true;
+        while (this.isLineAvailable()) {
+            this.parseMeta();
+            if (this.parseNotes()) {
+                isBody = false;
+            }
+            if (!this.parseBodyAndFooter(isBody)) {
+                isBody = false;
+            }
+        }
+        this.parseBreakingHeader();
+        this.parseMentions(input);
+        this.parseRevert(input);
+        this.cleanupCommit();
+        return commit;
+    }
+}
+//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoiQ29tbWl0UGFyc2VyLmpzIiwic291cmNlUm9vdCI6IiIsInNvdXJjZXMiOlsiLi4vc3JjL0NvbW1pdFBhcnNlci50cyJdLCJuYW1lcyI6W10sIm1hcHBpbmdzIjoiQUFPQSxPQUFPLEVBQUUsZ0JBQWdCLEVBQUUsTUFBTSxZQUFZLENBQUE7QUFDN0MsT0FBTyxFQUNMLFlBQVksRUFDWixVQUFVLEVBQ1YsZ0JBQWdCLEVBQ2hCLFNBQVMsRUFDVCxpQkFBaUIsRUFDakIsMkJBQTJCLEVBQzVCLE1BQU0sWUFBWSxDQUFBO0FBQ25CLE9BQU8sRUFBRSxjQUFjLEVBQUUsTUFBTSxjQUFjLENBQUE7QUFFN0M7Ozs7R0FJRztBQUNILE1BQU0sVUFBVSxrQkFBa0IsQ0FBQyxXQUFXLEdBQW9CLEVBQUU7SUFDbEUsa0pBQWtKO0lBQ2xKLE9BQU87UUFDTCxLQUFLLEVBQUUsSUFBSTtRQUNYLE1BQU0sRUFBRSxJQUFJO1FBQ1osTUFBTSxFQUFFLElBQUk7UUFDWixJQUFJLEVBQUUsSUFBSTtRQUNWLE1BQU0sRUFBRSxJQUFJO1FBQ1osS0FBSyxFQUFFLEVBQUU7UUFDVCxRQUFRLEVBQUUsRUFBRTtRQUNaLFVBQVUsRUFBRSxFQUFFO1FBQ2QsR0FBRyxXQUFXO0tBQ2YsQ0FBQTtBQUNILENBQUM7QUFFRDs7R0FFRztBQUNILE1BQU0sT0FBTyxZQUFZO0lBQ04sT0FBTyxDQUFlO0lBQ3RCLE9BQU8sQ0FBZTtJQUMvQixLQUFLLEdBQWEsRUFBRSxDQUFBO0lBQ3BCLFNBQVMsR0FBRyxDQUFDLENBQUE7SUFDYixNQUFNLEdBQUcsa0JBQWtCLEVBQUUsQ0FBQTtJQUVyQyxZQUFZLE9BQU8sR0FBa0IsRUFBRTtRQUNyQyxJQUFJLENBQUMsT0FBTyxHQUFHO1lBQ2IsR0FBRyxjQUFjO1lBQ2pCLEdBQUcsT0FBTztTQUNYLENBQUE7UUFDRCxJQUFJLENBQUMsT0FBTyxHQUFHLGdCQUFnQixDQUFDLElBQUksQ0FBQyxPQUFPLENBQUMsQ0FBQTtJQUMvQyxDQUFDO0lBRU8sV0FBVztRQUNqQixPQUFPLElBQUksQ0FBQyxLQUFLLENBQUMsSUFBSSxDQUFDLFNBQVMsQ0FBQyxDQUFBO0lBQ25DLENBQUM7SUFFTyxRQUFRO1FBQ2QsT0FBTyxJQUFJLENBQUMsS0FBSyxDQUFDLElBQUksQ0FBQyxTQUFTLEVBQUUsQ0FBQyxDQUFBO0lBQ3JDLENBQUM7SUFFTyxlQUFlO1FBQ3JCLE9BQU8sSUFBSSxDQUFDLFNBQVMsR0FBRyxJQUFJLENBQUMsS0FBSyxDQUFDLE1BQU0sQ0FBQTtJQUMzQyxDQUFDO0lBRU8sY0FBYyxDQUNwQixLQUFhLEVBQ2IsTUFBcUI7UUFFckIsTUFBTSxFQUFFLE9BQU8sRUFBRSxHQUFHLElBQUksQ0FBQTtRQUV4QixJQUFJLE9BQU8sQ0FBQyxHQUFHLENBQUMsSUFBSSxDQUFDLEtBQUssQ0FBQyxFQUFFLENBQUM7WUFDNUIsT0FBTyxJQUFJLENBQUE7UUFDYixDQUFDO1FBRUQsTUFBTSxPQUFPLEdBQUcsT0FBTyxDQUFDLGNBQWMsQ0FBQyxJQUFJLENBQUMsS0FBSyxDQUFDLENBQUE7UUFFbEQsSUFBSSxDQUFDLE9BQU8sRUFBRSxDQUFDO1lBQ2IsT0FBTyxJQUFJLENBQUE7UUFDYixDQUFDO1FBRUQsSUFBSSxDQUNGLEdBQUcsRUFDSCxVQUFVLEdBQUcsSUFBSSxFQUNqQixNQUFNLEVBQ04sS0FBSyxDQUNOLEdBQUcsT0FBTyxDQUFBO1FBQ1gsSUFBSSxLQUFLLEdBQWtCLElBQUksQ0FBQTtRQUUvQixJQUFJLFVBQVUsRUFBRSxDQUFDO1lBQ2YsTUFBTSxVQUFVLEdBQUcsVUFBVSxDQUFDLE9BQU8sQ0FBQyxHQUFHLENBQUMsQ0FBQTtZQUUxQyxJQUFJLFVBQVUsS0FBSyxDQUFDLENBQUMsRUFBRSxDQUFDO2dCQUN0QixLQUFLLEdBQUcsVUFBVSxDQUFDLEtBQUssQ0FBQyxDQUFDLEVBQUUsVUFBVSxDQUFDLENBQUE7Z0JBQ3ZDLFVBQVUsR0FBRyxVQUFVLENBQUMsS0FBSyxDQUFDLFVBQVUsR0FBRyxDQUFDLENBQUMsQ0FBQTtZQUMvQyxDQUFDO1FBQ0gsQ0FBQztRQUVELE9BQU87WUFDTCxHQUFHO1lBQ0gsTUFBTTtZQUNOLEtBQUs7WUFDTCxVQUFVO1lBQ1YsTUFBTTtZQUNOLEtBQUs7U0FDTixDQUFBO0lBQ0gsQ0FBQztJQUVPLGVBQWUsQ0FDckIsS0FBYSxFQUNiLGFBQWEsR0FBRyxLQUFLO1FBRXJCLE1BQU0sRUFBRSxPQUFPLEVBQUUsR0FBRyxJQUFJLENBQUE7UUFDeEIsTUFBTSxLQUFLLEdBQUcsYUFBYTtZQUN6QixDQUFDLENBQUMsT0FBTyxDQUFDLGdCQUFnQjtZQUMxQixDQUFDLENBQUMsT0FBTyxDQUFDLFVBQVUsQ0FBQTtRQUN0QixnRUFBZ0U7UUFDaEUsa0RBQWtEO1FBQ2xELE1BQU0sU0FBUyxHQUE4QixFQUFFLENBQUE7UUFDL0MsSUFBSSxTQUFTLEdBQUcsQ0FBQyxDQUFBO1FBQ2pCLElBQUksT0FBK0IsQ0FBQTtRQUVuQyxPQUFPLElBQUksRUFBRSxDQUFDO1lBQ1osT0FBTyxHQUFHLEtBQUssQ0FBQyxJQUFJLENBQUMsS0FBSyxDQUFDLENBQUE7WUFFM0IsSUFBSSxDQUFDLE9BQU8sRUFBRSxDQUFDO2dCQUNiLE1BQUs7WUFDUCxDQUFDO1lBRUQsU0FBUyxDQUFDLElBQUksQ0FDWixDQUFDLElBQUksRUFBRSxLQUFLLENBQUMsS0FBSyxDQUFDLFNBQVMsRUFBRSxPQUFPLENBQUMsS0FBSyxDQUFDLENBQUMsRUFDN0MsQ0FBQyxPQUFPLENBQUMsQ0FBQyxDQUFDLElBQUksSUFBSSxFQUFFLE9BQU8sQ0FBQyxDQUFDLENBQUMsSUFBSSxFQUFFLENBQUMsQ0FDdkMsQ0FBQTtZQUNELFNBQVMsR0FBRyxLQUFLLENBQUMsU0FBUyxDQUFBO1FBQzdCLENBQUM7UUFFRCxTQUFTLENBQUMsSUFBSSxDQUFDLENBQUMsSUFBSSxFQUFFLEtBQUssQ0FBQyxLQUFLLENBQUMsU0FBUyxDQUFDLENBQUMsQ0FBQyxDQUFBO1FBRTlDLE1BQU0sVUFBVSxHQUFzQixFQUFFLENBQUE7UUFDeEMsSUFBSSxTQUFpQyxDQUFBO1FBRXJDLEtBQUssTUFBTSxDQUFDLE1BQU0sRUFBRSxRQUFRLENBQUMsSUFBSSxTQUFTLEVBQUUsQ0FBQztZQUMzQyxPQUFPLElBQUksRUFBRSxDQUFDO2dCQUNaLFNBQVMsR0FBRyxJQUFJLENBQUMsY0FBYyxDQUFDLFFBQVEsRUFBRSxNQUFNLENBQUMsQ0FBQTtnQkFFakQsSUFBSSxDQUFDLFNBQVMsRUFBRSxDQUFDO29CQUNmLE1BQUs7Z0JBQ1AsQ0FBQztnQkFFRCxVQUFVLENBQUMsSUFBSSxDQUFDLFNBQVMsQ0FBQyxDQUFBO1lBQzVCLENBQUM7UUFDSCxDQUFDO1FBRUQsT0FBTyxVQUFVLENBQUE7SUFDbkIsQ0FBQztJQUVPLGNBQWM7UUFDcEIsSUFBSSxJQUFJLEdBQUcsSUFBSSxDQUFDLFdBQVcsRUFBRSxDQUFBO1FBRTdCLE9BQU8sSUFBSSxLQUFLLFNBQVMsSUFBSSxDQUFDLElBQUksQ0FBQyxJQUFJLEVBQUUsRUFBRSxDQUFDO1lBQzFDLElBQUksQ0FBQyxRQUFRLEVBQUUsQ0FBQTtZQUNmLElBQUksR0FBRyxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUE7UUFDM0IsQ0FBQztJQUNILENBQUM7SUFFTyxVQUFVO1FBQ2hCLE1BQU0sRUFBRSxNQUFNLEVBQUUsT0FBTyxFQUFFLEdBQUcsSUFBSSxDQUFBO1FBQ2hDLE1BQU0sY0FBYyxHQUFHLE9BQU8sQ0FBQyxtQkFBbUIsSUFBSSxFQUFFLENBQUE7UUFDeEQsTUFBTSxLQUFLLEdBQUcsSUFBSSxDQUFDLFdBQVcsRUFBRSxDQUFBO1FBQ2hDLE1BQU0sT0FBTyxHQUFHLEtBQUssSUFBSSxPQUFPLENBQUMsWUFBWTtZQUMzQyxDQUFDLENBQUMsS0FBSyxDQUFDLEtBQUssQ0FBQyxPQUFPLENBQUMsWUFBWSxDQUFDO1lBQ25DLENBQUMsQ0FBQyxJQUFJLENBQUE7UUFFUixJQUFJLE9BQU8sRUFBRSxDQUFDO1lBQ1osSUFBSSxDQUFDLFFBQVEsRUFBRSxDQUFBO1lBRWYsTUFBTSxDQUFDLEtBQUssR0FBRyxPQUFPLENBQUMsQ0FBQyxDQUFDLElBQUksSUFBSSxDQUFBO1lBRWpDLDJCQUEyQixDQUFDLE1BQU0sRUFBRSxPQUFPLEVBQUUsY0FBYyxDQUFDLENBQUE7WUFFNUQsT0FBTyxJQUFJLENBQUE7UUFDYixDQUFDO1FBRUQsT0FBTyxLQUFLLENBQUE7SUFDZCxDQUFDO0lBRU8sV0FBVyxDQUFDLGFBQXNCO1FBQ3hDLElBQUksYUFBYSxFQUFFLENBQUM7WUFDbEIsSUFBSSxDQUFDLGNBQWMsRUFBRSxDQUFBO1FBQ3ZCLENBQUM7UUFFRCxNQUFNLEVBQUUsTUFBTSxFQUFFLE9BQU8sRUFBRSxHQUFHLElBQUksQ0FBQTtRQUNoQyxNQUFNLGNBQWMsR0FBRyxPQUFPLENBQUMsb0JBQW9CLElBQUksRUFBRSxDQUFBO1FBQ3pELE1BQU0sTUFBTSxHQUFHLE1BQU0sQ0FBQyxNQUFNLElBQUksSUFBSSxDQUFDLFFBQVEsRUFBRSxDQUFBO1FBQy9DLElBQUksT0FBTyxHQUE0QixJQUFJLENBQUE7UUFFM0MsSUFBSSxNQUFNLEVBQUUsQ0FBQztZQUNYLElBQUksT0FBTyxDQUFDLHFCQUFxQixFQUFFLENBQUM7Z0JBQ2xDLE9BQU8sR0FBRyxNQUFNLENBQUMsS0FBSyxDQUFDLE9BQU8sQ0FBQyxxQkFBcUIsQ0FBQyxDQUFBO1lBQ3ZELENBQUM7WUFFRCxJQUFJLENBQUMsT0FBTyxJQUFJLE9BQU8sQ0FBQyxhQUFhLEVBQUUsQ0FBQztnQkFDdEMsT0FBTyxHQUFHLE1BQU0sQ0FBQyxLQUFLLENBQUMsT0FBTyxDQUFDLGFBQWEsQ0FBQyxDQUFBO1lBQy9DLENBQUM7UUFDSCxDQUFDO1FBRUQsSUFBSSxNQUFNLEVBQUUsQ0FBQztZQUNYLE1BQU0sQ0FBQyxNQUFNLEdBQUcsTUFBTSxDQUFBO1FBQ3hCLENBQUM7UUFFRCxJQUFJLE9BQU8sRUFBRSxDQUFDO1lBQ1osMkJBQTJCLENBQUMsTUFBTSxFQUFFLE9BQU8sRUFBRSxjQUFjLENBQUMsQ0FBQTtRQUM5RCxDQUFDO0lBQ0gsQ0FBQztJQUVPLFNBQVM7UUFDZixNQUFNLEVBQ0osT0FBTyxFQUNQLE1BQU0sRUFDUCxHQUFHLElBQUksQ0FBQTtRQUVSLElBQUksQ0FBQyxPQUFPLENBQUMsWUFBWSxJQUFJLENBQUMsSUFBSSxDQUFDLGVBQWUsRUFBRSxFQUFFLENBQUM7WUFDckQsT0FBTyxLQUFLLENBQUE7UUFDZCxDQUFDO1FBRUQsSUFBSSxPQUFnQyxDQUFBO1FBQ3BDLElBQUksS0FBSyxHQUFrQixJQUFJLENBQUE7UUFDL0IsSUFBSSxNQUFNLEdBQUcsS0FBSyxDQUFBO1FBRWxCLE9BQU8sSUFBSSxDQUFDLGVBQWUsRUFBRSxFQUFFLENBQUM7WUFDOUIsT0FBTyxHQUFHLElBQUksQ0FBQyxXQUFXLEVBQUUsQ0FBQyxLQUFLLENBQUMsT0FBTyxDQUFDLFlBQVksQ0FBQyxDQUFBO1lBRXhELElBQUksT0FBTyxFQUFFLENBQUM7Z0JBQ1osS0FBSyxHQUFHLE9BQU8sQ0FBQyxDQUFDLENBQUMsSUFBSSxJQUFJLENBQUE7Z0JBQzFCLElBQUksQ0FBQyxRQUFRLEVBQUUsQ0FBQTtnQkFDZixTQUFRO1lBQ1YsQ0FBQztZQUVELElBQUksS0FBSyxFQUFFLENBQUM7Z0JBQ1YsTUFBTSxHQUFHLElBQUksQ0FBQTtnQkFDYixNQUFNLENBQUMsS0FBSyxDQUFDLEdBQUcsVUFBVSxDQUFDLE1BQU0sQ0FBQyxLQUFLLENBQUMsRUFBRSxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUMsQ0FBQTtnQkFDN0QsSUFBSSxDQUFDLFFBQVEsRUFBRSxDQUFBO1lBQ2pCLENBQUM7aUJBQU0sQ0FBQztnQkFDTixNQUFLO1lBQ1AsQ0FBQztRQUNILENBQUM7UUFFRCxPQUFPLE1BQU0sQ0FBQTtJQUNmLENBQUM7SUFFTyxVQUFVO1FBQ2hCLE1BQU0sRUFDSixPQUFPLEVBQ1AsTUFBTSxFQUNQLEdBQUcsSUFBSSxDQUFBO1FBRVIsSUFBSSxDQUFDLElBQUksQ0FBQyxlQUFlLEVBQUUsRUFBRSxDQUFDO1lBQzVCLE9BQU8sS0FBSyxDQUFBO1FBQ2QsQ0FBQztRQUVELE1BQU0sT0FBTyxHQUFHLElBQUksQ0FBQyxXQUFXLEVBQUUsQ0FBQyxLQUFLLENBQUMsT0FBTyxDQUFDLEtBQUssQ0FBQyxDQUFBO1FBQ3ZELElBQUksYUFBc0IsQ0FBQTtRQUUxQixJQUFJLE9BQU8sRUFBRSxDQUFDO1lBQ1osTUFBTSxJQUFJLEdBQWU7Z0JBQ3ZCLEtBQUssRUFBRSxPQUFPLENBQUMsQ0FBQyxDQUFDO2dCQUNqQixJQUFJLEVBQUUsT0FBTyxDQUFDLENBQUMsQ0FBQzthQUNqQixDQUFBO1lBRUQsTUFBTSxDQUFDLEtBQUssQ0FBQyxJQUFJLENBQUMsSUFBSSxDQUFDLENBQUE7WUFDdkIsTUFBTSxDQUFDLE1BQU0sR0FBRyxVQUFVLENBQUMsTUFBTSxDQUFDLE1BQU0sRUFBRSxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUMsQ0FBQTtZQUM3RCxJQUFJLENBQUMsUUFBUSxFQUFFLENBQUE7WUFFZixPQUFPLElBQUksQ0FBQyxlQUFlLEVBQUUsRUFBRSxDQUFDO2dCQUM5QixJQUFJLElBQUksQ0FBQyxTQUFTLEVBQUUsRUFBRSxDQUFDO29CQUNyQixPQUFPLElBQUksQ0FBQTtnQkFDYixDQUFDO2dCQUVELElBQUksSUFBSSxDQUFDLFVBQVUsRUFBRSxFQUFFLENBQUM7b0JBQ3RCLE9BQU8sSUFBSSxDQUFBO2dCQUNiLENBQUM7Z0JBRUQsYUFBYSxHQUFHLE9BQU8sQ0FBQyxXQUFXLENBQUMsSUFBSSxDQUFDLElBQUksQ0FBQyxXQUFXLEVBQUUsQ0FBQyxDQUFBO2dCQUU1RCxNQUFNLENBQUMsVUFBVSxDQUFDLElBQUksQ0FDcEIsR0FBRyxJQUFJLENBQUMsZUFBZSxDQUFDLElBQUksQ0FBQyxXQUFXLEVBQUUsRUFBRSxhQUFhLENBQUMsQ0FDM0QsQ0FBQTtnQkFFRCxJQUFJLENBQUMsYUFBYSxFQUFFLENBQUM7b0JBQ25CLElBQUksQ0FBQyxJQUFJLEdBQUcsVUFBVSxDQUFDLElBQUksQ0FBQyxJQUFJLEVBQUUsSUFBSSxDQUFDLFdBQVcsRUFBRSxDQUFDLENBQUE7Z0JBQ3ZELENBQUM7Z0JBRUQsTUFBTSxDQUFDLE1BQU0sR0FBRyxVQUFVLENBQUMsTUFBTSxDQUFDLE1BQU0sRUFBRSxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUMsQ0FBQTtnQkFDN0QsSUFBSSxDQUFDLFFBQVEsRUFBRSxDQUFBO2dCQUVmLElBQUksYUFBYSxFQUFFLENBQUM7b0JBQ2xCLE1BQUs7Z0JBQ1AsQ0FBQztZQUNILENBQUM7WUFFRCxPQUFPLElBQUksQ0FBQTtRQUNiLENBQUM7UUFFRCxPQUFPLEtBQUssQ0FBQTtJQUNkLENBQUM7SUFFTyxrQkFBa0IsQ0FBQyxNQUFlO1FBQ3hDLE1BQU0sRUFDSixNQUFNLEVBQ04sT0FBTyxFQUNSLEdBQUcsSUFBSSxDQUFBO1FBRVIsSUFBSSxDQUFDLElBQUksQ0FBQyxlQUFlLEVBQUUsRUFBRSxDQUFDO1lBQzVCLE9BQU8sTUFBTSxDQUFBO1FBQ2YsQ0FBQztRQUVELE1BQU0sYUFBYSxHQUFHLE9BQU8sQ0FBQyxXQUFXLENBQUMsSUFBSSxDQUFDLElBQUksQ0FBQyxXQUFXLEVBQUUsQ0FBQyxDQUFBO1FBQ2xFLE1BQU0sV0FBVyxHQUFHLENBQUMsYUFBYSxJQUFJLE1BQU0sQ0FBQTtRQUU1QyxNQUFNLENBQUMsVUFBVSxDQUFDLElBQUksQ0FDcEIsR0FBRyxJQUFJLENBQUMsZUFBZSxDQUFDLElBQUksQ0FBQyxXQUFXLEVBQUUsRUFBRSxhQUFhLENBQUMsQ0FDM0QsQ0FBQTtRQUVELElBQUksV0FBVyxFQUFFLENBQUM7WUFDaEIsTUFBTSxDQUFDLElBQUksR0FBRyxVQUFVLENBQUMsTUFBTSxDQUFDLElBQUksRUFBRSxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUMsQ0FBQTtRQUMzRCxDQUFDO2FBQU0sQ0FBQztZQUNOLE1BQU0sQ0FBQyxNQUFNLEdBQUcsVUFBVSxDQUFDLE1BQU0sQ0FBQyxNQUFNLEVBQUUsSUFBSSxDQUFDLFdBQVcsRUFBRSxDQUFDLENBQUE7UUFDL0QsQ0FBQztRQUVELElBQUksQ0FBQyxRQUFRLEVBQUUsQ0FBQTtRQUVmLE9BQU8sV0FBVyxDQUFBO0lBQ3BCLENBQUM7SUFFTyxtQkFBbUI7UUFDekIsTUFBTSxFQUNKLE1BQU0sRUFDTixPQUFPLEVBQ1IsR0FBRyxJQUFJLENBQUE7UUFFUixJQUFJLENBQUMsT0FBTyxDQUFDLHFCQUFxQixJQUFJLE1BQU0sQ0FBQyxLQUFLLENBQUMsTUFBTSxJQUFJLENBQUMsTUFBTSxDQUFDLE1BQU0sRUFBRSxDQUFDO1lBQzVFLE9BQU07UUFDUixDQUFDO1FBRUQsTUFBTSxPQUFPLEdBQUcsTUFBTSxDQUFDLE1BQU0sQ0FBQyxLQUFLLENBQUMsT0FBTyxDQUFDLHFCQUFxQixDQUFDLENBQUE7UUFFbEUsSUFBSSxPQUFPLEVBQUUsQ0FBQztZQUNaLE1BQU0sQ0FBQyxLQUFLLENBQUMsSUFBSSxDQUFDO2dCQUNoQixLQUFLLEVBQUUsaUJBQWlCO2dCQUN4QixJQUFJLEVBQUUsT0FBTyxDQUFDLENBQUMsQ0FBQzthQUNqQixDQUFDLENBQUE7UUFDSixDQUFDO0lBQ0gsQ0FBQztJQUVPLGFBQWEsQ0FBQyxLQUFhO1FBQ2pDLE1BQU0sRUFDSixNQUFNLEVBQ04sT0FBTyxFQUNSLEdBQUcsSUFBSSxDQUFBO1FBQ1IsSUFBSSxPQUErQixDQUFBO1FBRW5DLFNBQVMsQ0FBQztZQUNSLE9BQU8sR0FBRyxPQUFPLENBQUMsUUFBUSxDQUFDLElBQUksQ0FBQyxLQUFLLENBQUMsQ0FBQTtZQUV0QyxJQUFJLENBQUMsT0FBTyxFQUFFLENBQUM7Z0JBQ2IsTUFBSztZQUNQLENBQUM7WUFFRCxNQUFNLENBQUMsUUFBUSxDQUFDLElBQUksQ0FBQyxPQUFPLENBQUMsQ0FBQyxDQUFDLENBQUMsQ0FBQTtRQUNsQyxDQUFDO0lBQ0gsQ0FBQztJQUVPLFdBQVcsQ0FBQyxLQUFhO1FBQy9CLE1BQU0sRUFDSixNQUFNLEVBQ04sT0FBTyxFQUNSLEdBQUcsSUFBSSxDQUFBO1FBQ1IsTUFBTSxjQUFjLEdBQUcsT0FBTyxDQUFDLG9CQUFvQixJQUFJLEVBQUUsQ0FBQTtRQUN6RCxNQUFNLE9BQU8sR0FBRyxPQUFPLENBQUMsYUFBYTtZQUNuQyxDQUFDLENBQUMsS0FBSyxDQUFDLEtBQUssQ0FBQyxPQUFPLENBQUMsYUFBYSxDQUFDO1lBQ3BDLENBQUMsQ0FBQyxJQUFJLENBQUE7UUFFUixJQUFJLE9BQU8sRUFBRSxDQUFDO1lBQ1osTUFBTSxDQUFDLE1BQU0sR0FBRywyQkFBMkIsQ0FBQyxFQUFFLEVBQUUsT0FBTyxFQUFFLGNBQWMsQ0FBQyxDQUFBO1FBQzFFLENBQUM7SUFDSCxDQUFDO0lBRU8sYUFBYTtRQUNuQixNQUFNLEVBQUUsTUFBTSxFQUFFLEdBQUcsSUFBSSxDQUFBO1FBRXZCLE1BQU0sQ0FBQyxJQUFJLEtBQUssWUFBWSxDQUFDLE1BQU0sQ0FBQyxJQUFJLENBQUMsQ0FBQTtRQUN6QyxNQUFNLENBQUMsTUFBTSxLQUFLLFlBQVksQ0FBQyxNQUFNLENBQUMsTUFBTSxDQUFDLENBQUE7UUFFN0MsTUFBTSxDQUFDLEtBQUssQ0FBQyxPQUFPLENBQUMsQ0FBQyxJQUFJLEVBQUUsRUFBRTtZQUM1QixJQUFJLENBQUMsSUFBSSxHQUFHLFlBQVksQ0FBQyxJQUFJLENBQUMsSUFBSSxDQUFDLENBQUE7UUFDckMsQ0FBQyxDQUFDLENBQUE7UUFFRixNQUFNLGFBQWEsR0FBRyxJQUFJLEdBQUcsRUFBVSxDQUFBO1FBRXZDLE1BQU0sQ0FBQyxVQUFVLEdBQUcsTUFBTSxDQUFDLFVBQVUsQ0FBQyxNQUFNLENBQUMsQ0FBQyxTQUFTLEVBQUUsRUFBRTtZQUN6RCxNQUFNLEdBQUcsR0FBRyxHQUFHLFNBQVMsQ0FBQyxNQUFNLElBQUksU0FBUyxDQUFDLEdBQUcsRUFBRSxDQUFDLGlCQUFpQixFQUFFLENBQUE7WUFDdEUsTUFBTSxFQUFFLEdBQUcsQ0FBQyxhQUFhLENBQUMsR0FBRyxDQUFDLEdBQUcsQ0FBQyxDQUFBO1lBRWxDLElBQUksRUFBRSxFQUFFLENBQUM7Z0JBQ1AsYUFBYSxDQUFDLEdBQUcsQ0FBQyxHQUFHLENBQUMsQ0FBQTtZQUN4QixDQUFDO1lBRUQsT0FBTyxFQUFFLENBQUE7UUFDWCxDQUFDLENBQUMsQ0FBQTtJQUNKLENBQUM7SUFFRDs7OztPQUlHO0lBQ0gsS0FBSyxDQUFDLEtBQWE7UUFDakIsSUFBSSxDQUFDLEtBQUssQ0FBQyxJQUFJLEVBQUUsRUFBRSxDQUFDO1lBQ2xCLE1BQU0sSUFBSSxTQUFTLENBQUMsdUJBQXVCLENBQUMsQ0FBQTtRQUM5QyxDQUFDO1FBRUQsTUFBTSxFQUFFLFdBQVcsRUFBRSxHQUFHLElBQUksQ0FBQyxPQUFPLENBQUE7UUFDcEMsTUFBTSxhQUFhLEdBQUcsZ0JBQWdCLENBQUMsV0FBVyxDQUFDLENBQUE7UUFDbkQsTUFBTSxRQUFRLEdBQUcsWUFBWSxDQUFDLEtBQUssQ0FBQyxDQUFDLEtBQUssQ0FBQyxPQUFPLENBQUMsQ0FBQTtRQUNuRCxNQUFNLEtBQUssR0FBRyxXQUFXO1lBQ3ZCLENBQUMsQ0FBQyxpQkFBaUIsQ0FBQyxRQUFRLEVBQUUsV0FBVyxDQUFDLENBQUMsTUFBTSxDQUFDLElBQUksQ0FBQyxFQUFFLENBQUMsYUFBYSxDQUFDLElBQUksQ0FBQyxJQUFJLFNBQVMsQ0FBQyxJQUFJLENBQUMsQ0FBQztZQUNqRyxDQUFDLENBQUMsUUFBUSxDQUFDLE1BQU0sQ0FBQyxJQUFJLENBQUMsRUFBRSxDQUFDLFNBQVMsQ0FBQyxJQUFJLENBQUMsQ0FBQyxDQUFBO1FBQzVDLE1BQU0sTUFBTSxHQUFHLGtCQUFrQixFQUFFLENBQUE7UUFFbkMsSUFBSSxDQUFDLEtBQUssR0FBRyxLQUFLLENBQUE7UUFDbEIsSUFBSSxDQUFDLFNBQVMsR0FBRyxDQUFDLENBQUE7UUFDbEIsSUFBSSxDQUFDLE1BQU0sR0FBRyxNQUFNLENBQUE7UUFFcEIsTUFBTSxhQUFhLEdBQUcsSUFBSSxDQUFDLFVBQVUsRUFBRSxDQUFBO1FBRXZDLElBQUksQ0FBQyxXQUFXLENBQUMsYUFBYSxDQUFDLENBQUE7UUFFL0IsSUFBSSxNQUFNLENBQUMsTUFBTSxFQUFFLENBQUM7WUFDbEIsTUFBTSxDQUFDLFVBQVUsR0FBRyxJQUFJLENBQUMsZUFBZSxDQUFDLE1BQU0sQ0FBQyxNQUFNLENBQUMsQ0FBQTtRQUN6RCxDQUFDO1FBRUQsSUFBSSxNQUFNLEdBQUcsSUFBSSxDQUFBO1FBRWpCLE9BQU8sSUFBSSxDQUFDLGVBQWUsRUFBRSxFQUFFLENBQUM7WUFDOUIsSUFBSSxDQUFDLFNBQVMsRUFBRSxDQUFBO1lBRWhCLElBQUksSUFBSSxDQUFDLFVBQVUsRUFBRSxFQUFFLENBQUM7Z0JBQ3RCLE1BQU0sR0FBRyxLQUFLLENBQUE7WUFDaEIsQ0FBQztZQUVELElBQUksQ0FBQyxJQUFJLENBQUMsa0JBQWtCLENBQUMsTUFBTSxDQUFDLEVBQUUsQ0FBQztnQkFDckMsTUFBTSxHQUFHLEtBQUssQ0FBQTtZQUNoQixDQUFDO1FBQ0gsQ0FBQztRQUVELElBQUksQ0FBQyxtQkFBbUIsRUFBRSxDQUFBO1FBQzFCLElBQUksQ0FBQyxhQUFhLENBQUMsS0FBSyxDQUFDLENBQUE7UUFDekIsSUFBSSxDQUFDLFdBQVcsQ0FBQyxLQUFLLENBQUMsQ0FBQTtRQUN2QixJQUFJLENBQUMsYUFBYSxFQUFFLENBQUE7UUFFcEIsT0FBTyxNQUFNLENBQUE7SUFDZixDQUFDO0NBQ0YifQ==
+;// CONCATENATED MODULE: external "stream"
+const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/stream.js
+
+
+/**
+ * Create async generator function to parse async iterable of raw commits.
+ * @param options - CommitParser options.
+ * @returns Async generator function to parse async iterable of raw commits.
+ */
+function parseCommits(options = {}) {
+    const warnOption = options.warn;
+    const warn = warnOption === true
+        ? (err) => {
+            throw err;
+        }
+        : warnOption
+            ? (err) => warnOption(err.toString())
+            : () => { };
+    return async function* parse(rawCommits) {
+        const parser = new CommitParser(options);
+        let rawCommit;
+        for await (rawCommit of rawCommits) {
+            try {
+                yield parser.parse(rawCommit.toString());
+            }
+            catch (err) {
+                warn(err);
+            }
+        }
+    };
+}
+/**
+ * Create stream to parse commits.
+ * @param options - CommitParser options.
+ * @returns Stream of parsed commits.
+ */
+function parseCommitsStream(options = {}) {
+    return Transform.from(parseCommits(options));
+}
+//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoic3RyZWFtLmpzIiwic291cmNlUm9vdCI6IiIsInNvdXJjZXMiOlsiLi4vc3JjL3N0cmVhbS50cyJdLCJuYW1lcyI6W10sIm1hcHBpbmdzIjoiQUFBQSxPQUFPLEVBQUUsU0FBUyxFQUFFLE1BQU0sUUFBUSxDQUFBO0FBRWxDLE9BQU8sRUFBRSxZQUFZLEVBQUUsTUFBTSxtQkFBbUIsQ0FBQTtBQUVoRDs7OztHQUlHO0FBQ0gsTUFBTSxVQUFVLFlBQVksQ0FDMUIsT0FBTyxHQUF3QixFQUFFO0lBRWpDLE1BQU0sVUFBVSxHQUFHLE9BQU8sQ0FBQyxJQUFJLENBQUE7SUFDL0IsTUFBTSxJQUFJLEdBQUcsVUFBVSxLQUFLLElBQUk7UUFDOUIsQ0FBQyxDQUFDLENBQUMsR0FBVSxFQUFFLEVBQUU7WUFDZixNQUFNLEdBQUcsQ0FBQTtRQUNYLENBQUM7UUFDRCxDQUFDLENBQUMsVUFBVTtZQUNWLENBQUMsQ0FBQyxDQUFDLEdBQVUsRUFBRSxFQUFFLENBQUMsVUFBVSxDQUFDLEdBQUcsQ0FBQyxRQUFRLEVBQUUsQ0FBQztZQUM1QyxDQUFDLENBQUMsR0FBRyxFQUFFLEdBQWMsQ0FBQyxDQUFBO0lBRTFCLE9BQU8sS0FBSyxTQUFTLENBQUMsQ0FBQyxLQUFLLENBQzFCLFVBQXNFO1FBRXRFLE1BQU0sTUFBTSxHQUFHLElBQUksWUFBWSxDQUFDLE9BQU8sQ0FBQyxDQUFBO1FBQ3hDLElBQUksU0FBMEIsQ0FBQTtRQUU5QixJQUFJLEtBQUssRUFBRSxTQUFTLElBQUksVUFBVSxFQUFFLENBQUM7WUFDbkMsSUFBSSxDQUFDO2dCQUNILE1BQU0sTUFBTSxDQUFDLEtBQUssQ0FBQyxTQUFTLENBQUMsUUFBUSxFQUFFLENBQUMsQ0FBQTtZQUMxQyxDQUFDO1lBQUMsT0FBTyxHQUFHLEVBQUUsQ0FBQztnQkFDYixJQUFJLENBQUMsR0FBWSxDQUFDLENBQUE7WUFDcEIsQ0FBQztRQUNILENBQUM7SUFDSCxDQUFDLENBQUE7QUFDSCxDQUFDO0FBRUQ7Ozs7R0FJRztBQUNILE1BQU0sVUFBVSxrQkFBa0IsQ0FBQyxPQUFPLEdBQXdCLEVBQUU7SUFDbEUsT0FBTyxTQUFTLENBQUMsSUFBSSxDQUFDLFlBQVksQ0FBQyxPQUFPLENBQUMsQ0FBQyxDQUFBO0FBQzlDLENBQUMifQ==
+;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/index.js
+
+
+//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoiaW5kZXguanMiLCJzb3VyY2VSb290IjoiIiwic291cmNlcyI6WyIuLi9zcmMvaW5kZXgudHMiXSwibmFtZXMiOltdLCJtYXBwaW5ncyI6IkFBQ0EsY0FBYyxtQkFBbUIsQ0FBQTtBQUNqQyxjQUFjLGFBQWEsQ0FBQSJ9
+;// CONCATENATED MODULE: ./src/release-notes/conventional.ts
+
+// conventional-commits-parser's defaults read `type(scope): subject` and the BREAKING CHANGE notes; the `!` marker
+// needs the breaking header pattern of the conventionalcommits preset (conventional-changelog-conventionalcommits).
+const parser = new CommitParser_CommitParser({ breakingHeaderPattern: /^(\w*)(?:\((.*)\))?!: (.*)$/ });
+/** The spec makes every token case-insensitive except BREAKING CHANGE, which must be upper-case. */
+const BREAKING_NOTES = new Set(["BREAKING CHANGE", "BREAKING-CHANGE"]);
+function parseConventional(subject, body = "") {
+    const commit = parser.parse(body ? `${subject.trim()}\n\n${body}` : subject.trim());
+    const type = commit.type ? commit.type.toLowerCase() : undefined;
+    return {
+        type,
+        scope: commit.scope ?? undefined,
+        breaking: commit.notes.some((note) => BREAKING_NOTES.has(note.title)),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/release-notes/version.ts
@@ -51351,10 +51954,10 @@ const MAJOR_LABELS = ["breaking", "major", "breaking-change"];
 const MINOR_LABELS = ["feature", "enhancement", "minor"];
 const ORDER = ["patch", "minor", "major"];
 function textBump(subject, body) {
-    const header = parseHeader(subject);
-    if (header?.breaking || hasBreakingFooter(body))
+    const message = parseConventional(subject, body);
+    if (message.breaking)
         return "major";
-    return header?.type === "feat" ? "minor" : "patch";
+    return message.type === "feat" ? "minor" : "patch";
 }
 function labelBump(labels) {
     const lower = labels.map((label) => label.toLowerCase());
@@ -51549,18 +52152,204 @@ function withoutParents({ parents: _parents, ...commit }) {
     return commit;
 }
 
+;// CONCATENATED MODULE: ./src/release-notes/merged-pulls.ts
+
+/** A PR is updated when it merges, at about its merge commit's date; this much clock skew is tolerated. */
+const SKEW_MS = 10 * 60_000;
+function pullsQuery(withFiles) {
+    const commit = `${COMMIT_FIELDS} message authoredDate`;
+    return `query($owner: String!, $name: String!, $base: String!, $from: GitObjectID!, $to: GitObjectID!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    from: object(oid: $from) { ... on Commit { committedDate } }
+    to: object(oid: $to) { ... on Commit { committedDate } }
+    pullRequests(baseRefName: $base, states: [MERGED], orderBy: {field: UPDATED_AT, direction: DESC}, first: ${PAGE}, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        ${pullFields(withFiles)}
+        mergedAt updatedAt
+        mergeCommit { ${commit} parents(first: 2) { totalCount nodes { oid committedDate } } }
+        commits(first: ${PAGE}) { totalCount nodes { commit { ${commit} } } }
+      }
+    }
+  }
+}`;
+}
+/** Lists the merged pull requests of `base` page by page, until the walk proves the range complete or cannot. */
+async function readMergedPullRequests(client, repository, range, options) {
+    const query = pullsQuery(options.withFiles);
+    let walk;
+    let after = null;
+    for (;;) {
+        options.signal?.throwIfAborted();
+        const answer = await client.graphql(query, {
+            owner: repository.owner,
+            name: repository.repo,
+            base: options.base,
+            from: range.fromSha,
+            to: range.toSha,
+            after,
+        });
+        const found = answer.repository;
+        if (!found?.from?.committedDate || !found.to?.committedDate)
+            return { proven: false, why: "GitHub gave no commit dates for the ends of the range" };
+        walk ??= new ChainWalk(range, options.base, Date.parse(found.from.committedDate), Date.parse(found.to.committedDate));
+        const page = found.pullRequests;
+        walk.add(page.nodes, !page.pageInfo.hasNextPage);
+        const outcome = walk.advance();
+        if (outcome)
+            return outcome;
+        after = page.pageInfo.endCursor;
+    }
+}
+/** The walk down the first-parent line of `to`, fed one page of pull requests at a time. */
+class ChainWalk {
+    range;
+    base;
+    fromDate;
+    byMergeCommit = new Map();
+    unvisited = new Set();
+    visited = new Set();
+    pulls = [];
+    styles = { merge: 0, squash: 0, rebase: 0 };
+    /** The next commit down the first-parent line; undefined after a rebase merge, whose first commit is not listed. */
+    cursor;
+    lastMergedAt = Number.POSITIVE_INFINITY;
+    claimed = 0;
+    /** Every pull request not yet listed was updated at or before this time. */
+    listedDownTo = Number.POSITIVE_INFINITY;
+    exhausted = false;
+    constructor(range, base, fromDate, toDate) {
+        this.range = range;
+        this.base = base;
+        this.fromDate = fromDate;
+        this.cursor = { oid: range.toSha, date: toDate };
+    }
+    add(nodes, last) {
+        for (const node of nodes) {
+            this.listedDownTo = Math.min(this.listedDownTo, Date.parse(node.updatedAt));
+            if (!node.mergeCommit || !node.mergedAt || this.visited.has(node))
+                continue;
+            this.byMergeCommit.set(node.mergeCommit.oid, node);
+            this.unvisited.add(node);
+        }
+        // Ordered by last update, newest first: once past `from`'s date, no pull request left can have merged after it.
+        this.exhausted = last || this.listedDownTo < this.fromDate - SKEW_MS;
+    }
+    /** Walks as far as the pull requests listed so far allow: an answer when done or broken, undefined to read on. */
+    advance() {
+        for (;;) {
+            if (this.cursor?.oid === this.range.fromSha)
+                return this.finish();
+            const next = this.cursor ? this.byMergeCommit.get(this.cursor.oid) : this.mergedBefore();
+            if (next === "wait")
+                return undefined;
+            if (!next)
+                return this.unlisted();
+            if (this.visited.has(next))
+                return { proven: false, why: `pull request #${next.number} came up twice on the walk` };
+            if (next.mergeCommit?.oid === this.range.fromSha)
+                return this.finish();
+            const broken = this.visit(next);
+            if (broken)
+                return { proven: false, why: broken };
+        }
+    }
+    /** The cursor's commit, or the next rebase, came through no listed pull request (yet). */
+    unlisted() {
+        if (!this.cursor && this.claimed === this.range.commitsInRange)
+            return this.finish();
+        const waiting = this.cursor ? this.listedDownTo >= this.cursor.date - SKEW_MS : true;
+        if (!this.exhausted && waiting)
+            return undefined;
+        if (this.cursor)
+            return { proven: false, why: `commit ${this.cursor.oid.slice(0, 7)} was merged by no pull request into ${this.base}` };
+        return { proven: false, why: this.countMismatch() };
+    }
+    /** After a rebase merge: the pull request merged latest before the last one, once no unlisted one can be later. */
+    mergedBefore() {
+        if (this.claimed === this.range.commitsInRange)
+            return undefined;
+        let best;
+        for (const node of this.unvisited) {
+            const at = Date.parse(node.mergedAt);
+            if (at <= this.lastMergedAt && at >= this.fromDate - SKEW_MS && (!best || at > Date.parse(best.mergedAt)))
+                best = node;
+        }
+        if (!this.exhausted && (!best || Date.parse(best.mergedAt) <= this.listedDownTo))
+            return "wait";
+        return best;
+    }
+    /** Takes the pull request in and steps down; a reason when it cannot be part of a proof. */
+    visit(node) {
+        const merge = node.mergeCommit;
+        const commits = node.commits;
+        if (commits.totalCount > commits.nodes.length)
+            return `pull request #${node.number} has ${commits.totalCount} commits, more than one page of ${PAGE}`;
+        const style = styleOf(node);
+        const put = style === "merge" ? commits.totalCount + 1 : style === "rebase" ? commits.totalCount : 1;
+        this.unvisited.delete(node);
+        this.visited.add(node);
+        this.styles[style]++;
+        this.claimed += put;
+        this.lastMergedAt = Date.parse(node.mergedAt);
+        const pull = toPullRequest(node);
+        const branch = commits.nodes.map((entry) => toCommit(entry.commit));
+        pull.commits = style === "merge" ? [...branch, toCommit(merge)] : style === "rebase" ? branch : [toCommit(merge)];
+        this.pulls.push(pull);
+        if (this.claimed > this.range.commitsInRange)
+            return this.countMismatch();
+        const parent = merge.parents.nodes[0];
+        if (style === "rebase")
+            this.cursor = undefined;
+        else if (!parent)
+            return `pull request #${node.number} merged a root commit, below the start of the range`;
+        else
+            this.cursor = { oid: parent.oid, date: Date.parse(parent.committedDate) };
+        return undefined;
+    }
+    finish() {
+        if (this.claimed !== this.range.commitsInRange)
+            return { proven: false, why: this.countMismatch() };
+        const styles = Object.entries(this.styles)
+            .filter(([, count]) => count > 0)
+            .map(([style, count]) => `${count.toLocaleString("en-US")} ${style}`)
+            .join(", ");
+        return {
+            proven: true,
+            changes: { pullRequests: this.pulls, loneCommits: [], commitCount: this.range.commitsInRange },
+            how: `the ${this.pulls.length.toLocaleString("en-US")} pull requests merged into ${this.base} (${styles || "none"}) account for all ${this.range.commitsInRange.toLocaleString("en-US")} commits of the range`,
+        };
+    }
+    countMismatch() {
+        return `the range has ${this.range.commitsInRange.toLocaleString("en-US")} commits but the pull requests merged into ${this.base} account for ${this.claimed.toLocaleString("en-US")}`;
+    }
+}
+/**
+ * Two parents: a merge commit. One parent and several PR commits: a rebase when the merge commit is the PR's last
+ * commit replayed (same message, same author date, which a rebase keeps and a squash sets anew), else a squash.
+ * One parent and one PR commit: squash and rebase both put exactly that one commit on the base.
+ */
+function styleOf(node) {
+    const merge = node.mergeCommit;
+    if (merge.parents.totalCount > 1)
+        return "merge";
+    const last = node.commits.nodes[node.commits.nodes.length - 1]?.commit;
+    const replayed = last && last.message === merge.message && last.authoredDate === merge.authoredDate;
+    return node.commits.totalCount > 1 && replayed ? "rebase" : "squash";
+}
+
 ;// CONCATENATED MODULE: ./src/release-notes/api-source.ts
 
 
 
 
 
-/** GitHub's largest page for every connection. */
-const PAGE = 100;
+
 /** How many of the highest SemVer tags are tried as the default `from` before giving up. */
 const TAG_CANDIDATES = 5;
 const RANGE_QUERY = `query($owner: String!, $name: String!, $to: String!, $from: String!, $hasFrom: Boolean!, $after: String) {
   repository(owner: $owner, name: $name) {
+    defaultBranchRef { name }
     to: object(expression: $to) { __typename oid ... on Tag { target { oid } } }
     from: ref(qualifiedName: $from) @include(if: $hasFrom) { name target { __typename oid ... on Tag { target { oid } } } }
     refs(refPrefix: "refs/tags/", first: ${PAGE}, after: $after, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) @skip(if: $hasFrom) {
@@ -51586,6 +52375,7 @@ async function resolveApiRange(client, repository, options) {
     if (!to || (to.__typename !== "Commit" && to.__typename !== "Tag"))
         throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.to}' got ${(0,inputs/* quoteValue */.cl)(options.to)}, which names no commit or tag in ${repository.owner}/${repository.repo}.`);
     const toSha = commitOf(to);
+    const defaultBranch = answer.repository.defaultBranchRef?.name;
     if (options.from) {
         const from = answer.repository.from;
         if (!from)
@@ -51595,7 +52385,7 @@ async function resolveApiRange(client, repository, options) {
         if (comparison.status !== "ahead" && comparison.status !== "identical") {
             throw new lib_errors/* ConfigurationError */.j1(`Input '${release_notes_settings/* INPUTS */.mc.from}': tag '${options.from}' (${fromSha.slice(0, 7)}) is not an ancestor of '${options.to}' (${toSha.slice(0, 7)}).`);
         }
-        return { fromTag: options.from, fromSha, toSha, commitsInRange: comparison.total };
+        return { fromTag: options.from, fromSha, toSha, commitsInRange: comparison.total, defaultBranch };
     }
     const tags = [];
     for (;;) {
@@ -51610,10 +52400,10 @@ async function resolveApiRange(client, repository, options) {
     for (let attempt = 0; attempt < TAG_CANDIDATES; attempt++) {
         const latest = latestVersionTag(candidates, toSha, options.tagPrefix);
         if (!latest)
-            return { toSha };
+            return { toSha, defaultBranch };
         const comparison = await compare(client, repository, latest.sha, toSha);
         if (comparison.status === "ahead")
-            return { fromTag: latest.name, fromSha: latest.sha, toSha, commitsInRange: comparison.total };
+            return { fromTag: latest.name, fromSha: latest.sha, toSha, commitsInRange: comparison.total, defaultBranch };
         candidates = candidates.filter((tag) => tag.name !== latest.name);
     }
     throw new lib_errors/* ConfigurationError */.j1(`None of the ${TAG_CANDIDATES} highest '${options.tagPrefix}' tags is an ancestor of '${options.to}'; set '${release_notes_settings/* INPUTS */.mc.from}' to the tag of the previous release.`);
@@ -51623,7 +52413,6 @@ async function compare(client, repository, base, head) {
     return { status: data.status, total: data.total_commits };
 }
 function historyQuery(withFiles) {
-    const files = withFiles ? `files(first: ${PAGE}) { nodes { path } }` : "";
     return `query($owner: String!, $name: String!, $oid: GitObjectID!, $after: String) {
   repository(owner: $owner, name: $name) {
     object(oid: $oid) {
@@ -51631,15 +52420,12 @@ function historyQuery(withFiles) {
         history(first: ${PAGE}, after: $after) {
           pageInfo { hasNextPage endCursor }
           nodes {
-            oid messageHeadline messageBody
+            ${COMMIT_FIELDS}
             parents(first: 2) { nodes { oid } }
-            author { name user { login } }
             associatedPullRequests(first: 5) {
               nodes {
-                number title body url merged mergeCommit { oid }
-                author { __typename login }
-                labels(first: ${PAGE}) { nodes { name } }
-                ${files}
+                ${pullFields(withFiles)}
+                mergeCommit { oid }
               }
             }
           }
@@ -51650,11 +52436,29 @@ function historyQuery(withFiles) {
 }`;
 }
 /**
+ * The changes of the range in ⌈PRs/100⌉ + a few requests when the pull requests merged into the base branch provably
+ * account for every commit of it (merged-pulls.ts); otherwise, and for a range without `from`, the history walk.
+ */
+async function readApiChanges(client, repository, range, options) {
+    const base = options.baseBranch || range.defaultBranch;
+    let why = "no earlier tag, so the whole history is read";
+    if (range.fromSha && range.commitsInRange !== undefined && !base)
+        why = "no base branch is known";
+    else if (range.fromSha && range.commitsInRange !== undefined && base) {
+        const { fromSha, toSha, commitsInRange } = range;
+        const fast = await readMergedPullRequests(client, repository, { fromSha, toSha, commitsInRange }, { ...options, base });
+        if (fast.proven)
+            return { ...fast.changes, readBy: `merged pull requests: ${fast.how}` };
+        why = fast.why;
+    }
+    return { ...(await walkHistory(client, repository, range, options)), readBy: `history walk: ${why}` };
+}
+/**
  * Walks the history of `to`, 100 commits per request, until it has every commit of the range: the compare API's
  * count says how many there are, and ancestors of `from` are recognised from their parents (history lists children
  * before parents). Each commit brings its merged pull request along, so squash, merge and rebase styles all count.
  */
-async function readApiChanges(client, repository, range, options) {
+async function walkHistory(client, repository, range, options) {
     const query = historyQuery(options.withFiles);
     const excluded = new Set(range.fromSha ? [range.fromSha] : []);
     const included = [];
@@ -51701,31 +52505,6 @@ function groupByPullRequest(commits) {
         pulls.set(pull.number, known);
     }
     return { pullRequests: [...pulls.values()], loneCommits, commitCount: commits.length };
-}
-function toCommit(node) {
-    const name = node.author?.user?.login ?? node.author?.name ?? "unknown";
-    return {
-        sha: node.oid,
-        subject: node.messageHeadline,
-        body: node.messageBody,
-        author: { name, bot: isBotName(name), login: Boolean(node.author?.user?.login) },
-        files: [],
-    };
-}
-function toPullRequest(node) {
-    const bot = node.author?.__typename === "Bot";
-    // GraphQL names a bot `dependabot`; REST, commit authors and configs call it `dependabot[bot]`.
-    const login = bot && node.author && !isBotName(node.author.login) ? `${node.author.login}[bot]` : (node.author?.login ?? "ghost");
-    return {
-        number: node.number,
-        title: node.title,
-        body: node.body ?? "",
-        url: node.url,
-        labels: node.labels.nodes.map((label) => label.name),
-        author: { name: login, bot: bot || isBotName(login), login: true },
-        files: node.files?.nodes.map((file) => file.path) ?? [],
-        commits: [],
-    };
 }
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
@@ -70186,7 +70965,7 @@ function isExcluded(config, author, labels = []) {
 /** The first category whose labels, conventional type or path globs match the pull request. */
 function categoryOf(pull, categories) {
     const labels = lower(pull.labels);
-    const type = parseHeader(pull.title)?.type;
+    const type = parseConventional(pull.title).type;
     return categories.find((category) => lower(category.labels).some((label) => labels.includes(label)) ||
         (type !== undefined && lower(category.types).includes(type)) ||
         (category.paths.length > 0 && pull.files.some((file) => picomatch_default().isMatch(file, category.paths, { dot: true }))));
@@ -70535,7 +71314,15 @@ async function readRange(settings, deps, withFiles) {
     const github = deps.github;
     const repository = deps.repository;
     const range = await resolveApiRange(github, repository, ends);
-    return { range, changes: await readApiChanges(github, repository, range, { withFiles, signal: deps.signal }) };
+    const changes = await readApiChanges(github, repository, range, { withFiles, signal: deps.signal, baseBranch: settings.baseBranch });
+    if (changes.readBy)
+        deps.logger.info(`Read by ${changes.readBy}.`);
+    const capped = changes.pullRequests.filter((pull) => pull.capped);
+    if (capped.length) {
+        const listed = capped.slice(0, 5).map((pull) => `#${pull.number} (${pull.capped})`);
+        deps.logger.warning(`${capped.length} pull requests have more labels or changed files than one page of 100, and only the first 100 were read: ${listed.join(", ")}${capped.length > 5 ? ", …" : ""}.`);
+    }
+    return { range, changes };
 }
 function compareUrl(deps, range) {
     if (!deps.repository)
@@ -70551,6 +71338,7 @@ function summarize(result) {
         ["range", `${range.fromTag ?? "first commit"} … ${range.toSha.slice(0, 12)}`],
         ["pull requests", `${changes.pullRequests.length}${notes.excluded ? ` (${notes.excluded} excluded by config)` : ""}`],
         ["commits", `${changes.commitCount} (${changes.loneCommits.length} without a pull request)`],
+        ...(changes.readBy ? [["read by", changes.readBy]] : []),
         [
             "release body",
             notes.truncated ? `truncated: ${notes.entriesLeftOut} entries left out` : `${notes.body.length.toLocaleString("en-US")} characters`,
@@ -70831,6 +71619,10 @@ const ACTION_INPUTS = {
             description: "`api` reads pull requests through GitHub's GraphQL API; `git` works offline from local history.",
             required: false,
             default: "api",
+        },
+        "base-branch": {
+            description: "`api` source: the branch the range's pull requests were merged into, listed to read the range in ⌈PRs/100⌉ + a few requests; default the branch of the triggering ref, or the repository's default branch when the run is not on a branch.",
+            required: false,
         },
         "draft-release": {
             description: "`true` creates, or on a later run updates, exactly one draft GitHub release for the version.",
@@ -71175,12 +71967,17 @@ function readReleaseNotesSettings(inputs, where) {
         configGiven,
         templatePath: template ? resolveWorkspacePath(workspace, INPUTS.template, template, "file") : undefined,
         source: inputs.choice(INPUTS.source, SOURCES, "api"),
+        baseBranch: inputs.optional(INPUTS.baseBranch) || branchOf(where.ref),
         draftRelease: inputs.boolean(INPUTS.draftRelease, false),
         tagPrefix: inputs.optional(INPUTS.tagPrefix, "v"),
         customerCommUrl,
         releaseOwner: inputs.optional(INPUTS.releaseOwner, where.actor ?? ""),
         workspace,
     };
+}
+/** The branch a `refs/heads/…` ref names; a tag or pull request ref names none. */
+function branchOf(ref) {
+    return ref?.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : undefined;
 }
 
 

@@ -10,6 +10,7 @@ await runAction(
       workspace: run.context.workspace,
       actor: run.context.actor,
       sha: run.context.sha,
+      ref: run.context.ref,
     });
     const token = run.inputs.optional(INPUTS.githubToken);
     const result = await runReleaseNotes(settings, {

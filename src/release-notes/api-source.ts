@@ -1,8 +1,19 @@
 import { ConfigurationError, RemoteError } from "../lib/errors.js";
 import type { GitHubClient } from "../lib/github.js";
 import { quoteValue } from "../lib/inputs.js";
+import {
+  COMMIT_FIELDS,
+  type CommitFields,
+  PAGE,
+  type PageInfo,
+  type PullFields,
+  pullFields,
+  toCommit,
+  toPullRequest,
+} from "./api-nodes.js";
 import { latestVersionTag } from "./git-source.js";
-import { type CommitInfo, isBotName, type PullRequestInfo, type RangeChanges, type ResolvedRange } from "./model.js";
+import { readMergedPullRequests } from "./merged-pulls.js";
+import type { CommitInfo, PullRequestInfo, RangeChanges, ResolvedRange } from "./model.js";
 import { INPUTS } from "./settings.js";
 
 export interface Repository {
@@ -10,8 +21,6 @@ export interface Repository {
   repo: string;
 }
 
-/** GitHub's largest page for every connection. */
-const PAGE = 100;
 /** How many of the highest SemVer tags are tried as the default `from` before giving up. */
 const TAG_CANDIDATES = 5;
 
@@ -23,6 +32,7 @@ interface GitObjectNode {
 
 const RANGE_QUERY = `query($owner: String!, $name: String!, $to: String!, $from: String!, $hasFrom: Boolean!, $after: String) {
   repository(owner: $owner, name: $name) {
+    defaultBranchRef { name }
     to: object(expression: $to) { __typename oid ... on Tag { target { oid } } }
     from: ref(qualifiedName: $from) @include(if: $hasFrom) { name target { __typename oid ... on Tag { target { oid } } } }
     refs(refPrefix: "refs/tags/", first: ${PAGE}, after: $after, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) @skip(if: $hasFrom) {
@@ -34,25 +44,24 @@ const RANGE_QUERY = `query($owner: String!, $name: String!, $to: String!, $from:
 
 interface RangeAnswer {
   repository: {
+    defaultBranchRef: { name: string } | null;
     to: GitObjectNode | null;
     from?: { name: string; target: GitObjectNode } | null;
     refs?: { pageInfo: PageInfo; nodes: Array<{ name: string; target: GitObjectNode }> };
   } | null;
 }
 
-interface PageInfo {
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
-
 const commitOf = (object: GitObjectNode) => (object.__typename === "Tag" ? (object.target?.oid ?? object.oid) : object.oid);
+
+/** The range as the API source resolves it: with the compare API's commit count and the repository's default branch. */
+export type ApiRange = ResolvedRange & { commitsInRange?: number; defaultBranch?: string };
 
 /** Resolves `to`, and `from` or the latest SemVer tag that is an ancestor of `to`, through GraphQL and the compare API. */
 export async function resolveApiRange(
   client: GitHubClient,
   repository: Repository,
   options: { from?: string; to: string; tagPrefix: string },
-): Promise<ResolvedRange & { commitsInRange?: number }> {
+): Promise<ApiRange> {
   const variables = {
     owner: repository.owner,
     name: repository.repo,
@@ -68,6 +77,7 @@ export async function resolveApiRange(
       `Input '${INPUTS.to}' got ${quoteValue(options.to)}, which names no commit or tag in ${repository.owner}/${repository.repo}.`,
     );
   const toSha = commitOf(to);
+  const defaultBranch = answer.repository.defaultBranchRef?.name;
   if (options.from) {
     const from = answer.repository.from;
     if (!from)
@@ -81,7 +91,7 @@ export async function resolveApiRange(
         `Input '${INPUTS.from}': tag '${options.from}' (${fromSha.slice(0, 7)}) is not an ancestor of '${options.to}' (${toSha.slice(0, 7)}).`,
       );
     }
-    return { fromTag: options.from, fromSha, toSha, commitsInRange: comparison.total };
+    return { fromTag: options.from, fromSha, toSha, commitsInRange: comparison.total, defaultBranch };
   }
   const tags: Array<{ name: string; sha: string }> = [];
   for (;;) {
@@ -93,9 +103,10 @@ export async function resolveApiRange(
   let candidates = tags;
   for (let attempt = 0; attempt < TAG_CANDIDATES; attempt++) {
     const latest = latestVersionTag(candidates, toSha, options.tagPrefix);
-    if (!latest) return { toSha };
+    if (!latest) return { toSha, defaultBranch };
     const comparison = await compare(client, repository, latest.sha, toSha);
-    if (comparison.status === "ahead") return { fromTag: latest.name, fromSha: latest.sha, toSha, commitsInRange: comparison.total };
+    if (comparison.status === "ahead")
+      return { fromTag: latest.name, fromSha: latest.sha, toSha, commitsInRange: comparison.total, defaultBranch };
     candidates = candidates.filter((tag) => tag.name !== latest.name);
   }
   throw new ConfigurationError(
@@ -113,24 +124,12 @@ async function compare(
   return { status: data.status, total: data.total_commits };
 }
 
-interface PullNode {
-  number: number;
-  title: string;
-  body: string;
-  url: string;
-  merged: boolean;
+interface PullNode extends PullFields {
   mergeCommit: { oid: string } | null;
-  author: { __typename: string; login: string } | null;
-  labels: { nodes: Array<{ name: string }> };
-  files?: { nodes: Array<{ path: string }> };
 }
 
-interface CommitNode {
-  oid: string;
-  messageHeadline: string;
-  messageBody: string;
+interface CommitNode extends CommitFields {
   parents: { nodes: Array<{ oid: string }> };
-  author: { name: string | null; user: { login: string } | null } | null;
   associatedPullRequests: { nodes: PullNode[] };
 }
 
@@ -139,7 +138,6 @@ interface HistoryAnswer {
 }
 
 function historyQuery(withFiles: boolean): string {
-  const files = withFiles ? `files(first: ${PAGE}) { nodes { path } }` : "";
   return `query($owner: String!, $name: String!, $oid: GitObjectID!, $after: String) {
   repository(owner: $owner, name: $name) {
     object(oid: $oid) {
@@ -147,15 +145,12 @@ function historyQuery(withFiles: boolean): string {
         history(first: ${PAGE}, after: $after) {
           pageInfo { hasNextPage endCursor }
           nodes {
-            oid messageHeadline messageBody
+            ${COMMIT_FIELDS}
             parents(first: 2) { nodes { oid } }
-            author { name user { login } }
             associatedPullRequests(first: 5) {
               nodes {
-                number title body url merged mergeCommit { oid }
-                author { __typename login }
-                labels(first: ${PAGE}) { nodes { name } }
-                ${files}
+                ${pullFields(withFiles)}
+                mergeCommit { oid }
               }
             }
           }
@@ -167,14 +162,36 @@ function historyQuery(withFiles: boolean): string {
 }
 
 /**
- * Walks the history of `to`, 100 commits per request, until it has every commit of the range: the compare API's
- * count says how many there are, and ancestors of `from` are recognised from their parents (history lists children
- * before parents). Each commit brings its merged pull request along, so squash, merge and rebase styles all count.
+ * The changes of the range in ⌈PRs/100⌉ + a few requests when the pull requests merged into the base branch provably
+ * account for every commit of it (merged-pulls.ts); otherwise, and for a range without `from`, the history walk.
  */
 export async function readApiChanges(
   client: GitHubClient,
   repository: Repository,
-  range: ResolvedRange & { commitsInRange?: number },
+  range: ApiRange,
+  options: { withFiles: boolean; signal?: AbortSignal; baseBranch?: string },
+): Promise<RangeChanges> {
+  const base = options.baseBranch || range.defaultBranch;
+  let why = "no earlier tag, so the whole history is read";
+  if (range.fromSha && range.commitsInRange !== undefined && !base) why = "no base branch is known";
+  else if (range.fromSha && range.commitsInRange !== undefined && base) {
+    const { fromSha, toSha, commitsInRange } = range;
+    const fast = await readMergedPullRequests(client, repository, { fromSha, toSha, commitsInRange }, { ...options, base });
+    if (fast.proven) return { ...fast.changes, readBy: `merged pull requests: ${fast.how}` };
+    why = fast.why;
+  }
+  return { ...(await walkHistory(client, repository, range, options)), readBy: `history walk: ${why}` };
+}
+
+/**
+ * Walks the history of `to`, 100 commits per request, until it has every commit of the range: the compare API's
+ * count says how many there are, and ancestors of `from` are recognised from their parents (history lists children
+ * before parents). Each commit brings its merged pull request along, so squash, merge and rebase styles all count.
+ */
+async function walkHistory(
+  client: GitHubClient,
+  repository: Repository,
+  range: ApiRange,
   options: { withFiles: boolean; signal?: AbortSignal },
 ): Promise<RangeChanges> {
   const query = historyQuery(options.withFiles);
@@ -220,31 +237,4 @@ function groupByPullRequest(commits: CommitNode[]): RangeChanges {
     pulls.set(pull.number, known);
   }
   return { pullRequests: [...pulls.values()], loneCommits, commitCount: commits.length };
-}
-
-function toCommit(node: CommitNode): CommitInfo {
-  const name = node.author?.user?.login ?? node.author?.name ?? "unknown";
-  return {
-    sha: node.oid,
-    subject: node.messageHeadline,
-    body: node.messageBody,
-    author: { name, bot: isBotName(name), login: Boolean(node.author?.user?.login) },
-    files: [],
-  };
-}
-
-function toPullRequest(node: PullNode): PullRequestInfo {
-  const bot = node.author?.__typename === "Bot";
-  // GraphQL names a bot `dependabot`; REST, commit authors and configs call it `dependabot[bot]`.
-  const login = bot && node.author && !isBotName(node.author.login) ? `${node.author.login}[bot]` : (node.author?.login ?? "ghost");
-  return {
-    number: node.number,
-    title: node.title,
-    body: node.body ?? "",
-    url: node.url,
-    labels: node.labels.nodes.map((label) => label.name),
-    author: { name: login, bot: bot || isBotName(login), login: true },
-    files: node.files?.nodes.map((file) => file.path) ?? [],
-    commits: [],
-  };
 }

@@ -27,6 +27,7 @@ export function registerReleaseNotes(program: Command): void {
       config: "<file>",
       template: "<file>",
       source: "<source>",
+      "base-branch": "<branch>",
       "draft-release": "<boolean>",
       "tag-prefix": "<prefix>",
       "customer-comm-url": "<url>",
@@ -41,7 +42,7 @@ export function registerReleaseNotes(program: Command): void {
       const workspace = resolve(run.env.GITHUB_WORKSPACE || ".");
       const context = readRunContext(run.env);
       const inputs = new Inputs((name) => (name === INPUTS.version ? command.args[0] : run.inputs.raw(name) || undefined));
-      const settings = readReleaseNotesSettings(inputs, { workspace, actor: context.actor });
+      const settings = readReleaseNotesSettings(inputs, { workspace, actor: context.actor, ref: context.ref });
       const token = run.inputs.optional(INPUTS.githubToken) || run.env.GITHUB_TOKEN || "";
       run.secrets.add(token);
       const result = await runReleaseNotes(settings, {

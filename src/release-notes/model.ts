@@ -27,6 +27,8 @@ export interface PullRequestInfo {
   files: string[];
   /** The commits of the range this pull request brought in. */
   commits: CommitInfo[];
+  /** What was read only in part (one page of 100), e.g. "changed files: 100 of 340"; undefined when nothing. */
+  capped?: string;
 }
 
 export interface RangeChanges {
@@ -35,6 +37,8 @@ export interface RangeChanges {
   loneCommits: CommitInfo[];
   /** Every commit in the range, including those inside pull requests. */
   commitCount: number;
+  /** One line on how the changes were read, for the log and the summary. */
+  readBy?: string;
 }
 
 /** The two ends of the range, resolved. */

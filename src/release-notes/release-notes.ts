@@ -130,7 +130,16 @@ async function readRange(
   const github = deps.github as GitHubClient;
   const repository = deps.repository as Repository;
   const range = await resolveApiRange(github, repository, ends);
-  return { range, changes: await readApiChanges(github, repository, range, { withFiles, signal: deps.signal }) };
+  const changes = await readApiChanges(github, repository, range, { withFiles, signal: deps.signal, baseBranch: settings.baseBranch });
+  if (changes.readBy) deps.logger.info(`Read by ${changes.readBy}.`);
+  const capped = changes.pullRequests.filter((pull) => pull.capped);
+  if (capped.length) {
+    const listed = capped.slice(0, 5).map((pull) => `#${pull.number} (${pull.capped})`);
+    deps.logger.warning(
+      `${capped.length} pull requests have more labels or changed files than one page of 100, and only the first 100 were read: ${listed.join(", ")}${capped.length > 5 ? ", …" : ""}.`,
+    );
+  }
+  return { range, changes };
 }
 
 function compareUrl(deps: ReleaseNotesDependencies, range: ResolvedRange): string {
@@ -147,6 +156,7 @@ function summarize(result: Pick<ReleaseNotesResult, "version" | "previousVersion
     ["range", `${range.fromTag ?? "first commit"} … ${range.toSha.slice(0, 12)}`],
     ["pull requests", `${changes.pullRequests.length}${notes.excluded ? ` (${notes.excluded} excluded by config)` : ""}`],
     ["commits", `${changes.commitCount} (${changes.loneCommits.length} without a pull request)`],
+    ...(changes.readBy ? [["read by", changes.readBy]] : []),
     [
       "release body",
       notes.truncated ? `truncated: ${notes.entriesLeftOut} entries left out` : `${notes.body.length.toLocaleString("en-US")} characters`,

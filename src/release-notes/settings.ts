@@ -24,6 +24,8 @@ export interface ReleaseNotesSettings {
   /** Absolute path, or undefined for the built-in template. */
   templatePath?: string;
   source: Source;
+  /** `api` source: the branch whose merged pull requests are listed; undefined means the repository's default branch. */
+  baseBranch?: string;
   draftRelease: boolean;
   tagPrefix: string;
   customerCommUrl: string;
@@ -38,7 +40,10 @@ export interface ReleaseNotesSettings {
  * Reads every input. `config` and `template` must be files inside the workspace, refused naming the input otherwise;
  * only the default config may be missing (the built-in categories apply then).
  */
-export function readReleaseNotesSettings(inputs: Inputs, where: { workspace: string; actor?: string; sha?: string }): ReleaseNotesSettings {
+export function readReleaseNotesSettings(
+  inputs: Inputs,
+  where: { workspace: string; actor?: string; sha?: string; ref?: string },
+): ReleaseNotesSettings {
   const workspace = resolve(where.workspace);
   const to = inputs.optional(INPUTS.to, where.sha || "HEAD");
   const customerCommUrl = inputs.optional(INPUTS.customerCommUrl);
@@ -59,10 +64,16 @@ export function readReleaseNotesSettings(inputs: Inputs, where: { workspace: str
     configGiven,
     templatePath: template ? resolveWorkspacePath(workspace, INPUTS.template, template, "file") : undefined,
     source: inputs.choice(INPUTS.source, SOURCES, "api"),
+    baseBranch: inputs.optional(INPUTS.baseBranch) || branchOf(where.ref),
     draftRelease: inputs.boolean(INPUTS.draftRelease, false),
     tagPrefix: inputs.optional(INPUTS.tagPrefix, "v"),
     customerCommUrl,
     releaseOwner: inputs.optional(INPUTS.releaseOwner, where.actor ?? ""),
     workspace,
   };
+}
+
+/** The branch a `refs/heads/…` ref names; a tag or pull request ref names none. */
+function branchOf(ref?: string): string | undefined {
+  return ref?.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : undefined;
 }

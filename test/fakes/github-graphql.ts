@@ -27,6 +27,8 @@ export interface ModelCommit {
   /** The GitHub user the commit author's email maps to; absent for unknown emails and bots. */
   authorLogin?: string;
   committedDate: string;
+  /** Kept by a rebase, which makes new commits with the original author date. */
+  authoredDate: string;
 }
 
 export interface ModelPull {
@@ -41,6 +43,12 @@ export interface ModelPull {
   files: string[];
   /** Commits GitHub associates with the pull request (its branch commits, its merge or squash commit). */
   commits: string[];
+  /** The pull request's own commits, as `PullRequest.commits` lists them: its head branch, before any squash or rebase. */
+  branchCommits: string[];
+  /** When it was merged: the date of its merge, squash or last rebased commit. */
+  mergedAt?: string;
+  /** The last activity; a merge updates it, a later comment or label moves it on. */
+  updatedAt: string;
 }
 
 const SDL = `
@@ -56,6 +64,8 @@ type Bot implements Actor { login: String! }
 type GitActor { name: String email: String user: User }
 type Repository {
   nameWithOwner: String!
+  defaultBranchRef: Ref
+  pullRequests(first: Int, after: String, last: Int, before: String, baseRefName: String, headRefName: String, states: [PullRequestState!], labels: [String!], orderBy: IssueOrder): PullRequestConnection!
   object(oid: GitObjectID, expression: String): GitObject
   ref(qualifiedName: String!): Ref
   refs(refPrefix: String!, first: Int, after: String, last: Int, before: String, orderBy: RefOrder): RefConnection
@@ -63,6 +73,9 @@ type Repository {
 enum RefOrderField { TAG_COMMIT_DATE ALPHABETICAL }
 enum OrderDirection { ASC DESC }
 input RefOrder { field: RefOrderField! direction: OrderDirection! }
+enum PullRequestState { OPEN CLOSED MERGED }
+enum IssueOrderField { CREATED_AT UPDATED_AT COMMENTS }
+input IssueOrder { field: IssueOrderField! direction: OrderDirection! }
 type Ref { name: String! prefix: String! target: GitObject }
 type RefConnection { nodes: [Ref] pageInfo: PageInfo! totalCount: Int! }
 type Tag implements GitObject { oid: GitObjectID! name: String! target: GitObject! }
@@ -72,6 +85,7 @@ type Commit implements GitObject {
   messageHeadline: String!
   messageBody: String!
   committedDate: DateTime!
+  authoredDate: DateTime!
   author: GitActor
   parents(first: Int, after: String, last: Int, before: String): CommitConnection!
   history(first: Int, after: String, last: Int, before: String): CommitHistoryConnection!
@@ -89,12 +103,17 @@ type PullRequest {
   body: String!
   url: URI!
   merged: Boolean!
+  mergedAt: DateTime
+  updatedAt: DateTime!
   baseRefName: String!
   mergeCommit: Commit
+  commits(first: Int, after: String, last: Int, before: String): PullRequestCommitConnection!
   author: Actor
   labels(first: Int, after: String, last: Int, before: String): LabelConnection
   files(first: Int, after: String, last: Int, before: String): PullRequestChangedFileConnection
 }
+type PullRequestCommit { commit: Commit! }
+type PullRequestCommitConnection { nodes: [PullRequestCommit] pageInfo: PageInfo! totalCount: Int! }
 type PullRequestConnection { nodes: [PullRequest] pageInfo: PageInfo! totalCount: Int! }
 `;
 
@@ -164,7 +183,10 @@ export class RepositoryModel {
   ) {}
 
   /** Makes a commit on `branch` (default main) and moves the branch. */
-  commit(message: string, options: { branch?: string; parents?: string[]; author?: string; login?: string } = {}): string {
+  commit(
+    message: string,
+    options: { branch?: string; parents?: string[]; author?: string; login?: string; authoredDate?: string } = {},
+  ): string {
     const branch = options.branch ?? "main";
     const parents = options.parents ?? (this.heads.has(branch) ? [this.heads.get(branch) as string] : []);
     this.clock += 60_000;
@@ -180,6 +202,7 @@ export class RepositoryModel {
       authorLogin:
         options.login === undefined ? (author.endsWith("[bot]") ? undefined : author.toLowerCase().replace(/\s+/g, "-")) : options.login,
       committedDate: new Date(this.clock).toISOString(),
+      authoredDate: options.authoredDate ?? new Date(this.clock).toISOString(),
     });
     this.created.push(oid);
     this.heads.set(branch, oid);
@@ -197,8 +220,9 @@ export class RepositoryModel {
   }
 
   private addPull(
-    pull: Omit<ModelPull, "merged" | "baseRefName" | "author" | "labels" | "files" | "body"> & Partial<ModelPull>,
+    pull: Omit<ModelPull, "merged" | "baseRefName" | "author" | "labels" | "files" | "body" | "updatedAt"> & Partial<ModelPull>,
   ): ModelPull {
+    const mergedAt = pull.mergeCommit ? this.commits.get(pull.mergeCommit)?.committedDate : undefined;
     const full: ModelPull = {
       merged: true,
       baseRefName: "main",
@@ -206,43 +230,56 @@ export class RepositoryModel {
       labels: [],
       files: [],
       body: "",
+      mergedAt,
+      updatedAt: mergedAt ?? new Date(this.clock).toISOString(),
       ...pull,
     };
     this.pulls.push(full);
     return full;
   }
 
-  /** A squash merge: one commit on main titled `title (#N)`, the PR's body as its message body. */
-  squashMerge(number: number, title: string, options: Partial<ModelPull> = {}): ModelPull {
+  /** A squash merge: the PR's `count` branch commits (default 1) squashed into one commit on main titled `title (#N)`, the PR's body as its message body. */
+  squashMerge(number: number, title: string, options: Partial<ModelPull> & { count?: number } = {}): ModelPull {
+    const { count = 1, ...pull } = options;
+    const branchCommits = this.branch(number, title, count, pull);
     const oid = this.commit(`${title} (#${number})\n\n${options.body ?? ""}`.trim(), {
       author: options.author?.login ?? "ada",
       login: loginOf(options),
     });
-    return this.addPull({ number, title, mergeCommit: oid, commits: [oid], ...options });
+    return this.addPull({ number, title, mergeCommit: oid, commits: [oid], branchCommits, ...pull });
+  }
+
+  /** `count` commits on the PR's branch `feature-N`, off the head of main; main does not move. */
+  private branch(number: number, title: string, count: number, options: Partial<ModelPull>): string[] {
+    const branch = `feature-${number}`;
+    this.heads.set(branch, this.head());
+    const commits: string[] = [];
+    for (let index = 0; index < count; index++)
+      commits.push(this.commit(`${title}: part ${index + 1}`, { branch, author: options.author?.login ?? "ada", login: loginOf(options) }));
+    return commits;
   }
 
   /** A merge commit: `count` commits on a branch off main, then "Merge pull request #N from owner/branch". */
   mergeCommit(number: number, title: string, count: number, options: Partial<ModelPull> = {}): ModelPull {
-    const branch = `feature-${number}`;
-    this.heads.set(branch, this.head());
-    const branchCommits: string[] = [];
-    for (let index = 0; index < count; index++)
-      branchCommits.push(
-        this.commit(`${title}: part ${index + 1}`, { branch, author: options.author?.login ?? "ada", login: loginOf(options) }),
-      );
-    const merge = this.commit(`Merge pull request #${number} from ${this.owner}/${branch}\n\n${title}`, {
-      parents: [this.head(), this.head(branch)],
+    const branchCommits = this.branch(number, title, count, options);
+    const merge = this.commit(`Merge pull request #${number} from ${this.owner}/feature-${number}\n\n${title}`, {
+      parents: [this.head(), branchCommits[branchCommits.length - 1]],
       author: "Grace Hopper",
     });
-    return this.addPull({ number, title, mergeCommit: merge, commits: [...branchCommits, merge], ...options });
+    return this.addPull({ number, title, mergeCommit: merge, commits: [...branchCommits, merge], branchCommits, ...options });
   }
 
-  /** A rebase merge: the PR's `count` commits replayed onto main, with no PR number in their messages. */
+  /**
+   * A rebase merge: the PR's `count` branch commits replayed onto main as new commits with the same messages, authors
+   * and author dates, and no PR number in their messages; the last replayed commit is the PR's merge commit.
+   */
   rebaseMerge(number: number, title: string, count: number, options: Partial<ModelPull> = {}): ModelPull {
-    const commits: string[] = [];
-    for (let index = 0; index < count; index++)
-      commits.push(this.commit(`${title}: step ${index + 1}`, { author: options.author?.login ?? "ada", login: loginOf(options) }));
-    return this.addPull({ number, title, mergeCommit: commits[commits.length - 1], commits, ...options });
+    const branchCommits = this.branch(number, title, count, options);
+    const commits = branchCommits.map((original) => {
+      const { message, authorName, authorLogin, authoredDate } = this.commits.get(original) as ModelCommit;
+      return this.commit(message, { author: authorName, login: authorLogin ?? "", authoredDate });
+    });
+    return this.addPull({ number, title, mergeCommit: commits[commits.length - 1], commits, branchCommits, ...options });
   }
 
   ancestors(oid: string): Set<string> {
@@ -329,6 +366,8 @@ export class RepositoryModel {
   private repositoryNode() {
     return {
       nameWithOwner: `${this.owner}/${this.name}`,
+      defaultBranchRef: { name: "main", prefix: "refs/heads/", target: this.heads.has("main") ? this.commitNode(this.head()) : null },
+      pullRequests: (args: ConnectionArgs & PullRequestFilter) => connection("pullRequests", this.pullRequests(args), args),
       object: ({ oid, expression }: { oid?: string; expression?: string }) => {
         if (expression !== undefined && this.tags.get(expression)?.annotated) return this.tagNode(expression);
         const commit = oid ?? (expression !== undefined ? this.resolve(expression) : undefined);
@@ -350,6 +389,21 @@ export class RepositoryModel {
         );
       },
     };
+  }
+
+  /** `repository.pullRequests`: filtered by base branch and state, ordered by creation (the default) or last update. */
+  private pullRequests(filter: PullRequestFilter) {
+    const states = filter.states ?? ["OPEN", "CLOSED", "MERGED"];
+    const field = filter.orderBy?.field ?? "CREATED_AT";
+    const sign = filter.orderBy?.direction === "DESC" ? -1 : 1;
+    const key = (pull: ModelPull) => (field === "UPDATED_AT" ? Date.parse(pull.updatedAt) : pull.number);
+    return this.pulls
+      .filter(
+        (pull) =>
+          (filter.baseRefName == null || pull.baseRefName === filter.baseRefName) && states.includes(pull.merged ? "MERGED" : "CLOSED"),
+      )
+      .sort((a, b) => sign * (key(a) - key(b) || a.number - b.number))
+      .map((pull) => this.pullNode(pull));
   }
 
   private commitDate(oid?: string): number {
@@ -376,6 +430,7 @@ export class RepositoryModel {
       messageHeadline: headline,
       messageBody: rest.join("\n").trim(),
       committedDate: commit.committedDate,
+      authoredDate: commit.authoredDate,
       author: {
         name: commit.authorName,
         email: `${commit.authorName}@example.com`,
@@ -423,8 +478,16 @@ export class RepositoryModel {
       body: pull.body,
       url: `https://github.com/${this.owner}/${this.name}/pull/${pull.number}`,
       merged: pull.merged,
+      mergedAt: pull.merged ? (pull.mergedAt ?? null) : null,
+      updatedAt: pull.updatedAt,
       baseRefName: pull.baseRefName,
       mergeCommit: pull.mergeCommit ? this.commitNode(pull.mergeCommit) : null,
+      commits: (args: ConnectionArgs) =>
+        connection(
+          "commits",
+          pull.branchCommits.map((oid) => ({ commit: this.lazyCommit(oid) })),
+          args,
+        ),
       author: { __typename: pull.author.type, login: pull.author.login },
       labels: (args: ConnectionArgs) =>
         connection(
@@ -440,6 +503,12 @@ export class RepositoryModel {
         ),
     };
   }
+}
+
+interface PullRequestFilter {
+  baseRefName?: string | null;
+  states?: Array<"OPEN" | "CLOSED" | "MERGED"> | null;
+  orderBy?: { field: "CREATED_AT" | "UPDATED_AT" | "COMMENTS"; direction: "ASC" | "DESC" } | null;
 }
 
 function loginOf(options: Partial<ModelPull>): string | undefined {

@@ -21,12 +21,13 @@ function workspace(files: Record<string, string> = {}): string {
   return dir;
 }
 
-function run(inputs: Record<string, string>, options: { workspace?: string; sha?: string; timeoutMs?: number } = {}) {
+function run(inputs: Record<string, string>, options: { workspace?: string; sha?: string; ref?: string; timeoutMs?: number } = {}) {
   return runStep("release-notes", {
     workspace: options.workspace ?? workspace(),
     inputs: { "github-token": TOKEN, ...inputs },
     env: { GITHUB_API_URL: world.github.url, GITHUB_GRAPHQL_URL: `${world.github.url}/graphql` },
     sha: options.sha ?? world.model.head(),
+    ref: options.ref,
     repository: REPOSITORY,
     actor: "release-captain",
     timeoutMs: options.timeoutMs ?? 60_000,
@@ -113,10 +114,14 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
     expect(notes).not.toContain("Before the tag");
     expect(result.summary).toContain("| pull requests | 5 |");
 
-    // Tags and `to` in one query, the compare count, one page of history: nothing per commit or per PR.
-    expect(graphqlRequests()).toBe(2);
+    // Tags and `to` in one query, the compare count, one page of merged PRs (which cannot account for the direct push
+    // at the tip), then one page of history: nothing per commit or per PR.
+    expect(graphqlRequests()).toBe(3);
     expect(world.github.requestsTo("GET", /\/compare\//)).toHaveLength(1);
-    expect(world.github.requests).toHaveLength(3);
+    expect(world.github.requests).toHaveLength(4);
+    const tip = world.model.head().slice(0, 7);
+    expect(result.stdout).toContain(`Read by history walk: commit ${tip} was merged by no pull request into main.`);
+    expect(result.summary).toContain(`| read by | history walk: commit ${tip} was merged by no pull request into main |`);
     expect(world.github.requests[0].headers.authorization).toBe(`token ${TOKEN}`);
     expect(result.visible).not.toContain(TOKEN);
   });
@@ -170,10 +175,124 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
     expect(result.stdout).toMatch(/::warning::The notes exceed GitHub's release body limit; \d+ entries were left out/);
   });
 
+  it.each([
+    ["merge", 3, 4],
+    ["rebase", 3, 3],
+  ] as const)(
+    "reads 2,500 pull requests merged in %s style with %i commits each of %i commits in ⌈2500/100⌉ + 5 requests, their commits included",
+    {
+      timeout: 180_000,
+    },
+    async (style, count, perPull) => {
+      world.model.commit("chore: initial import");
+      world.model.tag("v3.0.0");
+      for (let number = 1; number <= 2500; number++) {
+        const title = `Change ${number}: adjust the settlement report`;
+        const pull = style === "merge" ? world.model.mergeCommit(number, title, count) : world.model.rebaseMerge(number, title, count);
+        if (number !== 1234) continue;
+        // A breaking change said only in the body of one of the PR's commits, not in its title or labels.
+        const breaking = "refactor: ledger ids\n\nBREAKING CHANGE: integer ids are gone.";
+        for (const oid of [pull.branchCommits[1], pull.commits[1]])
+          (world.model.commits.get(oid) as { message: string }).message = breaking;
+      }
+      const result = await run({}, { timeoutMs: 170_000 });
+
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      const commits = 2500 * perPull;
+      expect(result.outputs).toMatchObject({ version: "4.0.0", "pull-requests": "2500", commits: String(commits) });
+      expect(world.github.requests.length).toBeLessThanOrEqual(Math.ceil(2500 / 100) + 5);
+      // One query for the ends of the range, then 25 pages of merged pull requests; no history walk.
+      expect(graphqlRequests()).toBe(26);
+      const readBy = `merged pull requests: the 2,500 pull requests merged into main (2,500 ${style}) account for all ${commits.toLocaleString("en-US")} commits of the range`;
+      expect(result.summary).toContain(`| read by | ${readBy} |`);
+      const full = readFileSync(result.outputs["notes-file"], "utf8");
+      for (const number of [1, 1250, 2500]) expect(full).toContain(`Change ${number}: adjust the settlement report (#${number}) by @ada`);
+    },
+  );
+
+  it("reads a mix of merge, squash and rebase pull requests from the merged list when they account for every commit", {
+    timeout: 60_000,
+  }, async () => {
+    world.model.commit("chore: initial import");
+    world.model.squashMerge(30, "Before the tag");
+    world.model.tag("v2.3.0");
+    world.model.mergeCommit(31, "Margin calls", 2, { labels: ["feature"] });
+    world.model.squashMerge(32, "fix: fee rounding");
+    world.model.rebaseMerge(33, "Faster symbol lookups", 3);
+    world.model.squashMerge(34, "docs: runbook");
+    world.model.rebaseMerge(35, "Ledger export", 2);
+    // A PR merged long before the tag but commented on since: listed, and left out.
+    world.model.pulls[0].updatedAt = new Date().toISOString();
+    // On a tag push there is no branch in the ref: the repository's default branch is listed.
+    const result = await run({}, { ref: "refs/tags/v2.4.0" });
+
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    // 2 branch commits + merge, 1 squash, 3 rebased, 1 squash, 2 rebased.
+    expect(result.outputs).toMatchObject({ version: "2.4.0", "pull-requests": "5", commits: "10" });
+    expect(result.summary).toContain(
+      "| read by | merged pull requests: the 5 pull requests merged into main (1 merge, 2 squash, 2 rebase) account for all 10 commits of the range |",
+    );
+    expect(result.outputs.notes).not.toContain("Before the tag");
+    expect(result.outputs.notes).toContain("- Ledger export (#35) by @ada\n");
+    expect(result.outputs.notes).not.toContain("### Commits without a pull request\n-");
+    expect(graphqlRequests()).toBe(2);
+
+    // A branch no pull request was merged into proves nothing, so the history walk reads the same notes.
+    const walked = await run({}, { ref: "refs/heads/hotfix/2.3" });
+    expect(walked.code).toBe(0);
+    expect(walked.summary).toContain(
+      `| read by | history walk: commit ${world.model.head().slice(0, 7)} was merged by no pull request into hotfix/2.3 |`,
+    );
+    expect(walked.outputs.notes).toBe(result.outputs.notes);
+    expect(walked.outputs.commits).toBe("10");
+  });
+
+  it("says which pull requests had more changed files than the one page read", { timeout: 60_000 }, async () => {
+    world.model.commit("chore: initial import");
+    world.model.tag("v2.3.0");
+    const files = Array.from({ length: 130 }, (_, index) => `services/api/handler-${index}.py`);
+    world.model.squashMerge(40, "fix: handlers", { files });
+    world.model.squashMerge(41, "fix: one handler", { files: files.slice(0, 1) });
+    const result = await run({}, { workspace: workspace({ ".github/release-notes.yml": CONFIG }) });
+
+    expect(result.code).toBe(0);
+    expect(result.outputs.notes).toContain("#### Trading API\n- fix: one handler (#41) by @ada\n- fix: handlers (#40) by @ada\n");
+    expect(result.stdout).toContain(
+      "::warning::1 pull requests have more labels or changed files than one page of 100, and only the first 100 were read: #40 (changed files: 100 of 130).",
+    );
+  });
+
+  it("falls back to the history walk when a direct push sits between merged pull requests, and lists it", {
+    timeout: 60_000,
+  }, async () => {
+    world.model.commit("chore: initial import");
+    world.model.tag("v2.3.0");
+    world.model.mergeCommit(31, "Margin calls", 2);
+    world.model.rebaseMerge(33, "Faster symbol lookups", 3);
+    const push = world.model.commit("hotfix: raise the order rate limit", { author: "Linus Ops", login: "linus" });
+    world.model.rebaseMerge(35, "Ledger export", 2);
+    world.model.squashMerge(36, "fix: fee rounding");
+    const result = await run({});
+
+    expect(result.code).toBe(0);
+    expect(result.outputs).toMatchObject({ "pull-requests": "4", commits: "10" });
+    expect(result.outputs.notes).toContain(
+      `### Commits without a pull request\n- hotfix: raise the order rate limit (${push.slice(0, 7)}) by @linus\n`,
+    );
+    expect(result.summary).toContain(
+      "| read by | history walk: the range has 10 commits but the pull requests merged into main account for 9 |",
+    );
+    // The ends, one page of merged pull requests, one page of history.
+    expect(graphqlRequests()).toBe(3);
+  });
+
   it("waits out a secondary rate limit answered with retry-after, then finishes", { timeout: 90_000 }, async () => {
     releaseRange();
     world.github.inject({
-      match: "POST /graphql",
+      // The listing of merged pull requests: the fast path goes through the same throttled client.
+      match: (request) => request.path === "/graphql" && request.json?.query?.includes("pullRequests("),
       status: 403,
       headers: { "retry-after": "1" },
       body: {
@@ -185,7 +304,8 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/::warning::GitHub secondary rate limit on POST http:\/\/127\.0\.0\.1:\d+\/graphql; retrying in 1s\./);
     expect(result.outputs["pull-requests"]).toBe("5");
-    expect(graphqlRequests()).toBe(3);
+    expect(graphqlRequests()).toBe(4);
+    expect(world.github.requestsTo("POST", "/graphql")[1].json.query).toContain("pullRequests(");
     expect(result.visible).not.toContain(TOKEN);
   });
 
@@ -195,7 +315,7 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
     world.github.readOnly = true;
     const result = await run({ "draft-release": "true" });
     expect(result.code).toBe(1);
-    expect(graphqlRequests()).toBe(3);
+    expect(graphqlRequests()).toBe(4);
     const errors = result.annotations.filter((annotation) => annotation.level === "error");
     expect(errors.map((error) => error.message)).toEqual([
       "GitHub refused to create the draft release v1.5.0 (403): Resource not accessible by integration.",

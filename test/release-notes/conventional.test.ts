@@ -28,7 +28,12 @@ describe("conventional commit messages (conventional-commits-parser)", () => {
   });
 
   it("gives no type for headers that are not conventional", () => {
-    for (const subject of ["Merge pull request #3 from blockbuilders/feature-3", "hotfix raise the rate limit", ": no type", "fix(a)(b): two scopes"])
+    for (const subject of [
+      "Merge pull request #3 from blockbuilders/feature-3",
+      "hotfix raise the rate limit",
+      ": no type",
+      "fix(a)(b): two scopes",
+    ])
       expect(parseConventional(subject), subject).toEqual({ type: undefined, scope: undefined, breaking: false });
     expect(commitBump(commit("feat: dark mode"))).toBe("minor");
     expect(commitBump(commit("docs: changelog"))).toBe("patch");

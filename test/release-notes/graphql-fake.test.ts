@@ -86,6 +86,9 @@ describe("the API source", () => {
       labels: [],
       files: [],
       commits: [early, late, merge],
+      branchCommits: [early, late],
+      mergedAt: world.model.commits.get(merge)?.committedDate,
+      updatedAt: world.model.commits.get(merge)?.committedDate as string,
     });
     world.model.commit("docs: after the merge");
 
@@ -96,6 +99,55 @@ describe("the API source", () => {
     expect(changes.pullRequests.map((pull) => [pull.number, pull.commits.length])).toEqual([[7, 3]]);
     expect(changes.loneCommits.map((commit) => commit.subject)).toEqual(["docs: after the merge"]);
     expect(changes.commitCount).toBe(4);
+  });
+
+  it("tells a squash of several commits from a rebase, and walks the history past a PR of more than 100 commits", async () => {
+    world.model.commit("chore: start");
+    world.model.tag("v2.0.0");
+    world.model.squashMerge(8, "Order book v2", { count: 3 });
+    world.model.rebaseMerge(9, "Symbol cache", 3);
+    const api = client();
+    let range = await resolveApiRange(api, repository, { to: world.model.head(), tagPrefix: "v" });
+    let changes = await readApiChanges(api, repository, range, { withFiles: false });
+    expect(changes.readBy).toBe(
+      "merged pull requests: the 2 pull requests merged into main (1 squash, 1 rebase) account for all 4 commits of the range",
+    );
+    expect(changes.pullRequests.map((pull) => [pull.number, pull.commits.map((commit) => commit.subject)])).toEqual([
+      [9, ["Symbol cache: part 1", "Symbol cache: part 2", "Symbol cache: part 3"]],
+      [8, ["Order book v2 (#8)"]],
+    ]);
+
+    world.model.mergeCommit(10, "Vendored charts", 101);
+    range = await resolveApiRange(api, repository, { to: world.model.head(), tagPrefix: "v" });
+    changes = await readApiChanges(api, repository, range, { withFiles: false });
+    expect(changes.readBy).toBe("history walk: pull request #10 has 101 commits, more than one page of 100");
+    expect(changes.pullRequests.map((pull) => [pull.number, pull.commits.length])).toEqual([
+      [10, 102],
+      [9, 3],
+      [8, 1],
+    ]);
+    expect(changes.commitCount).toBe(106);
+  });
+
+  it("lists pull requests by base branch and state, ordered by last update, at most 100 a page", () => {
+    world.model.commit("chore: start");
+    for (let number = 1; number <= 3; number++) world.model.squashMerge(number, `fix: ${number}`);
+    world.model.squashMerge(4, "fix: on a release branch", { baseRefName: "release/1.x" });
+    world.model.pulls[0].updatedAt = "2026-12-01T00:00:00Z";
+    world.model.pulls.push({ ...world.model.pulls[1], number: 5, merged: false, mergedAt: undefined });
+    const list = (first: number, states = "[MERGED]") =>
+      world.model.handler(
+        `{ repository(owner: "blockbuilders", name: "platform") { pullRequests(baseRefName: "main", states: ${states}, orderBy: {field: UPDATED_AT, direction: DESC}, first: ${first}) { totalCount nodes { number mergedAt commits(first: 10) { totalCount } } } } }`,
+        {},
+      ) as any;
+    const merged = list(100).data.repository.pullRequests;
+    expect(merged.nodes.map((node: { number: number }) => node.number)).toEqual([1, 3, 2]);
+    expect(merged.nodes[0]).toMatchObject({ mergedAt: world.model.pulls[0].mergedAt, commits: { totalCount: 1 } });
+    expect(list(100, "[CLOSED]").data.repository.pullRequests.nodes).toEqual([{ number: 5, mergedAt: null, commits: { totalCount: 1 } }]);
+    expect(list(101).errors[0]).toMatchObject({
+      type: "EXCESSIVE_PAGINATION",
+      message: "Requesting 101 records on the `pullRequests` connection exceeds the `first` limit of 100 records.",
+    });
   });
 
   it("resolves an annotated release tag as `to` to its commit, and the previous tag as `from`", async () => {
