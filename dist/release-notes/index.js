@@ -52207,7 +52207,8 @@ class ChainWalk {
     base;
     fromDate;
     byMergeCommit = new Map();
-    unvisited = new Set();
+    /** By number: a PR updated while the list is paged can come up twice. */
+    unvisited = new Map();
     visited = new Set();
     pulls = [];
     styles = { merge: 0, squash: 0, rebase: 0 };
@@ -52227,10 +52228,10 @@ class ChainWalk {
     add(nodes, last) {
         for (const node of nodes) {
             this.listedDownTo = Math.min(this.listedDownTo, Date.parse(node.updatedAt));
-            if (!node.mergeCommit || !node.mergedAt || this.visited.has(node))
+            if (!node.mergeCommit || !node.mergedAt || this.visited.has(node.number))
                 continue;
             this.byMergeCommit.set(node.mergeCommit.oid, node);
-            this.unvisited.add(node);
+            this.unvisited.set(node.number, node);
         }
         // Ordered by last update, newest first: once past `from`'s date, no pull request left can have merged after it.
         this.exhausted = last || this.listedDownTo < this.fromDate - SKEW_MS;
@@ -52245,7 +52246,7 @@ class ChainWalk {
                 return undefined;
             if (!next)
                 return this.unlisted();
-            if (this.visited.has(next))
+            if (this.visited.has(next.number))
                 return { proven: false, why: `pull request #${next.number} came up twice on the walk` };
             if (next.mergeCommit?.oid === this.range.fromSha)
                 return this.finish();
@@ -52270,7 +52271,7 @@ class ChainWalk {
         if (this.claimed === this.range.commitsInRange)
             return undefined;
         let best;
-        for (const node of this.unvisited) {
+        for (const node of this.unvisited.values()) {
             const at = Date.parse(node.mergedAt);
             if (at <= this.lastMergedAt && at >= this.fromDate - SKEW_MS && (!best || at > Date.parse(best.mergedAt)))
                 best = node;
@@ -52287,8 +52288,8 @@ class ChainWalk {
             return `pull request #${node.number} has ${commits.totalCount} commits, more than one page of ${PAGE}`;
         const style = styleOf(node);
         const put = style === "merge" ? commits.totalCount + 1 : style === "rebase" ? commits.totalCount : 1;
-        this.unvisited.delete(node);
-        this.visited.add(node);
+        this.unvisited.delete(node.number);
+        this.visited.add(node.number);
         this.styles[style]++;
         this.claimed += put;
         this.lastMergedAt = Date.parse(node.mergedAt);

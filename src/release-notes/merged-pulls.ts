@@ -9,6 +9,11 @@
  * requests put on the base: a merge its commits plus the merge commit, a squash one, a rebase its commits. A commit
  * pushed directly, a pull request merged elsewhere or a wrong base branch breaks the walk or the count, and the
  * caller then walks the history instead, which is complete by construction.
+ *
+ * What the proof takes from GitHub rather than checks by oid: a merge commit's PR commit count is the number of
+ * commits its second parent brought in, and a rebase put exactly its PR's commits between the PR merged before it and
+ * its merge commit. If either were wrong by as much as a direct push elsewhere in the range, the count would match
+ * by coincidence; every squash and merge-commit step, and both ends, are checked by oid.
  */
 import type { GitHubClient } from "../lib/github.js";
 import {
@@ -113,8 +118,9 @@ export async function readMergedPullRequests(
 /** The walk down the first-parent line of `to`, fed one page of pull requests at a time. */
 class ChainWalk {
   private readonly byMergeCommit = new Map<string, MergedPullNode>();
-  private readonly unvisited = new Set<MergedPullNode>();
-  private readonly visited = new Set<MergedPullNode>();
+  /** By number: a PR updated while the list is paged can come up twice. */
+  private readonly unvisited = new Map<number, MergedPullNode>();
+  private readonly visited = new Set<number>();
   private readonly pulls: PullRequestInfo[] = [];
   private readonly styles: Record<Style, number> = { merge: 0, squash: 0, rebase: 0 };
   /** The next commit down the first-parent line; undefined after a rebase merge, whose first commit is not listed. */
@@ -137,9 +143,9 @@ class ChainWalk {
   add(nodes: MergedPullNode[], last: boolean): void {
     for (const node of nodes) {
       this.listedDownTo = Math.min(this.listedDownTo, Date.parse(node.updatedAt));
-      if (!node.mergeCommit || !node.mergedAt || this.visited.has(node)) continue;
+      if (!node.mergeCommit || !node.mergedAt || this.visited.has(node.number)) continue;
       this.byMergeCommit.set(node.mergeCommit.oid, node);
-      this.unvisited.add(node);
+      this.unvisited.set(node.number, node);
     }
     // Ordered by last update, newest first: once past `from`'s date, no pull request left can have merged after it.
     this.exhausted = last || this.listedDownTo < this.fromDate - SKEW_MS;
@@ -152,7 +158,7 @@ class ChainWalk {
       const next = this.cursor ? this.byMergeCommit.get(this.cursor.oid) : this.mergedBefore();
       if (next === "wait") return undefined;
       if (!next) return this.unlisted();
-      if (this.visited.has(next)) return { proven: false, why: `pull request #${next.number} came up twice on the walk` };
+      if (this.visited.has(next.number)) return { proven: false, why: `pull request #${next.number} came up twice on the walk` };
       if (next.mergeCommit?.oid === this.range.fromSha) return this.finish();
       const broken = this.visit(next);
       if (broken) return { proven: false, why: broken };
@@ -172,7 +178,7 @@ class ChainWalk {
   private mergedBefore(): MergedPullNode | "wait" | undefined {
     if (this.claimed === this.range.commitsInRange) return undefined;
     let best: MergedPullNode | undefined;
-    for (const node of this.unvisited) {
+    for (const node of this.unvisited.values()) {
       const at = Date.parse(node.mergedAt as string);
       if (at <= this.lastMergedAt && at >= this.fromDate - SKEW_MS && (!best || at > Date.parse(best.mergedAt as string))) best = node;
     }
@@ -188,8 +194,8 @@ class ChainWalk {
       return `pull request #${node.number} has ${commits.totalCount} commits, more than one page of ${PAGE}`;
     const style = styleOf(node);
     const put = style === "merge" ? commits.totalCount + 1 : style === "rebase" ? commits.totalCount : 1;
-    this.unvisited.delete(node);
-    this.visited.add(node);
+    this.unvisited.delete(node.number);
+    this.visited.add(node.number);
     this.styles[style]++;
     this.claimed += put;
     this.lastMergedAt = Date.parse(node.mergedAt as string);

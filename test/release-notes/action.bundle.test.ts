@@ -189,6 +189,8 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
       for (let number = 1; number <= 2500; number++) {
         const title = `Change ${number}: adjust the settlement report`;
         const pull = style === "merge" ? world.model.mergeCommit(number, title, count) : world.model.rebaseMerge(number, title, count);
+        // Commented on after the merge: listed ahead of later merges, so the walk waits for the pages it needs.
+        if (number % 7 === 0) pull.updatedAt = new Date(Date.parse("2026-11-30T00:00:00Z") + number * 1000).toISOString();
         if (number !== 1234) continue;
         // A breaking change said only in the body of one of the PR's commits, not in its title or labels.
         const breaking = "refactor: ledger ids\n\nBREAKING CHANGE: integer ids are gone.";

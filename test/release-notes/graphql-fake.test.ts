@@ -129,6 +129,23 @@ describe("the API source", () => {
     expect(changes.commitCount).toBe(106);
   });
 
+  it("gives up on the merged list after one page when the tip is a direct push, then walks the history", async () => {
+    world.model.commit("chore: start");
+    world.model.tag("v2.0.0");
+    for (let number = 1; number <= 300; number++) world.model.squashMerge(number, `fix: ${number}`);
+    world.model.commit("hotfix: straight to main");
+    const api = client();
+    const range = await resolveApiRange(api, repository, { to: world.model.head(), tagPrefix: "v" });
+    const changes = await readApiChanges(api, repository, range, { withFiles: false });
+    expect(changes.readBy).toBe(`history walk: commit ${world.model.head().slice(0, 7)} was merged by no pull request into main`);
+    expect(changes.loneCommits.map((commit) => commit.subject)).toEqual(["hotfix: straight to main"]);
+    expect(changes.pullRequests).toHaveLength(300);
+    const asked = world.model.queries.map((entry) =>
+      entry.query.includes("pullRequests(") ? "pulls" : entry.query.includes("history(") ? "history" : "range",
+    );
+    expect(asked).toEqual(["range", "pulls", "history", "history", "history", "history"]);
+  });
+
   it("lists pull requests by base branch and state, ordered by last update, at most 100 a page", () => {
     world.model.commit("chore: start");
     for (let number = 1; number <= 3; number++) world.model.squashMerge(number, `fix: ${number}`);
