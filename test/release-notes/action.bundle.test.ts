@@ -179,7 +179,7 @@ describe("release-notes action against the GitHub fake (GraphQL)", () => {
     ["merge", 3, 4],
     ["rebase", 3, 3],
   ] as const)(
-    "reads 2,500 pull requests merged in %s style with %i commits each of %i commits in ⌈2500/100⌉ + 5 requests, their commits included",
+    "reads 2,500 pull requests merged in %s style with %i commits each (%i per PR on main) in ⌈2500/100⌉ + 5 requests, their commits included",
     {
       timeout: 180_000,
     },
