@@ -52198,6 +52198,8 @@ async function readMergedPullRequests(client, repository, range, options) {
         const outcome = walk.advance();
         if (outcome)
             return outcome;
+        if (!page.pageInfo.hasNextPage)
+            return { proven: false, why: `the pull requests merged into ${options.base} ran out` };
         after = page.pageInfo.endCursor;
     }
 }

@@ -111,6 +111,7 @@ export async function readMergedPullRequests(
     walk.add(page.nodes, !page.pageInfo.hasNextPage);
     const outcome = walk.advance();
     if (outcome) return outcome;
+    if (!page.pageInfo.hasNextPage) return { proven: false, why: `the pull requests merged into ${options.base} ran out` };
     after = page.pageInfo.endCursor;
   }
 }
