@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer, request } from "node:http";
@@ -22,29 +22,71 @@ const AVERAGE_BYTES = 17_000;
 const VERCEL_CLI = "60.1.3";
 const TOKEN = "vctBenchToken123";
 
-/** JS-like text from a Zipf-ish vocabulary: compresses about as well as minified bundles and source maps do. */
-function textContent(bytes: number, vocabulary: string[]): Buffer {
-  const parts: string[] = [];
-  let length = 0;
-  while (length < bytes) {
-    const word = vocabulary[Math.floor(Math.random() ** 3 * vocabulary.length)];
-    parts.push(word);
-    length += word.length;
-  }
-  return Buffer.from(parts.join("").slice(0, bytes));
+/** A seeded PRNG (mulberry32), so every run deploys the same bytes. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
-/** 10,000 files, ~170 MB: nine in ten text, one in ten binary (images), every tenth a copy of an earlier one. */
+const KEYWORDS =
+  "function return const let var this null void 0 undefined true false if else for while new typeof instanceof in of throw try catch finally switch case break default continue async await class extends super import export from delete".split(
+    " ",
+  );
+const API_NAMES =
+  "props children className useState useEffect useMemo useCallback useRef createElement jsx jsxs Fragment forwardRef memo Promise resolve reject then length push map filter reduce forEach Object keys assign defineProperty prototype call apply bind Symbol iterator document window addEventListener removeEventListener querySelector style display none block flex onClick onChange value target preventDefault default module exports require __esModule enumerable get set configurable writable Array isArray Error message toString JSON stringify parse router pathname query href Link Image src alt width height".split(
+    " ",
+  );
+const PUNCTUATION = ["(", ")", "{", "}", ";", ",", ".", "=", "=>", "===", "!==", "&&", "||", "?", ":", "[", "]", "+", "!", " "];
+
+/**
+ * Minified-JS-like text: keywords, framework names, short mangled identifiers, string and number literals, joined by
+ * punctuation, drawn Zipf-like. It gzips about 2.4× (level 6), less than real bundles and source maps (3.5–6× and
+ * more), so the bench does not flatter compression.
+ */
+function jsLike(random: () => number): (bytes: number) => Buffer {
+  const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$";
+  const vocabulary = Array.from({ length: 600 }, (_, index) => {
+    const pick = random();
+    if (pick < 0.25) return KEYWORDS[index % KEYWORDS.length];
+    if (pick < 0.55) return API_NAMES[index % API_NAMES.length];
+    if (pick < 0.8) return letters[index % letters.length] + (index < letters.length ? "" : letters[Math.floor(index / letters.length)]);
+    if (pick < 0.9) return `"${Math.floor(random() * 1e6).toString(36)}"`;
+    return String(Math.floor(random() * 1000));
+  });
+  return (bytes) => {
+    const parts: string[] = [];
+    let length = 0;
+    while (length < bytes) {
+      const word = vocabulary[Math.floor(random() ** 2.5 * vocabulary.length)];
+      const mark = PUNCTUATION[Math.floor(random() ** 2 * PUNCTUATION.length)];
+      parts.push(word, mark);
+      length += word.length + mark.length;
+    }
+    return Buffer.from(parts.join("").slice(0, bytes));
+  };
+}
+
+/** Incompressible bytes, as images and fonts are, from the same seeded stream. */
+function binary(random: () => number, bytes: number): Buffer {
+  const data = Buffer.alloc(bytes);
+  for (let offset = 0; offset + 4 <= bytes; offset += 4) data.writeUInt32LE(Math.floor(random() * 2 ** 32), offset);
+  return data;
+}
+
+/**
+ * 10,000 files, ~170 MB, the same on every run: eight in ten JS-like text (`.js`, every third a `.js.map`), one in
+ * ten images (`.webp`, incompressible), every tenth a copy of an earlier file.
+ */
 function generateOutput(): { root: string; paths: string[]; uniqueBytes: number } {
   const root = mkdtempSync(join(tmpdir(), "launchpad-vercel-bench-"));
   const output = join(root, ".vercel/output");
-  const vocabulary = Array.from(
-    { length: 3_000 },
-    (_, index) =>
-      `${Math.random()
-        .toString(36)
-        .slice(2, 4 + (index % 8))}${"(){};,.= \n"[index % 10]}`,
-  );
+  const random = seeded(20_261_201);
+  const text = jsLike(random);
   const paths: string[] = [];
   const contents: Buffer[] = [];
   let uniqueBytes = 0;
@@ -52,17 +94,14 @@ function generateOutput(): { root: string; paths: string[]; uniqueBytes: number 
     const dir = join(output, "static", `chunk-${Math.floor(index / 500)}`);
     if (index % 500 === 0) mkdirSync(dir, { recursive: true });
     const duplicate = index > 0 && index % Math.round(1 / DUPLICATE_SHARE) === 0;
-    const size = AVERAGE_BYTES / 2 + Math.floor(Math.random() * AVERAGE_BYTES);
-    const content = duplicate
-      ? contents[(index * 7919) % contents.length]
-      : index % 10 === 5
-        ? randomBytes(size)
-        : textContent(size, vocabulary);
+    const size = AVERAGE_BYTES / 2 + Math.floor(random() * AVERAGE_BYTES);
+    const image = index % 10 === 5;
+    const content = duplicate ? contents[(index * 7919) % contents.length] : image ? binary(random, size) : text(size);
     if (!duplicate) {
       contents.push(content);
       uniqueBytes += content.length;
     }
-    const path = join(dir, `asset-${index}.js`);
+    const path = join(dir, image ? `image-${index}.webp` : index % 3 === 0 ? `asset-${index}.js.map` : `asset-${index}.js`);
     writeFileSync(path, content);
     paths.push(path);
   }

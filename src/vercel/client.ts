@@ -1,10 +1,15 @@
 /**
- * The one module that touches @vercel/client. It hashes the files (or packs them into `.vercel/source.tgz.partN` with
- * its `archive: 'tgz'` option), sends the creation request, uploads archive parts, and is stopped as soon as the
- * deployment exists: waiting for READY is ours (src/vercel/wait.ts), because the client polls forever on
- * READY-without-aliases and CANCELED.
+ * The one module that touches @vercel/client. It lists the files (the client's file tree), hashes them, sends the
+ * creation request, and is stopped as soon as the deployment exists: waiting for READY is ours (src/vercel/wait.ts),
+ * because the client polls forever on READY-without-aliases and CANCELED. Contents we already hold (hashed by an
+ * earlier run, or the archive parts of src/vercel/archive.ts) are handed to the client's own creation step, so it
+ * neither walks nor reads the files again; the client's `archive: 'tgz'` (tar-fs + gzip level 6 on one core, about
+ * 45 MB/s) is not used.
  *
  * What this module relies on inside @vercel/client 18.4 (test/vercel/client.test.ts pins each one):
+ * - `upload(files, clientOptions, deploymentOptions)` in dist/upload.js is the step createDeployment runs after
+ *   collecting the files: creation, `file-count`, uploads, creation again; given `isDirectory`, it names each file
+ *   relative to `path`, exactly as for the files it collected itself;
  * - `file-count` is yielded before any upload starts, so a run stopped there uploads nothing;
  * - a run stopped at `created` sends no further request;
  * - `fetchApi` adds VERCEL_TEAM_ID from the environment to every URL, so the team is passed only when that
@@ -14,6 +19,7 @@
  */
 import type { DeploymentOptions, VercelClientOptions } from "@vercel/client";
 import { buildFileTree, createDeployment } from "@vercel/client";
+import { upload as uploadStep } from "@vercel/client/dist/upload.js";
 
 /** One entry of the client's files map: the paths sharing a content, and the content when it was read. */
 export interface ClientFile {
@@ -33,8 +39,11 @@ export interface ClientRequest {
   path: string;
   prebuilt: boolean;
   outputDir: string;
-  /** Packs the files into gzipped tar parts of up to 100 MB instead of listing each one. */
-  archive: boolean;
+  /**
+   * Contents we already hold: the files a previous run hashed, or the archive parts. The client then creates the
+   * deployment from these without walking or reading `path`; undefined lets it collect and hash the files itself.
+   */
+  files?: ClientFiles;
   deployment: { target: string; project: string; meta: Record<string, string>; gitMetadata?: DeploymentOptions["gitMetadata"] };
 }
 
@@ -74,26 +83,37 @@ export interface ClientRun {
 
 export interface VercelDeployClient {
   start(request: ClientRequest): ClientRun;
-  /** How many files a deployment of `path` lists, without reading them (the client's own file tree). */
-  countFiles(request: Pick<ClientRequest, "path" | "prebuilt" | "outputDir">): Promise<number>;
+  /** The files (absolute paths) a deployment of `path` lists, without reading them: the client's own file tree. */
+  listFiles(request: Pick<ClientRequest, "path" | "prebuilt" | "outputDir">): Promise<string[]>;
 }
 
 type ClientEvents = AsyncIterator<{ type: string; payload: any }>;
 type CreateFn = (options: VercelClientOptions, deployment?: DeploymentOptions) => ClientEvents;
+type UploadFn = (files: ClientFiles, options: VercelClientOptions, deployment: DeploymentOptions) => ClientEvents;
 
 let hungRuns = 0;
 
 /** The real client. `env` is the environment the client reads VERCEL_TEAM_ID from (process.env). */
-export function createVercelClient(env: NodeJS.ProcessEnv, create: CreateFn = createDeployment as CreateFn): VercelDeployClient {
+export function createVercelClient(
+  env: NodeJS.ProcessEnv,
+  create: CreateFn = createDeployment as CreateFn,
+  fromFiles: UploadFn = uploadStep as unknown as UploadFn,
+): VercelDeployClient {
   return {
-    start: (request) => startRun(create(clientOptions(request, env), deploymentOptions(request))),
-    async countFiles(request) {
+    start: (request) =>
+      startRun(
+        request.files
+          ? // collectDeploymentFiles sets isDirectory before this step; the file names are relative to `path` by it.
+            fromFiles(request.files, { ...clientOptions(request, env), isDirectory: true }, { ...deploymentOptions(request), version: 2 })
+          : create(clientOptions(request, env), deploymentOptions(request)),
+      ),
+    async listFiles(request) {
       const tree = await buildFileTree(
         request.path,
         { isDirectory: true, prebuilt: request.prebuilt, vercelOutputDir: request.prebuilt ? request.outputDir : undefined },
         () => {},
       );
-      return tree.fileList.length;
+      return tree.fileList;
     },
   };
 }
@@ -107,7 +127,6 @@ function clientOptions(request: ClientRequest, env: NodeJS.ProcessEnv): VercelCl
     path: request.path,
     prebuilt: request.prebuilt,
     vercelOutputDir: request.prebuilt ? request.outputDir : undefined,
-    archive: request.archive ? "tgz" : undefined,
     userAgent: "launchpad-vercel-deploy",
   };
 }

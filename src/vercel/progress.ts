@@ -51,6 +51,8 @@ export class UploadProgress {
     const stats = this.stats;
     Object.assign(stats, { total: 0, unique: 0, totalBytes: 0, uniqueBytes: 0 });
     for (const [sha, file] of files) {
+      // Directories are listed under no sha: nothing to upload.
+      if (sha === undefined) continue;
       const size = fileSize(file);
       this.sizes.set(sha, size);
       stats.unique++;
@@ -65,8 +67,8 @@ export class UploadProgress {
     );
   }
 
-  /** The client packed `fileCount` files into these archive parts: the parts are what Vercel stores. */
-  archived(parts: ClientFiles, fileCount: number): void {
+  /** `fileCount` files (`tarBytes` as a tarball) were packed into these archive parts: the parts are what Vercel stores. */
+  archived(parts: ClientFiles, fileCount: number, tarBytes?: number): void {
     const stats = this.stats;
     Object.assign(stats, { total: fileCount, unique: parts.size, deduplicated: 0, totalBytes: 0, uniqueBytes: 0 });
     for (const [sha, part] of parts) {
@@ -76,7 +78,7 @@ export class UploadProgress {
       stats.uniqueBytes += size;
     }
     this.logger.info(
-      `Packed ${fileCount} files into ${parts.size} archive part${parts.size === 1 ? "" : "s"} (${formatBytes(stats.totalBytes)} gzipped).`,
+      `Packed ${fileCount} files${tarBytes === undefined ? "" : ` (${formatBytes(tarBytes)})`} into ${parts.size} archive part${parts.size === 1 ? "" : "s"} (${formatBytes(stats.totalBytes)} gzipped).`,
     );
   }
 

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ClientRequest, type ClientStage, createVercelClient } from "../../src/vercel/client.js";
 import { VercelFake } from "../fakes/vercel.js";
-import { makeWorkspace, removeWorkspace } from "./support.js";
+import { clientRequestFor, makeWorkspace, missingContents, removeWorkspace } from "./support.js";
 
 /**
  * What src/vercel/client.ts relies on inside @vercel/client. These fail when a new client version moves its
@@ -38,16 +38,7 @@ describe(`@vercel/client ${PINNED} behind the adapter`, () => {
     else process.env.VERCEL_TEAM_ID = savedTeam;
   });
 
-  const request = (fields: Partial<ClientRequest> = {}): ClientRequest => ({
-    token: fake.token,
-    apiUrl: fake.url,
-    path: workspace,
-    prebuilt: true,
-    outputDir: `${workspace}/.vercel/output`,
-    archive: false,
-    deployment: { target: "preview", project: "prj_web", meta: {} },
-    ...fields,
-  });
+  const request = (fields: Partial<ClientRequest> = {}): ClientRequest => clientRequestFor(fake, workspace, fields);
 
   it("is the version the adapter was written against", () => {
     const require = createRequire(import.meta.url);
@@ -68,11 +59,7 @@ describe(`@vercel/client ${PINNED} behind the adapter`, () => {
   it("sends no status poll once a run is stopped at `created`", async () => {
     const client = createVercelClient({});
     // Store the contents first, so the creation answers with the deployment at once.
-    const first = client.start(request());
-    const missing = (await stagesUntil(first, "missing")).at(-1);
-    await first.stop();
-    if (missing?.type !== "missing") throw new Error("expected missing contents");
-    for (const sha of missing.missing) fake.blobs.set(sha, Buffer.alloc(0));
+    for (const sha of (await missingContents(client, request())).missing) fake.blobs.set(sha, Buffer.alloc(0));
     const run = client.start(request());
     const stages = await stagesUntil(run, "created");
     expect(stages.at(-1)?.type).toBe("created");
@@ -81,18 +68,36 @@ describe(`@vercel/client ${PINNED} behind the adapter`, () => {
     expect(fake.requestsTo("GET", /^\/v13\/deployments\//)).toHaveLength(0);
   });
 
-  it("packs the files into .vercel/source.tgz parts with archive, and uploads the parts itself", async () => {
-    const run = createVercelClient({}).start(request({ archive: true }));
-    const stages = await stagesUntil(run, "created");
+  it("creates a deployment from contents we hold without reading the files again, named as the client names its own", async () => {
+    const client = createVercelClient({});
+    const missing = await missingContents(client, request());
+    for (const sha of missing.missing) fake.blobs.set(sha, Buffer.alloc(0));
+    // The files are gone from disk: a run given their contents must not need them.
+    removeWorkspace(workspace);
+    const prepared = client.start(request({ files: missing.files }));
+    const stages = await stagesUntil(prepared, "created");
+    await prepared.stop();
+    expect(stages.map((stage) => stage.type)).toEqual(["created"]);
+    const [first, second] = fake.requestsTo("POST", "/v13/deployments");
+    // The same request the client sent for the files it collected itself: names relative to `path`, query, options.
+    const sorted = (files: Array<{ file: string }>) => [...files].sort((a, b) => a.file.localeCompare(b.file));
+    expect(sorted(second.json.files)).toEqual(sorted(first.json.files));
+    expect(second.json.files.map((file: { file: string }) => file.file)).toContain(".vercel/output/static/app.js");
+    expect({ ...second.json, files: undefined }).toEqual({ ...first.json, files: undefined });
+    expect(second.path + second.query.toString()).toBe(first.path + first.query.toString());
+    workspace = makeWorkspace({});
+  });
+
+  it("names archive parts we packed .vercel/source.tgz.partN relative to the project, as its archive option does", async () => {
+    const part = Buffer.from("not really gzip");
+    const files = new Map([["0".repeat(40), { names: [`${workspace}/.vercel/source.tgz.part1`], data: part, mode: 0o666 }]]);
+    const run = createVercelClient({}).start(request({ files }));
+    const stages = await stagesUntil(run, "missing");
     await run.stop();
-    expect(stages.map((stage) => stage.type)).toEqual(["hashed", "missing", "uploaded", "created"]);
-    const deployment = fake.latestDeployment()!;
-    expect(deployment.files.map((file) => file.file)).toEqual([".vercel/source.tgz.part1"]);
-    expect(deployment.archived?.map((file) => file.path).sort()).toEqual([
-      ".vercel/output/config.json",
-      ".vercel/output/static/app.js",
-      ".vercel/output/static/logo.svg",
-    ]);
+    expect(stages.map((stage) => stage.type)).toEqual(["missing"]);
+    const [creation] = fake.requestsTo("POST", "/v13/deployments");
+    expect(creation.json.files).toEqual([{ file: ".vercel/source.tgz.part1", sha: "0".repeat(40), size: part.length, mode: 0o666 }]);
+    expect(fake.requestsTo("POST", "/v2/files")).toHaveLength(0);
   });
 
   it("adds VERCEL_TEAM_ID from the environment to its URLs, so the adapter passes a team only when that does not", async () => {
@@ -104,35 +109,18 @@ describe(`@vercel/client ${PINNED} behind the adapter`, () => {
     // Given the team as well, the client sends it twice: the reason the adapter leaves it out.
     expect(fake.requests.at(-1)?.query.getAll("teamId")).toEqual(["team_env", "team_env"]);
 
-    const adapted = createVercelClient(process.env).start(request({ teamId: "team_env", archive: true }));
-    const stages = await stagesUntil(adapted, "created");
+    const adapted = createVercelClient(process.env).start(request({ teamId: "team_env" }));
+    const stages = await stagesUntil(adapted, "missing");
     await adapted.stop();
-    expect(stages.at(-1)?.type).toBe("created");
+    expect(stages.at(-1)?.type).toBe("missing");
     for (const sent of fake.requests.slice(1)) expect(sent.query.getAll("teamId")).toEqual(["team_env"]);
   });
 
-  it("gives up on a refused part upload at once and keeps only the code and message of Vercel's answer", async () => {
-    fake.uploadQuota = { name: "api-upload-free", total: 0, resetAt: Date.parse("2026-12-02T06:00:00Z") };
-    const run = createVercelClient({}).start(request({ archive: true }));
-    const stages = await stagesUntil(run, "created");
-    await run.stop();
-    const failed = stages.at(-1);
-    expect(failed).toEqual({
-      type: "failed",
-      failure: {
-        code: "rate_limited",
-        message: 'Too many requests - try again in 24 hours (more than 0, code: "api-upload-free").',
-        status: undefined,
-        missing: undefined,
-        invalidToken: undefined,
-        cause: undefined,
-      },
-    });
-    // `limit.reset` is lost on the way: per-file uploads are ours so that the reset time can be reported.
-    expect(fake.quotaRefusals).toBe(1);
-  });
-
-  it("counts the files of a deployment from the client's own file tree", async () => {
-    expect(await createVercelClient({}).countFiles(request())).toBe(3);
+  it("lists the files of a deployment from the client's own file tree", async () => {
+    expect((await createVercelClient({}).listFiles(request())).map((path) => path.slice(workspace.length)).sort()).toEqual([
+      "/.vercel/output/config.json",
+      "/.vercel/output/static/app.js",
+      "/.vercel/output/static/logo.svg",
+    ]);
   });
 });

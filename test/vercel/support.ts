@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import type { ClientFiles, ClientRequest, VercelDeployClient } from "../../src/vercel/client.js";
 import { GitHubFake } from "../fakes/github.js";
 import { VercelFake } from "../fakes/vercel.js";
 import { type RunOptions, runStep, type StepResult } from "../harness/run-bundle.js";
@@ -17,6 +18,36 @@ export const PR_EVENT = {
     base: { repo: { full_name: "blockbuilders/platform" } },
   },
 };
+
+/** The adapter request a test deploys `workspace` (prebuilt) with against `fake`, as a preview of prj_web. */
+export function clientRequestFor(fake: VercelFake, workspace: string, fields: Partial<ClientRequest> = {}): ClientRequest {
+  return {
+    token: fake.token,
+    apiUrl: fake.url,
+    path: workspace,
+    prebuilt: true,
+    outputDir: `${workspace}/.vercel/output`,
+    deployment: { target: "preview", project: "prj_web", meta: {} },
+    ...fields,
+  };
+}
+
+/** Runs the client until Vercel reports what it misses, and stops it there. */
+export async function missingContents(
+  client: VercelDeployClient,
+  request: ClientRequest,
+): Promise<{ files: ClientFiles; missing: string[] }> {
+  const run = client.start(request);
+  try {
+    for (let stage = await run.next(); stage; stage = await run.next()) {
+      if (stage.type === "missing") return stage;
+      if (stage.type === "failed") break;
+    }
+  } finally {
+    await run.stop();
+  }
+  throw new Error("expected the client to report missing contents");
+}
 
 /** A consumer repo with a Build Output directory; `files` maps paths under .vercel/output to contents. */
 export function makeWorkspace(files: Record<string, string | Buffer>): string {
