@@ -44707,7 +44707,8 @@ var seed_settings = __nccwpck_require__(2291);
 const APPROVED_ENVIRONMENT = "production";
 /**
  * apply and rollback of `requires-approval` manifests in production need the approval record: present, with a valid
- * digest, and for this environment. Anything else is refused before the database is touched, naming the manifest.
+ * digest, for this environment and for the commit this run applies (`gitSha`: GITHUB_SHA in Actions). Anything else is
+ * refused before the database is touched, naming the manifest.
  */
 function requireApproval(manifests, settings) {
     if (settings.env !== APPROVED_ENVIRONMENT)
@@ -44734,6 +44735,10 @@ function requireApproval(manifests, settings) {
     const environment = record.environment;
     if (environment !== settings.env)
         throw new lib_errors/* ConfigurationError */.j1(`${input}: ${shown} approves environment ${JSON.stringify(environment)}, not ${settings.env}; ${named} cannot be changed with it.`);
+    const sha = record.sha;
+    const applying = settings.gitSha || "an unknown commit (no GITHUB_SHA and no git checkout)";
+    if (typeof sha !== "string" || !settings.gitSha || sha.toLowerCase() !== settings.gitSha.toLowerCase())
+        throw new lib_errors/* ConfigurationError */.j1(`${input}: ${shown} approves commit ${typeof sha === "string" ? sha : JSON.stringify(sha ?? null)}, but this run applies ${applying}; ${named} cannot be changed in ${APPROVED_ENVIRONMENT} with it.`);
 }
 
 // EXTERNAL MODULE: ./node_modules/pg/lib/index.js
@@ -50730,7 +50735,7 @@ const ACTION_INPUTS = {
             default: "60s",
         },
         "approval-record": {
-            description: "The record file the approval action writes (JSON with `environment`, `sha` and `digest`): relative to the workspace, or the approval action's `record` output (a file under RUNNER_TEMP). Needed by apply and rollback in the environment `production` when a manifest has `requires-approval: true`: refused without it, with an invalid digest, or for another environment.",
+            description: "The record file the approval action writes (JSON with `environment`, `sha` and `digest`): relative to the workspace, or the approval action's `record` output (a file under RUNNER_TEMP). Needed by apply and rollback in the environment `production` when a manifest has `requires-approval: true`: refused without it, with an invalid digest, for another environment, or for another commit than the one the run applies (GITHUB_SHA).",
             required: false,
         },
         "datadog-api-key": {

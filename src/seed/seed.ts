@@ -33,6 +33,7 @@ export interface SeedSettings {
   /** The id to record when `runId` is not given (apply) or for the rollback run itself; made unique if taken. */
   defaultRunId: string;
   operator: string;
+  /** The commit this run applies (GITHUB_SHA in Actions): recorded with the run and matched against the approval record's. */
   gitSha: string;
   lockTimeoutMs: number;
   toolVersion: string;

@@ -71,7 +71,7 @@ describe.each(backends)("seed on $name: environments, approval, schema version, 
         expect(await seedTablesExist()).toBe(false);
       });
 
-      it("refuses a record whose digest does not match, or that approves another environment", async () => {
+      it("refuses a record whose digest does not match, or that approves another environment or another commit", async () => {
         const tampered = JSON.parse(approvalRecord({ environment: "production", sha: "0123456789abcdef", approver: "alice" }));
         tampered.approver = "mallory";
         writeFileSync(recordPath(), JSON.stringify(tampered));
@@ -81,6 +81,14 @@ describe.each(backends)("seed on $name: environments, approval, schema version, 
         writeFileSync(recordPath(), approvalRecord({ environment: "staging", sha: "0123456789abcdef" }));
         await expect(seed("apply", { env: "production", approvalRecord: recordPath() }, {})).rejects.toThrow(
           `Input 'approval-record': approval.json approves environment "staging", not production; infrastructure/seed-data/plans.yaml (plans) cannot be changed with it.`,
+        );
+        writeFileSync(recordPath(), approvalRecord({ environment: "production", sha: "fedcba9876543210" }));
+        await expect(seed("apply", { env: "production", approvalRecord: recordPath() }, {})).rejects.toThrow(
+          "Input 'approval-record': approval.json approves commit fedcba9876543210, but this run applies 0123456789abcdef; infrastructure/seed-data/plans.yaml (plans) cannot be changed in production with it.",
+        );
+        writeFileSync(recordPath(), approvalRecord({ environment: "production" }));
+        await expect(seed("apply", { env: "production", approvalRecord: recordPath(), gitSha: "" }, {})).rejects.toThrow(
+          "Input 'approval-record': approval.json approves commit null, but this run applies an unknown commit (no GITHUB_SHA and no git checkout);",
         );
         await expect(seed("apply", { env: "production", approvalRecord: join(core.state.root, "missing.json") }, {})).rejects.toThrow(
           "Input 'approval-record': missing.json does not exist;",
