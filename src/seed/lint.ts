@@ -12,7 +12,8 @@ const addFormats: (ajv: Ajv) => void = (formatsModule as any).default ?? formats
 
 /** Schema, secret-reference and cross-row checks over parsed manifests; nothing here touches a database. */
 export function lintManifests(manifests: readonly Manifest[], documents: Map<Manifest, unknown>, root: string): Diagnostic[] {
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  // The built-in schemas are known to be valid: the meta-schema is only compiled to check a schema file (see below).
+  const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
   addFormats(ajv);
   const envelope = ajv.compile(ENVELOPE_SCHEMA);
   const found: Diagnostic[] = [];
@@ -26,31 +27,46 @@ export function lintManifests(manifests: readonly Manifest[], documents: Map<Man
       continue;
     }
     valid.push(manifest);
-    const rowSchema = loadRowSchema(manifest, ajv, root, report);
-    const columns = manifestColumns(manifest);
-    manifest.rows.forEach((row, index) => {
-      // Every row key is one of the columns, so a row with as many keys as there are columns lists them all.
-      const absent = Object.keys(row).length === columns.length ? [] : columns.filter((column) => !(column in row));
-      if (absent.length)
-        report(
-          manifest,
-          ["rows", index],
-          `row has no ${absent.join(", ")}; every row lists the same columns (write ${absent[0]}: null for NULL)`,
-        );
-      for (const column of manifest.key) {
-        if (row[column] === undefined || row[column] === null)
-          report(manifest, ["rows", index], `row has no value for key column '${column}'`);
-      }
-      checkSecrets(manifest, row, index, report);
-      if (rowSchema && !rowSchema(withoutSecrets(row))) {
-        for (const error of rowSchema.errors ?? []) reportAjvError(manifest, ["rows", index], error, report);
-      }
-    });
+    checkRows(manifest, loadRowSchema(manifest, ajv, root, report), report);
   }
   checkTables(valid, report);
   checkDuplicateKeys(valid, report);
   checkReferences(valid, report);
   return found.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+}
+
+/** The per-row checks. They run over every row of every manifest, so the common row (plain values) allocates nothing. */
+function checkRows(manifest: Manifest, rowSchema: ValidateFunction | undefined, report: Report): void {
+  const columns = manifestColumns(manifest);
+  const mustHash = manifest.schema ? (BUILT_IN_SCHEMAS[manifest.schema]?.hashedSecrets ?? []) : [];
+  const { rows, key } = manifest;
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index];
+    let count = 0;
+    let objects = false;
+    for (const column in row) {
+      count++;
+      const value = row[column];
+      if (typeof value === "object" && value !== null && !Array.isArray(value)) objects = true;
+    }
+    // Every row key is one of the columns, so a row with as many keys as there are columns lists them all.
+    if (count !== columns.length) {
+      const absent = columns.filter((column) => !(column in row));
+      report(
+        manifest,
+        ["rows", index],
+        `row has no ${absent.join(", ")}; every row lists the same columns (write ${absent[0]}: null for NULL)`,
+      );
+    }
+    for (const column of key) {
+      if (row[column] === undefined || row[column] === null)
+        report(manifest, ["rows", index], `row has no value for key column '${column}'`);
+    }
+    if (objects || mustHash.length) checkSecrets(manifest, mustHash, row, index, report);
+    if (rowSchema && !rowSchema(objects ? withoutSecrets(row) : row)) {
+      for (const error of rowSchema.errors ?? []) reportAjvError(manifest, ["rows", index], error, report);
+    }
+  }
 }
 
 type Report = (manifest: Manifest, path: Array<string | number>, message: string, key?: boolean) => void;
@@ -69,7 +85,10 @@ function loadRowSchema(manifest: Manifest, ajv: Ajv, root: string, report: Repor
   }
   const path = resolve(root, dirname(manifest.file), manifest.schema);
   try {
-    return ajv.compile(parse(readFileSync(path, "utf8")));
+    const schema = parse(readFileSync(path, "utf8"));
+    // Throws "schema is invalid: …" as compile would with schema validation on.
+    ajv.validateSchema(schema, true);
+    return ajv.compile(schema);
   } catch (error) {
     report(manifest, ["schema"], `cannot use JSON Schema ${manifest.schema}: ${(error as Error).message.split("\n")[0]}`);
     return undefined;
@@ -98,8 +117,13 @@ function reportAjvError(manifest: Manifest, base: Array<string | number>, error:
   }
 }
 
-function checkSecrets(manifest: Manifest, row: Record<string, ManifestValue>, index: number, report: Report): void {
-  const mustHash = manifest.schema ? (BUILT_IN_SCHEMAS[manifest.schema]?.hashedSecrets ?? []) : [];
+function checkSecrets(
+  manifest: Manifest,
+  mustHash: readonly string[],
+  row: Record<string, ManifestValue>,
+  index: number,
+  report: Report,
+): void {
   for (const column of Object.keys(row)) {
     const value = row[column];
     // Plain values of columns that need no secret: nothing to check (most of a big manifest).
@@ -144,9 +168,13 @@ export function scalarText(value: ManifestValue | undefined): string | null {
 
 function checkDuplicateKeys(manifests: readonly Manifest[], report: Report): void {
   for (const manifest of manifests) {
-    const first = new Map<string, number>();
-    manifest.rows.forEach((row, index) => {
-      const key = keyText(manifest, row);
+    const first = new Map<string | null, number>();
+    // A one-column key (the common case) is told apart by its text alone; a longer one by the JSON of its texts.
+    const [single] = manifest.key.length === 1 ? manifest.key : [];
+    const { rows } = manifest;
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index];
+      const key = single === undefined ? keyText(manifest, row) : scalarText(row[single]);
       const earlier = first.get(key);
       if (earlier === undefined) first.set(key, index);
       else {
@@ -157,7 +185,7 @@ function checkDuplicateKeys(manifests: readonly Manifest[], report: Report): voi
           `duplicate key ${manifest.key.map((column) => `${column}=${scalarText(row[column])}`).join(", ")} (first at line ${at.line})`,
         );
       }
-    });
+    }
   }
 }
 
