@@ -49662,8 +49662,10 @@ function resolveSecrets(manifests, env, secrets) {
     const values = new Map();
     for (const manifest of manifests) {
         manifest.rows.forEach((row, index) => {
-            for (const [column, value] of Object.entries(row)) {
-                if (!types_isSecretRef(value) || values.has(value.secret))
+            for (const column in row) {
+                const value = row[column];
+                // Most values are plain scalars: only an object can be a secret reference.
+                if (typeof value !== "object" || value === null || !types_isSecretRef(value) || values.has(value.secret))
                     continue;
                 const secret = env[value.secret];
                 if (!secret) {

@@ -15,15 +15,18 @@ export function lintManifests(manifests: readonly Manifest[], documents: Map<Man
   // The built-in schemas are known to be valid: the meta-schema is only compiled to check a schema file (see below).
   const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
   addFormats(ajv);
-  const envelope = ajv.compile(ENVELOPE_SCHEMA);
+  const envelope = ajv.compile(ENVELOPE_WITHOUT_ROW_SHAPE);
   const found: Diagnostic[] = [];
   const report = (manifest: Manifest, path: Array<string | number>, message: string, key = false) =>
     found.push({ ...manifest.locate(path, { key }), message });
 
   const valid: Manifest[] = [];
   for (const manifest of manifests) {
-    if (!envelope(documents.get(manifest))) {
-      for (const error of envelope.errors ?? []) reportAjvError(manifest, [], error, report);
+    const document = documents.get(manifest);
+    const errors: AjvError[] = envelope(document) ? [] : [...(envelope.errors ?? [])];
+    errors.push(...rowShapeErrors(document));
+    if (errors.length) {
+      for (const error of errors) reportAjvError(manifest, [], error, report);
       continue;
     }
     valid.push(manifest);
@@ -69,6 +72,59 @@ function checkRows(manifest: Manifest, rowSchema: ValidateFunction | undefined, 
   }
 }
 
+/** What reporting needs of an Ajv error. */
+type AjvError = Pick<ErrorObject, "instancePath" | "keyword" | "params" | "message">;
+
+const { items: ROW_SHAPE, ...ROWS_ARRAY } = ENVELOPE_SCHEMA.properties.rows;
+/** The envelope but for the shape of each row, which `rowShapeErrors` checks once per column name instead of per cell. */
+const ENVELOPE_WITHOUT_ROW_SHAPE = { ...ENVELOPE_SCHEMA, properties: { ...ENVELOPE_SCHEMA.properties, rows: ROWS_ARRAY } };
+const COLUMN_NAME = new RegExp(ROW_SHAPE.propertyNames.pattern, "u");
+
+/**
+ * The envelope's `rows.items` (each row an object, each key a column name), with the errors Ajv gives for it in the
+ * same order: a 50,000-row manifest has a handful of distinct names, so each is tested once, not once per cell.
+ */
+function rowShapeErrors(document: unknown): AjvError[] {
+  const rows = (document as { rows?: unknown } | null)?.rows;
+  if (!Array.isArray(rows)) return [];
+  const errors: AjvError[] = [];
+  const names = new Map<string, boolean>();
+  let badNames = false;
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index];
+    if (typeof row !== "object" || row === null || Array.isArray(row)) {
+      errors.push({ instancePath: `/rows/${index}`, keyword: "type", params: { type: "object" }, message: "must be object" });
+      continue;
+    }
+    for (const name in row) {
+      let fits = names.get(name);
+      if (fits === undefined) {
+        fits = COLUMN_NAME.test(name);
+        names.set(name, fits);
+      }
+      badNames ||= !fits;
+    }
+  }
+  if (!badNames) return errors;
+  // Rare: go again, in Ajv's order (row by row, then key by key), with the type errors in their places.
+  const all: typeof errors = [];
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index];
+    const instancePath = `/rows/${index}`;
+    if (typeof row !== "object" || row === null || Array.isArray(row)) {
+      all.push({ instancePath, keyword: "type", params: { type: "object" }, message: "must be object" });
+      continue;
+    }
+    for (const name in row) {
+      if (names.get(name)) continue;
+      const { pattern } = ROW_SHAPE.propertyNames;
+      all.push({ instancePath, keyword: "pattern", params: { pattern }, message: `must match pattern "${pattern}"` });
+      all.push({ instancePath, keyword: "propertyNames", params: { propertyName: name }, message: "property name must be valid" });
+    }
+  }
+  return all;
+}
+
 type Report = (manifest: Manifest, path: Array<string | number>, message: string, key?: boolean) => void;
 
 function loadRowSchema(manifest: Manifest, ajv: Ajv, root: string, report: Report): ValidateFunction | undefined {
@@ -95,7 +151,7 @@ function loadRowSchema(manifest: Manifest, ajv: Ajv, root: string, report: Repor
   }
 }
 
-function reportAjvError(manifest: Manifest, base: Array<string | number>, error: ErrorObject, report: Report): void {
+function reportAjvError(manifest: Manifest, base: Array<string | number>, error: AjvError, report: Report): void {
   const path = [...base, ...jsonPointerPath(error.instancePath)];
   const where = error.instancePath ? `${error.instancePath.slice(1).replace(/\//g, ".")} ` : "";
   const params = error.params as Record<string, unknown>;
@@ -124,7 +180,7 @@ function checkSecrets(
   index: number,
   report: Report,
 ): void {
-  for (const column of Object.keys(row)) {
+  for (const column in row) {
     const value = row[column];
     // Plain values of columns that need no secret: nothing to check (most of a big manifest).
     if ((value === null || typeof value !== "object" || Array.isArray(value)) && !mustHash.includes(column)) continue;
