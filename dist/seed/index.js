@@ -49346,9 +49346,12 @@ var CHOMPING_KEEP = CHOMPING_MODE.KEEP;
 class Spelled {
     value;
     source;
+    /** How many were made: a load that made none has nothing to unwrap (the common case). */
+    static made = 0;
     constructor(value, source) {
         this.value = value;
         this.source = source;
+        Spelled.made++;
     }
 }
 /** The text a value stands for once it is stored as text: what a plain scalar must read as to be taken as written. */
@@ -49380,9 +49383,10 @@ const SCHEMA = CORE_SCHEMA.withTags(remembering(nullCoreTag), remembering(boolCo
  * `yaml` document API, which gives the precise message and place.
  */
 function loadFast(text) {
+    const before = Spelled.made;
     const data = load(text, { schema: SCHEMA, maxAliases: 100 });
     const spellings = [];
-    return { data: unwrap(data, [], spellings), spellings };
+    return { data: Spelled.made === before ? data : unwrap(data, [], spellings), spellings };
 }
 function unwrap(node, path, found) {
     if (node instanceof Spelled) {
@@ -49808,11 +49812,19 @@ CREATE TABLE IF NOT EXISTS launchpad_seed.migrations (
   applied_at timestamptz NOT NULL DEFAULT now()
 );`;
 /**
+ * Version 2: a run's stored manifests (megabytes for a big manifest) are compressed with lz4 where the server has it,
+ * several times faster to write than the default pglz; a server without lz4 (PGlite, PostgreSQL before 14) keeps pglz.
+ */
+const VERSION_2_SQL = `DO $$ BEGIN
+  ALTER TABLE launchpad_seed.snapshots ALTER COLUMN manifests SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported OR syntax_error THEN NULL;
+END $$;`;
+/**
  * The steps that bring `launchpad_seed` to each schema version: step i goes from version i to i + 1. Version 1 is the
  * layout from before versions were recorded (every statement is idempotent, so a database from then adopts it). A
  * later change appends a step; no step is ever edited.
  */
-const SCHEMA_STEPS = [VERSION_1_SQL];
+const SCHEMA_STEPS = [VERSION_1_SQL, VERSION_2_SQL];
 const SEED_SCHEMA_VERSION = SCHEMA_STEPS.length;
 const VERSION_TABLE_SQL = `CREATE SCHEMA IF NOT EXISTS launchpad_seed;
 CREATE TABLE IF NOT EXISTS launchpad_seed.schema_version (
