@@ -2,14 +2,15 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { type Logger, silentLogger } from "../src/lib/logger.js";
 import { Secrets } from "../src/lib/secrets.js";
 import { type OpenOptions, openDatabase, type SeedDatabase } from "../src/seed/database.js";
 import { runSeed, type SeedCommand, type SeedSettings } from "../src/seed/seed.js";
-import { runStep, type StepResult } from "../test/harness/run-bundle.js";
+import { LOOPBACK_GUARD_OPTION, REPO_ROOT, runStep, type StepResult } from "../test/harness/run-bundle.js";
 import { createTestDatabase } from "../test/support/postgres.js";
-import { type BenchRow, type BenchScenario, timed } from "./harness.js";
+import { type BenchRow, type BenchScenario, measureProcess, timed } from "./harness.js";
 
 const ROWS = 50_000;
 const ROUNDS = 3;
@@ -69,6 +70,28 @@ async function plainUpsert(client: pg.Client, rows: Symbol[]): Promise<number> {
     ],
   );
   return result.rowCount ?? 0;
+}
+
+/**
+ * The same plain upsert as a Node process of its own, started as the harness starts the bundle (same Node, same
+ * preloaded loopback guard): what a one-statement seeder would cost end to end, process start and driver load included.
+ * The rows are made by the same function, shipped as its source.
+ */
+function writePlainUpsertScript(dir: string): string {
+  const path = join(dir, "plain-upsert.mjs");
+  writeFileSync(
+    path,
+    `import pg from ${JSON.stringify(pathToFileURL(join(REPO_ROOT, "node_modules/pg/lib/index.js")).href)};
+const ROWS = ${ROWS};
+const symbols = ${symbols.toString()};
+const plainUpsert = ${plainUpsert.toString()};
+const client = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL });
+await client.connect();
+await plainUpsert(client, symbols());
+await client.end();
+`,
+  );
+  return path;
 }
 
 async function rowByRow(client: pg.Client, rows: Symbol[]): Promise<void> {
@@ -165,12 +188,21 @@ export const seedScenario: BenchScenario = {
       const freshBundle: number[] = [];
       const noopBundle: number[] = [];
       const baselines: number[] = [];
+      const processBaselines: number[] = [];
+      const script = writePlainUpsertScript(root);
+      const plainProcess = () =>
+        measureProcess(process.execPath, [script], {
+          env: { PATH: process.env.PATH, NODE_OPTIONS: LOOPBACK_GUARD_OPTION, BENCH_DATABASE_URL: database.url },
+        });
       let noopResult: StepResult | undefined;
       let rewritten = 0;
       for (let round = 0; round < ROUNDS; round++) {
         await client.query(RESET_SQL);
         await client.query(TABLE_SQL);
         baselines.push((await timed(() => plainUpsert(client, rows))).ms);
+        await client.query(RESET_SQL);
+        await client.query(TABLE_SQL);
+        processBaselines.push((await plainProcess()).ms);
         await client.query(RESET_SQL);
         freshBundle.push((await timed(() => bundle(`fresh-${round}`))).ms);
         const before = await ctids(client);
@@ -198,6 +230,7 @@ export const seedScenario: BenchScenario = {
       await client.query(TABLE_SQL);
       const byRow = await timed(() => rowByRow(client, rows));
       const baseline = median(baselines);
+      const processBaseline = median(processBaselines);
       return [
         {
           scenario: "seed",
@@ -216,6 +249,22 @@ export const seedScenario: BenchScenario = {
           baseline,
           maxRatio: 2,
           note: `in process: ${noop.result.parseMs.toFixed(0)} ms YAML + lint, ${noop.result.databaseMs.toFixed(0)} ms database`,
+        },
+        {
+          scenario: "seed",
+          metric: "fresh 50k-row apply through the bundle vs the plain upsert as its own process",
+          value: median(freshBundle),
+          unit: "ms",
+          baseline: processBaseline,
+          note: "second view, no target: both sides pay process start, the harness's loopback guard, driver load and connect",
+        },
+        {
+          scenario: "seed",
+          metric: "no-op 50k-row re-apply through the bundle vs the plain upsert as its own process",
+          value: median(noopBundle),
+          unit: "ms",
+          baseline: processBaseline,
+          note: "second view, no target",
         },
         {
           scenario: "seed",

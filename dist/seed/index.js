@@ -44707,7 +44707,8 @@ var seed_settings = __nccwpck_require__(2291);
 const APPROVED_ENVIRONMENT = "production";
 /**
  * apply and rollback of `requires-approval` manifests in production need the approval record: present, with a valid
- * digest, and for this environment. Anything else is refused before the database is touched, naming the manifest.
+ * digest, for this environment and for the commit this run applies (`gitSha`: GITHUB_SHA in Actions). Anything else is
+ * refused before the database is touched, naming the manifest.
  */
 function requireApproval(manifests, settings) {
     if (settings.env !== APPROVED_ENVIRONMENT)
@@ -44734,6 +44735,10 @@ function requireApproval(manifests, settings) {
     const environment = record.environment;
     if (environment !== settings.env)
         throw new lib_errors/* ConfigurationError */.j1(`${input}: ${shown} approves environment ${JSON.stringify(environment)}, not ${settings.env}; ${named} cannot be changed with it.`);
+    const sha = record.sha;
+    const applying = settings.gitSha || "an unknown commit (no GITHUB_SHA and no git checkout)";
+    if (typeof sha !== "string" || !settings.gitSha || sha.toLowerCase() !== settings.gitSha.toLowerCase())
+        throw new lib_errors/* ConfigurationError */.j1(`${input}: ${shown} approves commit ${typeof sha === "string" ? sha : JSON.stringify(sha ?? null)}, but this run applies ${applying}; ${named} cannot be changed in ${APPROVED_ENVIRONMENT} with it.`);
 }
 
 // EXTERNAL MODULE: ./node_modules/pg/lib/index.js
@@ -45032,15 +45037,53 @@ function sha256(text) {
     return (0,external_node_crypto_.createHash)("sha256").update(text).digest("hex");
 }
 const digests = new WeakMap();
+/** Rows per slice of the canonical JSON: small enough that hashing one never holds the event loop for long. */
+const DIGEST_SLICE = 2000;
+/**
+ * The canonical JSON of a manifest's content (table, key, rows, version, prune), in slices of rows. Joined, the slices
+ * are exactly `canonicalJson({ table, key, rows, version, prune })`: each object's keys come out sorted either way.
+ */
+function* canonicalSlices(manifest) {
+    const { table, key, rows, version, prune } = manifest;
+    yield `{"key":${snapshot_canonicalJson(key)},"prune":${snapshot_canonicalJson(prune)},"rows":[`;
+    for (let start = 0; start < rows.length; start += DIGEST_SLICE) {
+        const slice = snapshot_canonicalJson(rows.slice(start, start + DIGEST_SLICE));
+        yield `${start ? "," : ""}${slice.slice(1, -1)}`;
+    }
+    yield `],"table":${snapshot_canonicalJson(table)}${version === undefined ? "" : `,"version":${snapshot_canonicalJson(version)}`}}`;
+}
 /** The digest of one manifest's content (table, key, rows, version, prune); the file name does not count. */
 function manifestDigest(manifest) {
     let digest = digests.get(manifest);
     if (!digest) {
-        const { table, key, rows, version, prune } = manifest;
-        digest = sha256(snapshot_canonicalJson({ table, key, rows, version, prune }));
+        const hash = (0,external_node_crypto_.createHash)("sha256");
+        for (const slice of canonicalSlices(manifest))
+            hash.update(slice);
+        digest = hash.digest("hex");
         digests.set(manifest, digest);
     }
     return digest;
+}
+/**
+ * Works out every manifest's digest a slice at a time, giving the event loop a turn between slices: started while the
+ * database works through a statement, it costs the run no time of its own. `manifestDigest` then answers from it.
+ */
+async function digestInSlices(manifests) {
+    const found = [];
+    for (const manifest of manifests) {
+        let digest = digests.get(manifest);
+        if (!digest) {
+            const hash = (0,external_node_crypto_.createHash)("sha256");
+            for (const slice of canonicalSlices(manifest)) {
+                hash.update(slice);
+                await new Promise((resolve) => setImmediate(resolve));
+            }
+            digest = digests.get(manifest) ?? hash.digest("hex");
+            digests.set(manifest, digest);
+        }
+        found.push(digest);
+    }
+    return found;
 }
 function manifestEntries(manifests) {
     return manifests.map((manifest) => ({
@@ -45409,41 +45452,112 @@ function refuseTextColumnTraps(manifest, shape) {
 const addFormats = (dist_default())["default"] ?? (dist_default());
 /** Schema, secret-reference and cross-row checks over parsed manifests; nothing here touches a database. */
 function lintManifests(manifests, documents, root) {
-    const ajv = new dist_ajv.Ajv({ allErrors: true, strict: false });
+    // The built-in schemas are known to be valid: the meta-schema is only compiled to check a schema file (see below).
+    const ajv = new dist_ajv.Ajv({ allErrors: true, strict: false, validateSchema: false });
     addFormats(ajv);
-    const envelope = ajv.compile(ENVELOPE_SCHEMA);
+    const envelope = ajv.compile(ENVELOPE_WITHOUT_ROW_SHAPE);
     const found = [];
     const report = (manifest, path, message, key = false) => found.push({ ...manifest.locate(path, { key }), message });
     const valid = [];
     for (const manifest of manifests) {
-        if (!envelope(documents.get(manifest))) {
-            for (const error of envelope.errors ?? [])
+        const document = documents.get(manifest);
+        const errors = envelope(document) ? [] : [...(envelope.errors ?? [])];
+        errors.push(...rowShapeErrors(document));
+        if (errors.length) {
+            for (const error of errors)
                 reportAjvError(manifest, [], error, report);
             continue;
         }
         valid.push(manifest);
-        const rowSchema = loadRowSchema(manifest, ajv, root, report);
-        const columns = manifestColumns(manifest);
-        manifest.rows.forEach((row, index) => {
-            // Every row key is one of the columns, so a row with as many keys as there are columns lists them all.
-            const absent = Object.keys(row).length === columns.length ? [] : columns.filter((column) => !(column in row));
-            if (absent.length)
-                report(manifest, ["rows", index], `row has no ${absent.join(", ")}; every row lists the same columns (write ${absent[0]}: null for NULL)`);
-            for (const column of manifest.key) {
-                if (row[column] === undefined || row[column] === null)
-                    report(manifest, ["rows", index], `row has no value for key column '${column}'`);
-            }
-            checkSecrets(manifest, row, index, report);
-            if (rowSchema && !rowSchema(withoutSecrets(row))) {
-                for (const error of rowSchema.errors ?? [])
-                    reportAjvError(manifest, ["rows", index], error, report);
-            }
-        });
+        checkRows(manifest, loadRowSchema(manifest, ajv, root, report), report);
     }
     checkTables(valid, report);
     checkDuplicateKeys(valid, report);
     checkReferences(valid, report);
     return found.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+}
+/** The per-row checks. They run over every row of every manifest, so the common row (plain values) allocates nothing. */
+function checkRows(manifest, rowSchema, report) {
+    const columns = manifestColumns(manifest);
+    const mustHash = manifest.schema ? (BUILT_IN_SCHEMAS[manifest.schema]?.hashedSecrets ?? []) : [];
+    const { rows, key } = manifest;
+    for (let index = 0; index < rows.length; index++) {
+        const row = rows[index];
+        let count = 0;
+        let objects = false;
+        for (const column in row) {
+            count++;
+            const value = row[column];
+            if (typeof value === "object" && value !== null && !Array.isArray(value))
+                objects = true;
+        }
+        // Every row key is one of the columns, so a row with as many keys as there are columns lists them all.
+        if (count !== columns.length) {
+            const absent = columns.filter((column) => !(column in row));
+            report(manifest, ["rows", index], `row has no ${absent.join(", ")}; every row lists the same columns (write ${absent[0]}: null for NULL)`);
+        }
+        for (const column of key) {
+            if (row[column] === undefined || row[column] === null)
+                report(manifest, ["rows", index], `row has no value for key column '${column}'`);
+        }
+        if (objects || mustHash.length)
+            checkSecrets(manifest, mustHash, row, index, report);
+        if (rowSchema && !rowSchema(objects ? withoutSecrets(row) : row)) {
+            for (const error of rowSchema.errors ?? [])
+                reportAjvError(manifest, ["rows", index], error, report);
+        }
+    }
+}
+const { items: ROW_SHAPE, ...ROWS_ARRAY } = ENVELOPE_SCHEMA.properties.rows;
+/** The envelope but for the shape of each row, which `rowShapeErrors` checks once per column name instead of per cell. */
+const ENVELOPE_WITHOUT_ROW_SHAPE = { ...ENVELOPE_SCHEMA, properties: { ...ENVELOPE_SCHEMA.properties, rows: ROWS_ARRAY } };
+const COLUMN_NAME = new RegExp(ROW_SHAPE.propertyNames.pattern, "u");
+/**
+ * The envelope's `rows.items` (each row an object, each key a column name), with the errors Ajv gives for it in the
+ * same order: a 50,000-row manifest has a handful of distinct names, so each is tested once, not once per cell.
+ */
+function rowShapeErrors(document) {
+    const rows = document?.rows;
+    if (!Array.isArray(rows))
+        return [];
+    const errors = [];
+    const names = new Map();
+    let badNames = false;
+    for (let index = 0; index < rows.length; index++) {
+        const row = rows[index];
+        if (typeof row !== "object" || row === null || Array.isArray(row)) {
+            errors.push({ instancePath: `/rows/${index}`, keyword: "type", params: { type: "object" }, message: "must be object" });
+            continue;
+        }
+        for (const name in row) {
+            let fits = names.get(name);
+            if (fits === undefined) {
+                fits = COLUMN_NAME.test(name);
+                names.set(name, fits);
+            }
+            badNames ||= !fits;
+        }
+    }
+    if (!badNames)
+        return errors;
+    // Rare: go again, in Ajv's order (row by row, then key by key), with the type errors in their places.
+    const all = [];
+    for (let index = 0; index < rows.length; index++) {
+        const row = rows[index];
+        const instancePath = `/rows/${index}`;
+        if (typeof row !== "object" || row === null || Array.isArray(row)) {
+            all.push({ instancePath, keyword: "type", params: { type: "object" }, message: "must be object" });
+            continue;
+        }
+        for (const name in row) {
+            if (names.get(name))
+                continue;
+            const { pattern } = ROW_SHAPE.propertyNames;
+            all.push({ instancePath, keyword: "pattern", params: { pattern }, message: `must match pattern "${pattern}"` });
+            all.push({ instancePath, keyword: "propertyNames", params: { propertyName: name }, message: "property name must be valid" });
+        }
+    }
+    return all;
 }
 function loadRowSchema(manifest, ajv, root, report) {
     if (!manifest.schema)
@@ -45457,7 +45571,10 @@ function loadRowSchema(manifest, ajv, root, report) {
     }
     const path = (0,external_node_path_.resolve)(root, (0,external_node_path_.dirname)(manifest.file), manifest.schema);
     try {
-        return ajv.compile((0,yaml_dist/* parse */.qg)((0,external_node_fs_.readFileSync)(path, "utf8")));
+        const schema = (0,yaml_dist/* parse */.qg)((0,external_node_fs_.readFileSync)(path, "utf8"));
+        // Throws "schema is invalid: …" as compile would with schema validation on.
+        ajv.validateSchema(schema, true);
+        return ajv.compile(schema);
     }
     catch (error) {
         report(manifest, ["schema"], `cannot use JSON Schema ${manifest.schema}: ${error.message.split("\n")[0]}`);
@@ -45478,9 +45595,8 @@ function reportAjvError(manifest, base, error, report) {
         report(manifest, path, `${where}${error.message}`);
     }
 }
-function checkSecrets(manifest, row, index, report) {
-    const mustHash = manifest.schema ? (BUILT_IN_SCHEMAS[manifest.schema]?.hashedSecrets ?? []) : [];
-    for (const column of Object.keys(row)) {
+function checkSecrets(manifest, mustHash, row, index, report) {
+    for (const column in row) {
         const value = row[column];
         // Plain values of columns that need no secret: nothing to check (most of a big manifest).
         if ((value === null || typeof value !== "object" || Array.isArray(value)) && !mustHash.includes(column))
@@ -45526,8 +45642,12 @@ function scalarText(value) {
 function checkDuplicateKeys(manifests, report) {
     for (const manifest of manifests) {
         const first = new Map();
-        manifest.rows.forEach((row, index) => {
-            const key = keyText(manifest, row);
+        // A one-column key (the common case) is told apart by its text alone; a longer one by the JSON of its texts.
+        const [single] = manifest.key.length === 1 ? manifest.key : [];
+        const { rows } = manifest;
+        for (let index = 0; index < rows.length; index++) {
+            const row = rows[index];
+            const key = single === undefined ? keyText(manifest, row) : scalarText(row[single]);
             const earlier = first.get(key);
             if (earlier === undefined)
                 first.set(key, index);
@@ -45535,7 +45655,7 @@ function checkDuplicateKeys(manifests, report) {
                 const at = manifest.locate(["rows", earlier]);
                 report(manifest, ["rows", index, manifest.key[0]], `duplicate key ${manifest.key.map((column) => `${column}=${scalarText(row[column])}`).join(", ")} (first at line ${at.line})`);
             }
-        });
+        }
     }
 }
 /** Every reference from the built-in schema or the manifest, for lint and for foreign-key ordering without a database. */
@@ -49226,9 +49346,12 @@ var CHOMPING_KEEP = CHOMPING_MODE.KEEP;
 class Spelled {
     value;
     source;
+    /** How many were made: a load that made none has nothing to unwrap (the common case). */
+    static made = 0;
     constructor(value, source) {
         this.value = value;
         this.source = source;
+        Spelled.made++;
     }
 }
 /** The text a value stands for once it is stored as text: what a plain scalar must read as to be taken as written. */
@@ -49260,9 +49383,10 @@ const SCHEMA = CORE_SCHEMA.withTags(remembering(nullCoreTag), remembering(boolCo
  * `yaml` document API, which gives the precise message and place.
  */
 function loadFast(text) {
+    const before = Spelled.made;
     const data = load(text, { schema: SCHEMA, maxAliases: 100 });
     const spellings = [];
-    return { data: unwrap(data, [], spellings), spellings };
+    return { data: Spelled.made === before ? data : unwrap(data, [], spellings), spellings };
 }
 function unwrap(node, path, found) {
     if (node instanceof Spelled) {
@@ -49596,8 +49720,10 @@ function resolveSecrets(manifests, env, secrets) {
     const values = new Map();
     for (const manifest of manifests) {
         manifest.rows.forEach((row, index) => {
-            for (const [column, value] of Object.entries(row)) {
-                if (!types_isSecretRef(value) || values.has(value.secret))
+            for (const column in row) {
+                const value = row[column];
+                // Most values are plain scalars: only an object can be a secret reference.
+                if (typeof value !== "object" || value === null || !types_isSecretRef(value) || values.has(value.secret))
                     continue;
                 const secret = env[value.secret];
                 if (!secret) {
@@ -49686,11 +49812,19 @@ CREATE TABLE IF NOT EXISTS launchpad_seed.migrations (
   applied_at timestamptz NOT NULL DEFAULT now()
 );`;
 /**
+ * Version 2: a run's stored manifests (megabytes for a big manifest) are compressed with lz4 where the server has it,
+ * several times faster to write than the default pglz; a server without lz4 (PGlite, PostgreSQL before 14) keeps pglz.
+ */
+const VERSION_2_SQL = `DO $$ BEGIN
+  ALTER TABLE launchpad_seed.snapshots ALTER COLUMN manifests SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported OR syntax_error THEN NULL;
+END $$;`;
+/**
  * The steps that bring `launchpad_seed` to each schema version: step i goes from version i to i + 1. Version 1 is the
  * layout from before versions were recorded (every statement is idempotent, so a database from then adopts it). A
  * later change appends a step; no step is ever edited.
  */
-const SCHEMA_STEPS = [VERSION_1_SQL];
+const SCHEMA_STEPS = [VERSION_1_SQL, VERSION_2_SQL];
 const SEED_SCHEMA_VERSION = SCHEMA_STEPS.length;
 const VERSION_TABLE_SQL = `CREATE SCHEMA IF NOT EXISTS launchpad_seed;
 CREATE TABLE IF NOT EXISTS launchpad_seed.schema_version (
@@ -49875,34 +50009,66 @@ function nonKey(shape) {
     return shape.columns.slice(shape.key.length);
 }
 /**
- * Encodes the manifest for its table. Hashed secrets reuse the stored hash when it still matches the secret (a fresh
- * salt would make every run rewrite the row); otherwise they get a new hash.
+ * Encodes the manifest for its table, column by column. Hashed secrets reuse the stored hash when it still matches the
+ * secret (a fresh salt would make every run rewrite the row); otherwise they get a new hash.
  */
 async function prepareTable(db, manifest, secretValues) {
     const shape = await describeTable(db, manifest);
     refuseTextColumnTraps(manifest, shape);
-    const hashed = shape.columns.filter((column) => manifest.rows.some((row) => types_isSecretRef(row[column.name]) && row[column.name] && row[column.name].hash));
+    const { rows } = manifest;
+    const hashed = shape.columns.filter((column) => rows.some((row) => isHashedSecret(row[column.name])));
     const stored = hashed.length ? await storedValues(db, manifest, shape, hashed) : new Map();
-    const params = shape.columns.map(() => []);
-    for (const [index, row] of manifest.rows.entries()) {
-        for (const [position, column] of shape.columns.entries()) {
-            let value = row[column.name];
-            if (types_isSecretRef(value)) {
+    const params = [];
+    for (const column of shape.columns) {
+        const { name } = column;
+        const values = new Array(rows.length);
+        for (let index = 0; index < rows.length; index++) {
+            const value = rows[index][name];
+            // Most values are plain scalars: the same text encodeValue gives them, without its checks.
+            if (typeof value === "string" && !column.isJson)
+                values[index] = value;
+            else if (value === null || value === undefined)
+                values[index] = null;
+            else if (!types_isSecretRef(value))
+                values[index] = encodeValue(value, column);
+            else {
                 const secret = secretValues.get(value.secret);
-                if (!value.hash)
-                    value = secret;
-                else {
-                    const current = stored.get(index + 1)?.[column.name] ?? null;
-                    value = (await secretMatches(secret, current)) ? current : await hashSecret(secret);
+                let resolved = secret;
+                if (value.hash) {
+                    const current = stored.get(index + 1)?.[name] ?? null;
+                    resolved = (await secretMatches(secret, current)) ? current : await hashSecret(secret);
                 }
+                values[index] = encodeValue(resolved, column);
             }
-            params[position].push(encodeValue(value, column));
         }
+        params.push(values);
     }
     return { manifest, shape, params };
 }
+function isHashedSecret(value) {
+    return typeof value === "object" && value !== null && types_isSecretRef(value) && Boolean(value.hash);
+}
+/**
+ * A text[] bind as the array literal PostgreSQL reads, written by the native JSON.stringify when that is exact: with
+ * no backslash in it, JSON's `["a",null]` and the literal `{"a",null}` hold the same elements (an unquoted null is
+ * NULL). Anything that needs escaping goes to the driver's own array encoding.
+ */
+function textArrayBind(values) {
+    const json = JSON.stringify(values);
+    return json.includes("\\") ? values : `{${json.slice(1, -1)}}`;
+}
+const binds = new WeakMap();
+/** The column binds of a prepared table, encoded once and shared by every statement that sends them. */
+function columnBinds(table) {
+    let encoded = binds.get(table);
+    if (!encoded) {
+        encoded = table.params.map(textArrayBind);
+        binds.set(table, encoded);
+    }
+    return encoded;
+}
 async function storedValues(db, manifest, shape, columns) {
-    const keyParams = shape.key.map((column) => manifest.rows.map((row) => encodeValue(row[column.name], column)));
+    const keyParams = shape.key.map((column) => textArrayBind(manifest.rows.map((row) => encodeValue(row[column.name], column))));
     const selected = columns.map((column) => `d.${quoteIdent(column.name)}::text AS ${quoteIdent(column.name)}`).join(", ");
     const rows = await db.query(`WITH ${sourceCte(shape, shape.key)} SELECT s.i::text AS i, ${selected} FROM src s JOIN ${shape.sql} d ON ${keyMatch("d", "s", shape)}`, keyParams);
     return new Map(rows.map((row) => [Number(row.i), row]));
@@ -49924,7 +50090,7 @@ async function compareTable(db, table) {
               ${changedColumns} AS columns
        FROM src s LEFT JOIN ${shape.sql} d ON ${keyMatch("d", "s", shape)})
      SELECT status, key, columns, 1 AS n FROM cmp WHERE status <> 'same'
-     UNION ALL SELECT 'same', NULL, NULL, count(*)::int FROM cmp WHERE status = 'same'`, table.params));
+     UNION ALL SELECT 'same', NULL, NULL, count(*)::int FROM cmp WHERE status = 'same'`, columnBinds(table)));
     const result = { missing: [], changed: [], unchanged: 0 };
     for (const row of rows) {
         if (row.status === "same")
@@ -49939,7 +50105,7 @@ async function compareTable(db, table) {
 /** Rows the seeder created in this table that the manifest no longer lists and that still exist. */
 async function ownedExtras(db, table) {
     const { shape } = table;
-    const keyParams = table.params.slice(0, shape.key.length);
+    const keyParams = columnBinds(table).slice(0, shape.key.length);
     const rows = await db.query(`WITH ${sourceCte(shape, shape.key)}
      SELECT DISTINCT o.key FROM ${OWNED} o
      WHERE o.table_name = $${shape.key.length + 1}
@@ -49949,26 +50115,32 @@ async function ownedExtras(db, table) {
     return rows.map((row) => JSON.parse(row.key));
 }
 /**
- * One statement per table: a guarded upsert that only touches rows whose values differ, so a re-run writes nothing,
- * and records the rows it inserted as owned by this run (only those may ever be pruned).
+ * One statement per table: the manifest rows are first joined with the table, and only those missing or different go
+ * on to a guarded upsert, so a re-run writes nothing (and spends no insert attempt on an unchanged row); the rows it
+ * inserted are recorded as owned by this run (only those may ever be pruned). The upsert keeps its own conflict
+ * handling and guard, so a row another session writes meanwhile is still handled as before.
  */
 async function upsertTable(db, table, runSeq) {
     const { shape } = table;
     const names = shape.columns.map((column) => quoteIdent(column.name)).join(", ");
     const others = nonKey(shape);
+    const distinct = (left, right) => `(${others.map((column) => comparable(left, column)).join(", ")}) IS DISTINCT FROM (${others.map((column) => comparable(right, column)).join(", ")})`;
     const conflict = others.length
         ? `DO UPDATE SET ${others.map((column) => `${quoteIdent(column.name)} = excluded.${quoteIdent(column.name)}`).join(", ")}
-       WHERE (${others.map((column) => comparable("t", column)).join(", ")}) IS DISTINCT FROM (${others.map((column) => comparable("excluded", column)).join(", ")})`
+       WHERE ${distinct("t", "excluded")}`
         : "DO NOTHING";
     const next = table.params.length;
     const [counts] = await failsAs(table, "writing", db.query(`WITH ${sourceCte(shape)},
+     todo AS (
+       SELECT s.* FROM src s LEFT JOIN ${shape.sql} d ON ${keyMatch("d", "s", shape)}
+       WHERE d.ctid IS NULL${others.length ? ` OR ${distinct("s", "d")}` : ""}),
      up AS (
-       INSERT INTO ${shape.sql} AS t (${names}) SELECT ${names} FROM src
+       INSERT INTO ${shape.sql} AS t (${names}) SELECT ${names} FROM todo
        ON CONFLICT (${shape.key.map((column) => quoteIdent(column.name)).join(", ")}) ${conflict}
        RETURNING (xmax = 0) AS inserted, ${keyJson("t", shape)} AS key),
      owned AS (
        INSERT INTO ${OWNED} (table_name, key, key_columns, run_seq) SELECT $${next + 1}, key, $${next + 3}::jsonb, $${next + 2}::bigint FROM up WHERE inserted)
-     SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated FROM up`, [...table.params, table.manifest.table, runSeq, JSON.stringify(table.manifest.key)]));
+     SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated FROM up`, [...columnBinds(table), table.manifest.table, runSeq, JSON.stringify(table.manifest.key)]));
     return { inserted: Number(counts.inserted), updated: Number(counts.updated) };
 }
 /**
@@ -49977,7 +50149,7 @@ async function upsertTable(db, table, runSeq) {
  */
 async function pruneTable(db, table, sinceSeq) {
     const { shape } = table;
-    const keyParams = table.params.slice(0, shape.key.length);
+    const keyParams = columnBinds(table).slice(0, shape.key.length);
     const [result] = await failsAs(table, "pruning", db.query(`WITH ${sourceCte(shape, shape.key)},
      gone AS (
        DELETE FROM ${OWNED} o WHERE o.table_name = $${shape.key.length + 1} AND o.run_seq > $${shape.key.length + 2}::bigint
@@ -50114,7 +50286,9 @@ async function ownRunId(db, settings, explicit) {
  * Runs `work` in one locked transaction recorded as a seed run; any failure rolls everything back and is recorded.
  * `check` runs first under the same lock: what it refuses (a mistyped run id) leaves no trace, not even a failed run.
  */
-async function recordedTransaction(db, settings, deps, report, run, check, work) {
+async function recordedTransaction(db, settings, deps, report, run, check, work, 
+/** The digest a failed run is recorded with, when the run had not worked it out yet. */
+digestOnFailure) {
     const record = { ...run, runId: settings.defaultRunId, startedAt: new Date() };
     await beginLocked(db, lockOptions(settings, deps));
     let checked;
@@ -50144,6 +50318,7 @@ async function recordedTransaction(db, settings, deps, report, run, check, work)
     }
     catch (error) {
         await db.query("ROLLBACK").catch(() => undefined);
+        report.digest ??= digestOnFailure?.();
         const message = deps.secrets.redact((0,lib_errors/* errorMessage */.gJ)(error));
         await recordFailedRun(db, record, { digest: report.digest, error: message }, lockOptions(settings, deps)).catch((recordError) => deps.logger.warning(`Could not record the failed run: ${deps.secrets.redact((0,lib_errors/* errorMessage */.gJ)(recordError))}`));
         throw error;
@@ -50153,10 +50328,8 @@ function totals(tables) {
     const sum = (field) => tables.reduce((total, counts) => total + counts[field], 0);
     return { inserted: sum("inserted"), updated: sum("updated"), deleted: sum("deleted"), unchanged: sum("unchanged") };
 }
-async function upsertAll(db, prepared, seq, deps, report, pruneSince) {
-    const counts = new Map();
+async function writeTables(db, prepared, seq, deps, counts) {
     for (const table of prepared) {
-        // A cancelled job stops between tables; the transaction is rolled back and nothing is half-applied.
         deps.signal?.throwIfAborted();
         const written = await upsertTable(db, table, seq);
         const row = {
@@ -50168,6 +50341,19 @@ async function upsertAll(db, prepared, seq, deps, report, pruneSince) {
         counts.set(row.table, row);
         deps.logger.info(`${row.table}: ${row.inserted} inserted, ${row.updated} updated`);
     }
+}
+async function upsertAll(db, prepared, seq, deps, report, pruneSince) {
+    const counts = new Map();
+    // A cancelled job stops between tables (and before pruning); the transaction is rolled back and nothing is half-applied.
+    const announce = () => deps.logger.info("Cancellation requested: stopping before the next table; nothing of this run will be committed.");
+    deps.signal?.addEventListener("abort", announce, { once: true });
+    try {
+        await writeTables(db, prepared, seq, deps, counts);
+    }
+    finally {
+        deps.signal?.removeEventListener("abort", announce);
+    }
+    deps.signal?.throwIfAborted();
     // Children before parents, so a foreign key never blocks a prune.
     for (const table of [...prepared].reverse()) {
         if (!table.manifest.prune && pruneSince === undefined)
@@ -50182,9 +50368,13 @@ async function applyRun(db, manifests, settings, deps, report) {
     const run = { command: "apply", env, operator, gitSha, toolVersion };
     await recordedTransaction(db, settings, deps, report, run, async () => undefined, async (seq) => {
         report.migrations = await applyMigrations(db, listMigrations(settings.migrationsDir, settings.workspace), report.runId, deps.logger);
-        await upsertAll(db, await prepareAll(db, manifests, deps), seq, deps, report);
+        const prepared = await prepareAll(db, manifests, deps);
+        // Hashed between the round trips of the writes, while the database works.
+        const digesting = digestInSlices(manifests);
+        await upsertAll(db, prepared, seq, deps, report);
+        await digesting;
         return { manifests };
-    });
+    }, () => setDigest(manifestEntries(manifests)));
 }
 /**
  * Replays a past run's stored manifests in one transaction and prunes the seeder-owned rows created after it, in any
@@ -50358,11 +50548,14 @@ function loadAndLint(settings, report, logger) {
     for (const problem of diagnostics) {
         logger.error(problem.message, { file: problem.file, startLine: problem.line, startColumn: problem.col, title: "seed lint" });
     }
-    const entries = manifestEntries(loaded.manifests);
-    report.manifests = entries;
-    report.digest = setDigest(entries);
+    // apply works its digest out while the database is busy (see applyRun); the other commands report it from here.
+    if (settings.command !== "apply") {
+        const entries = manifestEntries(loaded.manifests);
+        report.manifests = entries;
+        report.digest = setDigest(entries);
+    }
     if (!diagnostics.length)
-        logger.info(`${loaded.manifests.length} manifests, ${entries.reduce((sum, entry) => sum + entry.rows, 0)} rows: lint clean.`);
+        logger.info(`${loaded.manifests.length} manifests, ${loaded.manifests.reduce((sum, manifest) => sum + manifest.rows.length, 0)} rows: lint clean.`);
     return loaded.manifests;
 }
 function lintFailure(diagnostics) {
@@ -50730,7 +50923,7 @@ const ACTION_INPUTS = {
             default: "60s",
         },
         "approval-record": {
-            description: "The record file the approval action writes (JSON with `environment`, `sha` and `digest`): relative to the workspace, or the approval action's `record` output (a file under RUNNER_TEMP). Needed by apply and rollback in the environment `production` when a manifest has `requires-approval: true`: refused without it, with an invalid digest, or for another environment.",
+            description: "The record file the approval action writes (JSON with `environment`, `sha` and `digest`): relative to the workspace, or the approval action's `record` output (a file under RUNNER_TEMP). Needed by apply and rollback in the environment `production` when a manifest has `requires-approval: true`: refused without it, with an invalid digest, for another environment, or for another commit than the one the run applies (GITHUB_SHA).",
             required: false,
         },
         "datadog-api-key": {

@@ -11,7 +11,8 @@ export const APPROVED_ENVIRONMENT = "production";
 
 /**
  * apply and rollback of `requires-approval` manifests in production need the approval record: present, with a valid
- * digest, and for this environment. Anything else is refused before the database is touched, naming the manifest.
+ * digest, for this environment and for the commit this run applies (`gitSha`: GITHUB_SHA in Actions). Anything else is
+ * refused before the database is touched, naming the manifest.
  */
 export function requireApproval(manifests: readonly Manifest[], settings: SeedSettings): void {
   if (settings.env !== APPROVED_ENVIRONMENT) return;
@@ -40,5 +41,11 @@ export function requireApproval(manifests: readonly Manifest[], settings: SeedSe
   if (environment !== settings.env)
     throw new ConfigurationError(
       `${input}: ${shown} approves environment ${JSON.stringify(environment)}, not ${settings.env}; ${named} cannot be changed with it.`,
+    );
+  const sha = (record as { sha?: unknown }).sha;
+  const applying = settings.gitSha || "an unknown commit (no GITHUB_SHA and no git checkout)";
+  if (typeof sha !== "string" || !settings.gitSha || sha.toLowerCase() !== settings.gitSha.toLowerCase())
+    throw new ConfigurationError(
+      `${input}: ${shown} approves commit ${typeof sha === "string" ? sha : JSON.stringify(sha ?? null)}, but this run applies ${applying}; ${named} cannot be changed in ${APPROVED_ENVIRONMENT} with it.`,
     );
 }

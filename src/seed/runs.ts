@@ -8,7 +8,7 @@ import type { SeedReport } from "./report.js";
 import { resolveSecrets } from "./secret-values.js";
 import type { SeedDeps, SeedSettings } from "./seed.js";
 import { SEED_INPUTS } from "./settings.js";
-import { manifestEntries, readSnapshot, setDigest, toStored } from "./snapshot.js";
+import { digestInSlices, manifestEntries, readSnapshot, setDigest, toStored } from "./snapshot.js";
 import {
   beginLocked,
   finishRun,
@@ -124,6 +124,8 @@ async function recordedTransaction<T>(
   run: Omit<RunRecord, "runId" | "startedAt">,
   check: () => Promise<T>,
   work: (seq: string, checked: T) => Promise<{ manifests: Manifest[] }>,
+  /** The digest a failed run is recorded with, when the run had not worked it out yet. */
+  digestOnFailure?: () => string,
 ): Promise<void> {
   const record: RunRecord = { ...run, runId: settings.defaultRunId, startedAt: new Date() };
   await beginLocked(db, lockOptions(settings, deps));
@@ -152,6 +154,7 @@ async function recordedTransaction<T>(
     deps.logger.info(`Committed seed run ${record.runId} on ${db.where}.`);
   } catch (error) {
     await db.query("ROLLBACK").catch(() => undefined);
+    report.digest ??= digestOnFailure?.();
     const message = deps.secrets.redact(errorMessage(error));
     await recordFailedRun(db, record, { digest: report.digest, error: message }, lockOptions(settings, deps)).catch((recordError) =>
       deps.logger.warning(`Could not record the failed run: ${deps.secrets.redact(errorMessage(recordError))}`),
@@ -165,17 +168,14 @@ export function totals(tables: readonly TableCounts[]): Omit<TableCounts, "table
   return { inserted: sum("inserted"), updated: sum("updated"), deleted: sum("deleted"), unchanged: sum("unchanged") };
 }
 
-async function upsertAll(
+async function writeTables(
   db: SeedDatabase,
   prepared: PreparedTable[],
   seq: string,
   deps: SeedDeps,
-  report: SeedReport,
-  pruneSince?: string,
+  counts: Map<string, TableCounts>,
 ): Promise<void> {
-  const counts = new Map<string, TableCounts>();
   for (const table of prepared) {
-    // A cancelled job stops between tables; the transaction is rolled back and nothing is half-applied.
     deps.signal?.throwIfAborted();
     const written = await upsertTable(db, table, seq);
     const row = {
@@ -187,6 +187,26 @@ async function upsertAll(
     counts.set(row.table, row);
     deps.logger.info(`${row.table}: ${row.inserted} inserted, ${row.updated} updated`);
   }
+}
+
+async function upsertAll(
+  db: SeedDatabase,
+  prepared: PreparedTable[],
+  seq: string,
+  deps: SeedDeps,
+  report: SeedReport,
+  pruneSince?: string,
+): Promise<void> {
+  const counts = new Map<string, TableCounts>();
+  // A cancelled job stops between tables (and before pruning); the transaction is rolled back and nothing is half-applied.
+  const announce = () => deps.logger.info("Cancellation requested: stopping before the next table; nothing of this run will be committed.");
+  deps.signal?.addEventListener("abort", announce, { once: true });
+  try {
+    await writeTables(db, prepared, seq, deps, counts);
+  } finally {
+    deps.signal?.removeEventListener("abort", announce);
+  }
+  deps.signal?.throwIfAborted();
   // Children before parents, so a foreign key never blocks a prune.
   for (const table of [...prepared].reverse()) {
     if (!table.manifest.prune && pruneSince === undefined) continue;
@@ -214,9 +234,14 @@ export async function applyRun(
     async () => undefined,
     async (seq) => {
       report.migrations = await applyMigrations(db, listMigrations(settings.migrationsDir, settings.workspace), report.runId!, deps.logger);
-      await upsertAll(db, await prepareAll(db, manifests, deps), seq, deps, report);
+      const prepared = await prepareAll(db, manifests, deps);
+      // Hashed between the round trips of the writes, while the database works.
+      const digesting = digestInSlices(manifests);
+      await upsertAll(db, prepared, seq, deps, report);
+      await digesting;
       return { manifests };
     },
+    () => setDigest(manifestEntries(manifests)),
   );
 }
 

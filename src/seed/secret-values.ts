@@ -20,8 +20,10 @@ export function resolveSecrets(
   const values = new Map<string, string>();
   for (const manifest of manifests) {
     manifest.rows.forEach((row, index) => {
-      for (const [column, value] of Object.entries(row)) {
-        if (!isSecretRef(value) || values.has(value.secret)) continue;
+      for (const column in row) {
+        const value = row[column];
+        // Most values are plain scalars: only an object can be a secret reference.
+        if (typeof value !== "object" || value === null || !isSecretRef(value) || values.has(value.secret)) continue;
         const secret = env[value.secret];
         if (!secret) {
           const where = formatPlaceText(manifest.locate(["rows", index, column]));

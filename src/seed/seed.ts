@@ -33,6 +33,7 @@ export interface SeedSettings {
   /** The id to record when `runId` is not given (apply) or for the rollback run itself; made unique if taken. */
   defaultRunId: string;
   operator: string;
+  /** The commit this run applies (GITHUB_SHA in Actions): recorded with the run and matched against the approval record's. */
   gitSha: string;
   lockTimeoutMs: number;
   toolVersion: string;
@@ -106,11 +107,16 @@ function loadAndLint(settings: SeedSettings, report: SeedReport, logger: Logger)
   for (const problem of diagnostics) {
     logger.error(problem.message, { file: problem.file, startLine: problem.line, startColumn: problem.col, title: "seed lint" });
   }
-  const entries = manifestEntries(loaded.manifests);
-  report.manifests = entries;
-  report.digest = setDigest(entries);
+  // apply works its digest out while the database is busy (see applyRun); the other commands report it from here.
+  if (settings.command !== "apply") {
+    const entries = manifestEntries(loaded.manifests);
+    report.manifests = entries;
+    report.digest = setDigest(entries);
+  }
   if (!diagnostics.length)
-    logger.info(`${loaded.manifests.length} manifests, ${entries.reduce((sum, entry) => sum + entry.rows, 0)} rows: lint clean.`);
+    logger.info(
+      `${loaded.manifests.length} manifests, ${loaded.manifests.reduce((sum, manifest) => sum + manifest.rows.length, 0)} rows: lint clean.`,
+    );
   return loaded.manifests;
 }
 

@@ -41,32 +41,64 @@ function nonKey(shape: TableShape): Column[] {
 }
 
 /**
- * Encodes the manifest for its table. Hashed secrets reuse the stored hash when it still matches the secret (a fresh
- * salt would make every run rewrite the row); otherwise they get a new hash.
+ * Encodes the manifest for its table, column by column. Hashed secrets reuse the stored hash when it still matches the
+ * secret (a fresh salt would make every run rewrite the row); otherwise they get a new hash.
  */
 export async function prepareTable(db: SeedDatabase, manifest: Manifest, secretValues: Map<string, string>): Promise<PreparedTable> {
   const shape = await describeTable(db, manifest);
   refuseTextColumnTraps(manifest, shape);
-  const hashed = shape.columns.filter((column) =>
-    manifest.rows.some((row) => isSecretRef(row[column.name]) && row[column.name] && (row[column.name] as any).hash),
-  );
+  const { rows } = manifest;
+  const hashed = shape.columns.filter((column) => rows.some((row) => isHashedSecret(row[column.name])));
   const stored = hashed.length ? await storedValues(db, manifest, shape, hashed) : new Map<number, Record<string, string | null>>();
-  const params: Array<Array<string | null>> = shape.columns.map(() => []);
-  for (const [index, row] of manifest.rows.entries()) {
-    for (const [position, column] of shape.columns.entries()) {
-      let value = row[column.name];
-      if (isSecretRef(value)) {
+  const params: Array<Array<string | null>> = [];
+  for (const column of shape.columns) {
+    const { name } = column;
+    const values = new Array<string | null>(rows.length);
+    for (let index = 0; index < rows.length; index++) {
+      const value = rows[index][name];
+      // Most values are plain scalars: the same text encodeValue gives them, without its checks.
+      if (typeof value === "string" && !column.isJson) values[index] = value;
+      else if (value === null || value === undefined) values[index] = null;
+      else if (!isSecretRef(value)) values[index] = encodeValue(value, column);
+      else {
         const secret = secretValues.get(value.secret)!;
-        if (!value.hash) value = secret;
-        else {
-          const current = stored.get(index + 1)?.[column.name] ?? null;
-          value = (await secretMatches(secret, current)) ? current : await hashSecret(secret);
+        let resolved: string | null = secret;
+        if (value.hash) {
+          const current = stored.get(index + 1)?.[name] ?? null;
+          resolved = (await secretMatches(secret, current)) ? current : await hashSecret(secret);
         }
+        values[index] = encodeValue(resolved, column);
       }
-      params[position].push(encodeValue(value, column));
     }
+    params.push(values);
   }
   return { manifest, shape, params };
+}
+
+function isHashedSecret(value: unknown): boolean {
+  return typeof value === "object" && value !== null && isSecretRef(value) && Boolean(value.hash);
+}
+
+/**
+ * A text[] bind as the array literal PostgreSQL reads, written by the native JSON.stringify when that is exact: with
+ * no backslash in it, JSON's `["a",null]` and the literal `{"a",null}` hold the same elements (an unquoted null is
+ * NULL). Anything that needs escaping goes to the driver's own array encoding.
+ */
+function textArrayBind(values: Array<string | null>): string | Array<string | null> {
+  const json = JSON.stringify(values);
+  return json.includes("\\") ? values : `{${json.slice(1, -1)}}`;
+}
+
+const binds = new WeakMap<PreparedTable, Array<string | Array<string | null>>>();
+
+/** The column binds of a prepared table, encoded once and shared by every statement that sends them. */
+function columnBinds(table: PreparedTable): Array<string | Array<string | null>> {
+  let encoded = binds.get(table);
+  if (!encoded) {
+    encoded = table.params.map(textArrayBind);
+    binds.set(table, encoded);
+  }
+  return encoded;
 }
 
 async function storedValues(
@@ -75,7 +107,7 @@ async function storedValues(
   shape: TableShape,
   columns: Column[],
 ): Promise<Map<number, Record<string, string | null>>> {
-  const keyParams = shape.key.map((column) => manifest.rows.map((row) => encodeValue(row[column.name], column)));
+  const keyParams = shape.key.map((column) => textArrayBind(manifest.rows.map((row) => encodeValue(row[column.name], column))));
   const selected = columns.map((column) => `d.${quoteIdent(column.name)}::text AS ${quoteIdent(column.name)}`).join(", ");
   const rows = await db.query<Record<string, string | null>>(
     `WITH ${sourceCte(shape, shape.key)} SELECT s.i::text AS i, ${selected} FROM src s JOIN ${shape.sql} d ON ${keyMatch("d", "s", shape)}`,
@@ -112,7 +144,7 @@ export async function compareTable(db: SeedDatabase, table: PreparedTable): Prom
        FROM src s LEFT JOIN ${shape.sql} d ON ${keyMatch("d", "s", shape)})
      SELECT status, key, columns, 1 AS n FROM cmp WHERE status <> 'same'
      UNION ALL SELECT 'same', NULL, NULL, count(*)::int FROM cmp WHERE status = 'same'`,
-      table.params,
+      columnBinds(table),
     ),
   );
   const result: Comparison = { missing: [], changed: [], unchanged: 0 };
@@ -127,7 +159,7 @@ export async function compareTable(db: SeedDatabase, table: PreparedTable): Prom
 /** Rows the seeder created in this table that the manifest no longer lists and that still exist. */
 export async function ownedExtras(db: SeedDatabase, table: PreparedTable): Promise<string[][]> {
   const { shape } = table;
-  const keyParams = table.params.slice(0, shape.key.length);
+  const keyParams = columnBinds(table).slice(0, shape.key.length);
   const rows = await db.query<{ key: string }>(
     `WITH ${sourceCte(shape, shape.key)}
      SELECT DISTINCT o.key FROM ${OWNED} o
@@ -141,16 +173,20 @@ export async function ownedExtras(db: SeedDatabase, table: PreparedTable): Promi
 }
 
 /**
- * One statement per table: a guarded upsert that only touches rows whose values differ, so a re-run writes nothing,
- * and records the rows it inserted as owned by this run (only those may ever be pruned).
+ * One statement per table: the manifest rows are first joined with the table, and only those missing or different go
+ * on to a guarded upsert, so a re-run writes nothing (and spends no insert attempt on an unchanged row); the rows it
+ * inserted are recorded as owned by this run (only those may ever be pruned). The upsert keeps its own conflict
+ * handling and guard, so a row another session writes meanwhile is still handled as before.
  */
 export async function upsertTable(db: SeedDatabase, table: PreparedTable, runSeq: string): Promise<{ inserted: number; updated: number }> {
   const { shape } = table;
   const names = shape.columns.map((column) => quoteIdent(column.name)).join(", ");
   const others = nonKey(shape);
+  const distinct = (left: string, right: string) =>
+    `(${others.map((column) => comparable(left, column)).join(", ")}) IS DISTINCT FROM (${others.map((column) => comparable(right, column)).join(", ")})`;
   const conflict = others.length
     ? `DO UPDATE SET ${others.map((column) => `${quoteIdent(column.name)} = excluded.${quoteIdent(column.name)}`).join(", ")}
-       WHERE (${others.map((column) => comparable("t", column)).join(", ")}) IS DISTINCT FROM (${others.map((column) => comparable("excluded", column)).join(", ")})`
+       WHERE ${distinct("t", "excluded")}`
     : "DO NOTHING";
   const next = table.params.length;
   const [counts] = await failsAs(
@@ -158,14 +194,17 @@ export async function upsertTable(db: SeedDatabase, table: PreparedTable, runSeq
     "writing",
     db.query<{ inserted: number; updated: number }>(
       `WITH ${sourceCte(shape)},
+     todo AS (
+       SELECT s.* FROM src s LEFT JOIN ${shape.sql} d ON ${keyMatch("d", "s", shape)}
+       WHERE d.ctid IS NULL${others.length ? ` OR ${distinct("s", "d")}` : ""}),
      up AS (
-       INSERT INTO ${shape.sql} AS t (${names}) SELECT ${names} FROM src
+       INSERT INTO ${shape.sql} AS t (${names}) SELECT ${names} FROM todo
        ON CONFLICT (${shape.key.map((column) => quoteIdent(column.name)).join(", ")}) ${conflict}
        RETURNING (xmax = 0) AS inserted, ${keyJson("t", shape)} AS key),
      owned AS (
        INSERT INTO ${OWNED} (table_name, key, key_columns, run_seq) SELECT $${next + 1}, key, $${next + 3}::jsonb, $${next + 2}::bigint FROM up WHERE inserted)
      SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated FROM up`,
-      [...table.params, table.manifest.table, runSeq, JSON.stringify(table.manifest.key)],
+      [...columnBinds(table), table.manifest.table, runSeq, JSON.stringify(table.manifest.key)],
     ),
   );
   return { inserted: Number(counts.inserted), updated: Number(counts.updated) };
@@ -177,7 +216,7 @@ export async function upsertTable(db: SeedDatabase, table: PreparedTable, runSeq
  */
 export async function pruneTable(db: SeedDatabase, table: PreparedTable, sinceSeq?: string): Promise<number> {
   const { shape } = table;
-  const keyParams = table.params.slice(0, shape.key.length);
+  const keyParams = columnBinds(table).slice(0, shape.key.length);
   const [result] = await failsAs(
     table,
     "pruning",

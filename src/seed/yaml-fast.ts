@@ -13,10 +13,14 @@ import type { Spelling } from "./types.js";
 
 /** A plain scalar that YAML reads as a value whose text differs from how it was written (`0x1F` → 31, `Null` → null). */
 class Spelled {
+  /** How many were made: a load that made none has nothing to unwrap (the common case). */
+  static made = 0;
   constructor(
     readonly value: unknown,
     readonly source: string,
-  ) {}
+  ) {
+    Spelled.made++;
+  }
 }
 
 /** The text a value stands for once it is stored as text: what a plain scalar must read as to be taken as written. */
@@ -50,9 +54,10 @@ const SCHEMA = CORE_SCHEMA.withTags(remembering(nullCoreTag), remembering(boolCo
  * `yaml` document API, which gives the precise message and place.
  */
 export function loadFast(text: string): { data: unknown; spellings: Spelling[] } {
+  const before = Spelled.made;
   const data = load(text, { schema: SCHEMA, maxAliases: 100 });
   const spellings: Spelling[] = [];
-  return { data: unwrap(data, [], spellings), spellings };
+  return { data: Spelled.made === before ? data : unwrap(data, [], spellings), spellings };
 }
 
 function unwrap(node: unknown, path: Array<string | number>, found: Spelling[]): unknown {

@@ -112,4 +112,23 @@ describe("seed approval-record from the approval action's record output", () => 
       rmSync(elsewhere, { recursive: true, force: true });
     }
   });
+  it("refuses a record that approves another commit than the one the run applies, naming both and the manifest", async () => {
+    const workspace = copyExample();
+    editFile(join(workspace, "infrastructure/seed-data/plans.yaml"), "table: plans\n", "table: plans\nrequires-approval: true\n");
+    const approved = "1111111111111111111111111111111111111111";
+    const applying = "2222222222222222222222222222222222222222";
+    const fields = { environment: "production", sha: approved, approvers: ["alice"] };
+    writeFileSync(join(workspace, "approval.json"), JSON.stringify({ ...fields, digest: recordDigest(fields) }));
+    const inputs = { env: "production", "approval-record": "approval.json" };
+    const refused = await seedStep(workspace, inputs, { sha: applying });
+    expect(refused.code).toBe(1);
+    expect(refused.annotations.filter((annotation) => annotation.level === "error").map((annotation) => annotation.message)).toEqual([
+      `Input 'approval-record': approval.json approves commit ${approved}, but this run applies ${applying}; infrastructure/seed-data/plans.yaml (plans) cannot be changed in production with it.`,
+    ]);
+    expect(refused.summary).not.toContain("| plans |");
+    expect(existsSync(join(workspace, ".launchpad/pglite")), "no database was opened").toBe(false);
+    const applied = await seedStep(workspace, inputs, { sha: approved });
+    expect(applied.code, applied.stdout).toBe(0);
+    expect(applied.summary).toContain("| plans |");
+  });
 });

@@ -163,4 +163,25 @@ rows:
       "seed/b.yaml:4:20 requires-approval must be boolean",
     ]);
   });
+
+  it("refuses a row that is not a mapping and a column name that is not an identifier, at the row, as the envelope schema says", async () => {
+    const found = await lint({
+      "t.yaml": 'table: t\nkey: id\nrows:\n  - { id: 1, Bad-Name: 2 }\n  - { id: 2, Bad-Name: 3, "x y": 1 }\n  - [1]\n',
+      "v.yaml": "table: T-x\nkey: id\nrows: [ {id: 1}, 5, {Id: 2} ]\n",
+    });
+    const pattern = 'must match pattern "^[a-z_][a-z0-9_]*$"';
+    expect(found).toEqual([
+      `seed/t.yaml:4:5 rows.0 ${pattern}`,
+      "seed/t.yaml:4:5 rows.0 property name must be valid",
+      `seed/t.yaml:5:5 rows.1 ${pattern}`,
+      "seed/t.yaml:5:5 rows.1 property name must be valid",
+      `seed/t.yaml:5:5 rows.1 ${pattern}`,
+      "seed/t.yaml:5:5 rows.1 property name must be valid",
+      "seed/t.yaml:6:5 rows.2 must be object",
+      'seed/v.yaml:1:8 table must match pattern "^[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?$"',
+      "seed/v.yaml:3:18 rows.1 must be object",
+      `seed/v.yaml:3:21 rows.2 ${pattern}`,
+      "seed/v.yaml:3:21 rows.2 property name must be valid",
+    ]);
+  });
 });

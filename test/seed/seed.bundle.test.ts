@@ -292,6 +292,9 @@ describe.skipIf(Boolean(postgres.skipReason))(
         await step.waitForOutput(/^plans: 0 inserted, 1 updated/m);
         await waitForBlockedSeeds(1);
         step.child.kill("SIGINT");
+        // Only once the step has taken the signal in is the blocked table released: otherwise, on a loaded machine, the
+        // released statement's answer can reach the step before the signal does, and the run commits uncancelled.
+        await step.waitForOutput("Cancellation requested: stopping before the next table");
       } finally {
         await blocker.query("COMMIT");
         await blocker.end();

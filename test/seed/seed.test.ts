@@ -34,6 +34,24 @@ describe.each(backends)("seed on $name", (backend) => {
       expect(verified.drift).toEqual([]);
     });
 
+    it("stores text with quotes, backslashes, braces, commas, NULL-like words and newlines exactly as written", async () => {
+      const tricky = 'Pre"mium\\ {a,b} NULL, \\"x\\" é';
+      editManifest("plans.yaml", "name: Premium", `name: ${JSON.stringify(`${tricky}\nline two`)}`);
+      // No backslash in the JSON of this one, so it travels in the literal that JSON.stringify writes.
+      const plain = '{Fr,ee} "NULL" , NULL é}';
+      editManifest("plans.yaml", "name: Free", `name: ${JSON.stringify(plain)}`);
+      expect((await seed("apply")).totals.inserted).toBe(16);
+      const names = await backend.query<{ code: string; name: string }>(
+        "SELECT code, name FROM plans WHERE code IN ('free', 'premium') ORDER BY code",
+      );
+      expect(names).toEqual([
+        { code: "free", name: plain },
+        { code: "premium", name: `${tricky}\nline two` },
+      ]);
+      expect((await seed("apply")).totals).toEqual({ inserted: 0, updated: 0, deleted: 0, unchanged: 16 });
+      expect((await seed("verify")).ok).toBe(true);
+    });
+
     it("records each run with its env, sha, operator, manifest digests and counts", async () => {
       const applied = await seed("apply", { runId: "audited" });
       const [run] = await backend.query<Record<string, string>>(
