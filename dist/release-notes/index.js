@@ -71691,7 +71691,7 @@ const ACTION_INPUTS = {
             default: "60s",
         },
         "approval-record": {
-            description: "The record file the approval action writes (JSON with `environment`, `sha` and `digest`): relative to the workspace, or the approval action's `record` output (a file under RUNNER_TEMP). Needed by apply and rollback in the environment `production` when a manifest has `requires-approval: true`: refused without it, with an invalid digest, or for another environment.",
+            description: "The record file the approval action writes (JSON with `environment`, `sha` and `digest`): relative to the workspace, or the approval action's `record` output (a file under RUNNER_TEMP). Needed by apply and rollback in the environment `production` when a manifest has `requires-approval: true`: refused without it, with an invalid digest, for another environment, or for another commit than the one the run applies (GITHUB_SHA).",
             required: false,
         },
         "datadog-api-key": {

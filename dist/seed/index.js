@@ -50859,6 +50859,10 @@ const ACTION_INPUTS = {
             required: false,
             default: "api",
         },
+        "base-branch": {
+            description: "`api` source: the branch the range's pull requests were merged into, listed to read the range in ⌈PRs/100⌉ + a few requests; default the branch of the triggering ref, or the repository's default branch when the run is not on a branch.",
+            required: false,
+        },
         "draft-release": {
             description: "`true` creates, or on a later run updates, exactly one draft GitHub release for the version.",
             required: false,

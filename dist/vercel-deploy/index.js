@@ -57907,6 +57907,10 @@ const ACTION_INPUTS = {
             required: false,
             default: "api",
         },
+        "base-branch": {
+            description: "`api` source: the branch the range's pull requests were merged into, listed to read the range in ⌈PRs/100⌉ + a few requests; default the branch of the triggering ref, or the repository's default branch when the run is not on a branch.",
+            required: false,
+        },
         "draft-release": {
             description: "`true` creates, or on a later run updates, exactly one draft GitHub release for the version.",
             required: false,
@@ -57971,7 +57975,7 @@ const ACTION_INPUTS = {
             default: "60s",
         },
         "approval-record": {
-            description: "The record file the approval action writes (JSON with `environment`, `sha` and `digest`): relative to the workspace, or the approval action's `record` output (a file under RUNNER_TEMP). Needed by apply and rollback in the environment `production` when a manifest has `requires-approval: true`: refused without it, with an invalid digest, or for another environment.",
+            description: "The record file the approval action writes (JSON with `environment`, `sha` and `digest`): relative to the workspace, or the approval action's `record` output (a file under RUNNER_TEMP). Needed by apply and rollback in the environment `production` when a manifest has `requires-approval: true`: refused without it, with an invalid digest, for another environment, or for another commit than the one the run applies (GITHUB_SHA).",
             required: false,
         },
         "datadog-api-key": {
