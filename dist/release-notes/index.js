@@ -51326,10 +51326,25 @@ function isBotName(name) {
 }
 
 ;// CONCATENATED MODULE: ./src/release-notes/api-nodes.ts
-/** The GraphQL node shapes both API readers select, and their conversion into the model. */
 
 /** GitHub's largest page for every connection. */
 const PAGE = 100;
+/**
+ * Sends `query` once per page, passing the previous page's end cursor as `$after`, and yields each answer; it ends
+ * when `pageOf` finds no next page (or no page). Callers stop early by leaving the loop.
+ */
+async function* graphqlPages(client, query, variables, pageOf, signal) {
+    let after = null;
+    for (;;) {
+        signal?.throwIfAborted();
+        const answer = await client.graphql(query, { ...variables, after });
+        yield answer;
+        const page = pageOf(answer);
+        if (!page?.hasNextPage)
+            return;
+        after = page.endCursor;
+    }
+}
 /** The fields of a commit the notes need. */
 const COMMIT_FIELDS = "oid messageHeadline messageBody author { name user { login } }";
 /** The fields of a pull request the notes need; files only when a category matches by path. */
@@ -52176,19 +52191,10 @@ function pullsQuery(withFiles) {
 }
 /** Lists the merged pull requests of `base` page by page, until the walk proves the range complete or cannot. */
 async function readMergedPullRequests(client, repository, range, options) {
-    const query = pullsQuery(options.withFiles);
+    const variables = { owner: repository.owner, name: repository.repo, base: options.base, from: range.fromSha, to: range.toSha };
+    const pages = graphqlPages(client, pullsQuery(options.withFiles), variables, (answer) => answer.repository?.pullRequests.pageInfo, options.signal);
     let walk;
-    let after = null;
-    for (;;) {
-        options.signal?.throwIfAborted();
-        const answer = await client.graphql(query, {
-            owner: repository.owner,
-            name: repository.repo,
-            base: options.base,
-            from: range.fromSha,
-            to: range.toSha,
-            after,
-        });
+    for await (const answer of pages) {
         const found = answer.repository;
         if (!found?.from?.committedDate || !found.to?.committedDate)
             return { proven: false, why: "GitHub gave no commit dates for the ends of the range" };
@@ -52198,10 +52204,8 @@ async function readMergedPullRequests(client, repository, range, options) {
         const outcome = walk.advance();
         if (outcome)
             return outcome;
-        if (!page.pageInfo.hasNextPage)
-            return { proven: false, why: `the pull requests merged into ${options.base} ran out` };
-        after = page.pageInfo.endCursor;
     }
+    return { proven: false, why: `the pull requests merged into ${options.base} ran out` };
 }
 /** The walk down the first-parent line of `to`, fed one page of pull requests at a time. */
 class ChainWalk {
@@ -52462,19 +52466,13 @@ async function readApiChanges(client, repository, range, options) {
  * before parents). Each commit brings its merged pull request along, so squash, merge and rebase styles all count.
  */
 async function walkHistory(client, repository, range, options) {
-    const query = historyQuery(options.withFiles);
     const excluded = new Set(range.fromSha ? [range.fromSha] : []);
     const included = [];
-    let after = null;
-    for (;;) {
-        options.signal?.throwIfAborted();
-        const answer = await client.graphql(query, {
-            owner: repository.owner,
-            name: repository.repo,
-            oid: range.toSha,
-            after,
-        });
-        const history = answer.repository?.object?.history;
+    const variables = { owner: repository.owner, name: repository.repo, oid: range.toSha };
+    const historyOf = (answer) => answer.repository?.object?.history;
+    const pages = graphqlPages(client, historyQuery(options.withFiles), variables, (answer) => historyOf(answer)?.pageInfo, options.signal);
+    for await (const answer of pages) {
+        const history = historyOf(answer);
         if (!history)
             throw new lib_errors/* RemoteError */.Hi(`GitHub returned no history for ${range.toSha.slice(0, 7)} in ${repository.owner}/${repository.repo}.`);
         for (const node of history.nodes) {
@@ -52484,10 +52482,8 @@ async function walkHistory(client, repository, range, options) {
             else
                 included.push(node);
         }
-        const complete = range.commitsInRange !== undefined && included.length >= range.commitsInRange;
-        if (complete || !history.pageInfo.hasNextPage)
+        if (range.commitsInRange !== undefined && included.length >= range.commitsInRange)
             break;
-        after = history.pageInfo.endCursor;
     }
     return groupByPullRequest(included);
 }

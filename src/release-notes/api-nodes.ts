@@ -1,4 +1,5 @@
-/** The GraphQL node shapes both API readers select, and their conversion into the model. */
+/** The GraphQL node shapes both API readers select, their conversion into the model, and the cursor paging. */
+import type { GitHubClient } from "../lib/github.js";
 import { type CommitInfo, isBotName, type PullRequestInfo } from "./model.js";
 
 /** GitHub's largest page for every connection. */
@@ -7,6 +8,28 @@ export const PAGE = 100;
 export interface PageInfo {
   hasNextPage: boolean;
   endCursor: string | null;
+}
+
+/**
+ * Sends `query` once per page, passing the previous page's end cursor as `$after`, and yields each answer; it ends
+ * when `pageOf` finds no next page (or no page). Callers stop early by leaving the loop.
+ */
+export async function* graphqlPages<Answer>(
+  client: GitHubClient,
+  query: string,
+  variables: Record<string, unknown>,
+  pageOf: (answer: Answer) => PageInfo | undefined,
+  signal?: AbortSignal,
+): AsyncGenerator<Answer> {
+  let after: string | null = null;
+  for (;;) {
+    signal?.throwIfAborted();
+    const answer: Answer = await client.graphql<Answer>(query, { ...variables, after });
+    yield answer;
+    const page = pageOf(answer);
+    if (!page?.hasNextPage) return;
+    after = page.endCursor;
+  }
 }
 
 /** The fields of a commit the notes need. */

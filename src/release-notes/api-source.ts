@@ -4,6 +4,7 @@ import { quoteValue } from "../lib/inputs.js";
 import {
   COMMIT_FIELDS,
   type CommitFields,
+  graphqlPages,
   PAGE,
   type PageInfo,
   type PullFields,
@@ -194,28 +195,26 @@ async function walkHistory(
   range: ApiRange,
   options: { withFiles: boolean; signal?: AbortSignal },
 ): Promise<RangeChanges> {
-  const query = historyQuery(options.withFiles);
   const excluded = new Set(range.fromSha ? [range.fromSha] : []);
   const included: CommitNode[] = [];
-  let after: string | null = null;
-  for (;;) {
-    options.signal?.throwIfAborted();
-    const answer: HistoryAnswer = await client.graphql<HistoryAnswer>(query, {
-      owner: repository.owner,
-      name: repository.repo,
-      oid: range.toSha,
-      after,
-    });
-    const history = answer.repository?.object?.history;
+  const variables = { owner: repository.owner, name: repository.repo, oid: range.toSha };
+  const historyOf = (answer: HistoryAnswer) => answer.repository?.object?.history;
+  const pages = graphqlPages(
+    client,
+    historyQuery(options.withFiles),
+    variables,
+    (answer: HistoryAnswer) => historyOf(answer)?.pageInfo,
+    options.signal,
+  );
+  for await (const answer of pages) {
+    const history = historyOf(answer);
     if (!history)
       throw new RemoteError(`GitHub returned no history for ${range.toSha.slice(0, 7)} in ${repository.owner}/${repository.repo}.`);
     for (const node of history.nodes) {
       if (excluded.has(node.oid)) for (const parent of node.parents.nodes) excluded.add(parent.oid);
       else included.push(node);
     }
-    const complete = range.commitsInRange !== undefined && included.length >= range.commitsInRange;
-    if (complete || !history.pageInfo.hasNextPage) break;
-    after = history.pageInfo.endCursor;
+    if (range.commitsInRange !== undefined && included.length >= range.commitsInRange) break;
   }
   return groupByPullRequest(included);
 }

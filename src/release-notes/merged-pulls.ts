@@ -19,6 +19,7 @@ import type { GitHubClient } from "../lib/github.js";
 import {
   COMMIT_FIELDS,
   type CommitFields,
+  graphqlPages,
   PAGE,
   type PageInfo,
   type PullFields,
@@ -90,19 +91,16 @@ export async function readMergedPullRequests(
   range: MergedPullsRange,
   options: { base: string; withFiles: boolean; signal?: AbortSignal },
 ): Promise<MergedPullsAnswer> {
-  const query = pullsQuery(options.withFiles);
+  const variables = { owner: repository.owner, name: repository.repo, base: options.base, from: range.fromSha, to: range.toSha };
+  const pages = graphqlPages<PullsAnswer>(
+    client,
+    pullsQuery(options.withFiles),
+    variables,
+    (answer) => answer.repository?.pullRequests.pageInfo,
+    options.signal,
+  );
   let walk: ChainWalk | undefined;
-  let after: string | null = null;
-  for (;;) {
-    options.signal?.throwIfAborted();
-    const answer: PullsAnswer = await client.graphql<PullsAnswer>(query, {
-      owner: repository.owner,
-      name: repository.repo,
-      base: options.base,
-      from: range.fromSha,
-      to: range.toSha,
-      after,
-    });
+  for await (const answer of pages) {
     const found = answer.repository;
     if (!found?.from?.committedDate || !found.to?.committedDate)
       return { proven: false, why: "GitHub gave no commit dates for the ends of the range" };
@@ -111,9 +109,8 @@ export async function readMergedPullRequests(
     walk.add(page.nodes, !page.pageInfo.hasNextPage);
     const outcome = walk.advance();
     if (outcome) return outcome;
-    if (!page.pageInfo.hasNextPage) return { proven: false, why: `the pull requests merged into ${options.base} ran out` };
-    after = page.pageInfo.endCursor;
   }
+  return { proven: false, why: `the pull requests merged into ${options.base} ran out` };
 }
 
 /** The walk down the first-parent line of `to`, fed one page of pull requests at a time. */
