@@ -1,9 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
-import { extract } from "tar-stream";
 import { HttpFake, type RecordedRequest, type Reply } from "./http-fake.js";
+import { readTarball } from "./tarball.js";
 
 /** The names @vercel/client gives archive parts: `.vercel/source.tgz.part1`, `…part2`… */
 const ARCHIVE_PART = /^\.vercel\/source\.tgz\.part(\d+)$/;
@@ -215,21 +212,10 @@ export class VercelFake extends HttpFake {
   private async unpack(parts: FakeDeployment["files"]): Promise<ArchivedFile[]> {
     const ordered = [...parts].sort((a, b) => Number(ARCHIVE_PART.exec(a.file)?.[1]) - Number(ARCHIVE_PART.exec(b.file)?.[1]));
     const tarball = Buffer.concat(ordered.map((part) => this.blobs.get(part.sha ?? "") ?? Buffer.alloc(0)));
-    const found: ArchivedFile[] = [];
-    const reader = extract();
-    reader.on("entry", (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        if (header.type === "file") {
-          const data = Buffer.concat(chunks);
-          found.push({ path: header.name, size: data.length, sha: sha1(data) });
-        }
-        next();
-      });
-    });
-    await pipeline(Readable.from([tarball]), createGunzip(), reader);
-    return found;
+    const entries = await readTarball(tarball);
+    return entries
+      .filter((entry) => entry.header.type === "file")
+      .map((entry) => ({ path: entry.header.name, size: entry.data.length, sha: sha1(entry.data) }));
   }
 
   private upload(request: RecordedRequest): Reply {

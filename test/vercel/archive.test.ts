@@ -1,11 +1,9 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { crc32, createGunzip, gunzipSync } from "node:zlib";
-import { extract } from "tar-stream";
+import { crc32, gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ArchiveEntry, isPrecompressed, packArchive, readEntries } from "../../src/vercel/archive.js";
+import { readTarball } from "../fakes/tarball.js";
 import { makeWorkspace, removeWorkspace } from "./support.js";
 
 interface Unpacked {
@@ -16,21 +14,16 @@ interface Unpacked {
   linkname?: string;
 }
 
-/** What any tar reader finds in the joined parts: the fake Vercel reads archives with the same library. */
+/** What any tar reader finds in the joined parts: the fake Vercel reads archives with the same function. */
 async function unpack(parts: Buffer[]): Promise<Unpacked[]> {
-  const found: Unpacked[] = [];
-  const reader = extract();
-  reader.on("entry", (header, stream, next) => {
-    const chunks: Buffer[] = [];
-    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    stream.on("end", () => {
-      const { linkname } = header as unknown as { linkname?: string };
-      found.push({ name: header.name, type: header.type, mode: header.mode, data: Buffer.concat(chunks), linkname: linkname ?? undefined });
-      next();
-    });
-  });
-  await pipeline(Readable.from([Buffer.concat(parts)]), createGunzip(), reader);
-  return found;
+  const entries = await readTarball(Buffer.concat(parts));
+  return entries.map(({ header, data }) => ({
+    name: header.name,
+    type: header.type,
+    mode: header.mode,
+    data,
+    linkname: (header as unknown as { linkname?: string }).linkname ?? undefined,
+  }));
 }
 
 const file = (name: string, data: string | Buffer, mode = 0o100644): ArchiveEntry => ({
