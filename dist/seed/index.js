@@ -41123,7 +41123,7 @@ function extend(target) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
 /* harmony import */ var _lib_run_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9444);
-/* harmony import */ var _seed_seed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6695);
+/* harmony import */ var _seed_seed_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6921);
 /* harmony import */ var _seed_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2291);
 
 
@@ -44653,7 +44653,7 @@ function chunk(items, size) {
 
 /***/ }),
 
-/***/ 6695:
+/***/ 6921:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45304,7 +45304,7 @@ function parseYamlSource(text, file, options = {}) {
 
 ;// CONCATENATED MODULE: ./src/seed/types.ts
 
-function types_isSecretRef(value) {
+function isSecretRef(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value) && typeof value.secret === "string";
 }
 const formatPlaceText = formatSourcePlace;
@@ -45393,7 +45393,7 @@ async function foreignKeyOrder(db, items) {
 function encodeValue(value, column) {
     if (value === undefined || value === null)
         return null;
-    if (types_isSecretRef(value))
+    if (isSecretRef(value))
         throw new Error(`secret in ${column.name} was not resolved`);
     if (column.isJson)
         return JSON.stringify(value);
@@ -45604,7 +45604,7 @@ function checkSecrets(manifest, mustHash, row, index, report) {
         const path = ["rows", index, column];
         if (typeof value === "object" && value !== null && !Array.isArray(value) && "secret" in value) {
             const extra = Object.keys(value).filter((name) => name !== "secret" && name !== "hash");
-            if (!types_isSecretRef(value) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value.secret))
+            if (!isSecretRef(value) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value.secret))
                 report(manifest, path, "secret must name an environment variable, e.g. { secret: DEMO_PASSWORD }");
             else if (value.hash !== undefined && value.hash !== "scrypt")
                 report(manifest, [...path, "hash"], "hash must be scrypt");
@@ -45614,12 +45614,12 @@ function checkSecrets(manifest, mustHash, row, index, report) {
         else if (mustHash.includes(column)) {
             report(manifest, path, `${column} must be a secret reference such as { secret: DEMO_PASSWORD, hash: scrypt }, never a literal`);
         }
-        if (mustHash.includes(column) && types_isSecretRef(value) && value.hash === undefined)
+        if (mustHash.includes(column) && isSecretRef(value) && value.hash === undefined)
             report(manifest, path, `${column} must be stored hashed: add hash: scrypt`);
     }
 }
 function withoutSecrets(row) {
-    return Object.fromEntries(Object.entries(row).map(([column, value]) => [column, types_isSecretRef(value) ? "<secret>" : value]));
+    return Object.fromEntries(Object.entries(row).map(([column, value]) => [column, isSecretRef(value) ? "<secret>" : value]));
 }
 function checkTables(manifests, report) {
     const seen = new Map();
@@ -49441,14 +49441,19 @@ function listManifestFiles(dir) {
         .sort()
         .map((name) => (0,external_node_path_.join)(dir, name));
 }
-/** Reads and parses every manifest. `root` makes reported paths workspace-relative, as annotations need. */
-function loadManifests(dir, root) {
+/** Reads every manifest file. `root` makes reported paths workspace-relative, as annotations need. */
+function readManifestSources(dir, root) {
+    return listManifestFiles(dir).map((path) => ({ file: (0,external_node_path_.relative)(root, path) || path, text: (0,external_node_fs_.readFileSync)(path, "utf8") }));
+}
+function parseManifestSources(sources) {
     const loaded = { manifests: [], documents: new Map(), diagnostics: [] };
-    for (const path of listManifestFiles(dir)) {
-        const file = (0,external_node_path_.relative)(root, path) || path;
-        parseManifestText((0,external_node_fs_.readFileSync)(path, "utf8"), file, loaded);
-    }
+    for (const { file, text } of sources)
+        parseManifestText(text, file, loaded);
     return loaded;
+}
+/** Reads and parses every manifest. */
+function loadManifests(dir, root) {
+    return parseManifestSources(readManifestSources(dir, root));
 }
 /**
  * Parses one manifest. The fast path (js-yaml) reads the data; the `yaml` document with its places is only built when
@@ -49571,6 +49576,8 @@ function renderSummary(report) {
     }
     if (report.skipped?.length)
         parts.push(renderSkipped(report.skipped, report.env));
+    if (report.unchangedSince)
+        parts.push(`The manifest files are byte for byte those of run \`${report.unchangedSince}\`, and its tables are untouched since: nothing to write, so no row was compared again (\`verify\` compares every row).\n`);
     if (report.tables.length)
         parts.push(renderCounts(report));
     if (report.command === "plan" && report.tables.length)
@@ -49670,8 +49677,7 @@ function listMigrations(dir, root) {
  * that has changed since stops everything: editing history would leave databases that ran the old text different.
  */
 async function applyMigrations(db, files, runId, logger) {
-    const rows = await db.query("SELECT name, checksum, run_id FROM launchpad_seed.migrations");
-    const applied = new Map(rows.map((row) => [row.name, row]));
+    const applied = await readAppliedMigrations(db);
     const ran = [];
     for (const file of files) {
         const previous = applied.get(file.name);
@@ -49692,6 +49698,11 @@ async function applyMigrations(db, files, runId, logger) {
         ran.push(file.name);
     }
     return ran;
+}
+/** The migrations recorded as applied, by file name. */
+async function readAppliedMigrations(db) {
+    const rows = await db.query("SELECT name, checksum, run_id FROM launchpad_seed.migrations");
+    return new Map(rows.map((row) => [row.name, row]));
 }
 /** `:line:col` of a PostgreSQL error position inside the file, when the server gave one. */
 function sqlPlace(sql, error) {
@@ -49723,7 +49734,7 @@ function resolveSecrets(manifests, env, secrets) {
             for (const column in row) {
                 const value = row[column];
                 // Most values are plain scalars: only an object can be a secret reference.
-                if (typeof value !== "object" || value === null || !types_isSecretRef(value) || values.has(value.secret))
+                if (typeof value !== "object" || value === null || !isSecretRef(value) || values.has(value.secret))
                     continue;
                 const secret = env[value.secret];
                 if (!secret) {
@@ -49820,11 +49831,16 @@ const VERSION_2_SQL = `DO $$ BEGIN
 EXCEPTION WHEN feature_not_supported OR syntax_error THEN NULL;
 END $$;`;
 /**
+ * Version 3: what an apply needs to know, next time, that nothing changed on either side (see unchanged.ts): the
+ * digest of the manifest files it read and a mark of each table's row versions when it committed.
+ */
+const VERSION_3_SQL = "ALTER TABLE launchpad_seed.seed_runs ADD COLUMN IF NOT EXISTS reuse jsonb;";
+/**
  * The steps that bring `launchpad_seed` to each schema version: step i goes from version i to i + 1. Version 1 is the
  * layout from before versions were recorded (every statement is idempotent, so a database from then adopts it). A
  * later change appends a step; no step is ever edited.
  */
-const SCHEMA_STEPS = [VERSION_1_SQL, VERSION_2_SQL];
+const SCHEMA_STEPS = [VERSION_1_SQL, VERSION_2_SQL, VERSION_3_SQL];
 const SEED_SCHEMA_VERSION = SCHEMA_STEPS.length;
 const VERSION_TABLE_SQL = `CREATE SCHEMA IF NOT EXISTS launchpad_seed;
 CREATE TABLE IF NOT EXISTS launchpad_seed.schema_version (
@@ -49919,8 +49935,15 @@ async function finishRun(db, seq, fields) {
             fields.digest,
             JSON.stringify(fields.snapshot()),
         ]);
-    await db.query(`UPDATE launchpad_seed.seed_runs SET status = 'succeeded', manifests = $2::jsonb, digest = $3, counts = $4::jsonb, snapshot_digest = $3, finished_at = clock_timestamp()
-     WHERE seq = $1::bigint`, [seq, JSON.stringify(fields.manifests), fields.digest, JSON.stringify(fields.counts)]);
+    await db.query(`UPDATE launchpad_seed.seed_runs SET status = 'succeeded', manifests = $2::jsonb, digest = $3, counts = $4::jsonb, snapshot_digest = $3,
+       reuse = $5::jsonb, finished_at = clock_timestamp()
+     WHERE seq = $1::bigint`, [
+        seq,
+        JSON.stringify(fields.manifests),
+        fields.digest,
+        JSON.stringify(fields.counts),
+        fields.reuse ? JSON.stringify(fields.reuse) : null,
+    ]);
 }
 /** After a failed run rolled back: a separate, short transaction so the failure stays on record. */
 async function recordFailedRun(db, run, fields, lock) {
@@ -49943,6 +49966,17 @@ async function runIdTaken(db, runId) {
 async function lastSucceededRun(db) {
     const [row] = await db.query("SELECT run_id FROM launchpad_seed.seed_runs WHERE status = 'succeeded' ORDER BY seq DESC LIMIT 1");
     return row?.run_id;
+}
+async function readLastRun(db) {
+    if ((await recordedVersion(db)) < 3)
+        return undefined;
+    const [row] = await db.query(`SELECT run_id, command, manifests::text AS manifests, digest, reuse::text AS reuse,
+            EXISTS (SELECT 1 FROM launchpad_seed.snapshots s WHERE s.digest = r.snapshot_digest) AS stored
+     FROM launchpad_seed.seed_runs r WHERE status = 'succeeded' ORDER BY seq DESC LIMIT 1`);
+    if (!row)
+        return undefined;
+    const { run_id: runId, command, digest, stored } = row;
+    return { runId, command, digest, stored, manifests: JSON.parse(row.manifests), reuse: row.reuse ? JSON.parse(row.reuse) : undefined };
 }
 async function readHistory(db, limit = 50) {
     const [exists] = await db.query(`SELECT to_regclass('launchpad_seed.seed_runs') IS NOT NULL AS present`);
@@ -50029,7 +50063,7 @@ async function prepareTable(db, manifest, secretValues) {
                 values[index] = value;
             else if (value === null || value === undefined)
                 values[index] = null;
-            else if (!types_isSecretRef(value))
+            else if (!isSecretRef(value))
                 values[index] = encodeValue(value, column);
             else {
                 const secret = secretValues.get(value.secret);
@@ -50046,7 +50080,7 @@ async function prepareTable(db, manifest, secretValues) {
     return { manifest, shape, params };
 }
 function isHashedSecret(value) {
-    return typeof value === "object" && value !== null && types_isSecretRef(value) && Boolean(value.hash);
+    return typeof value === "object" && value !== null && isSecretRef(value) && Boolean(value.hash);
 }
 /**
  * A text[] bind as the array literal PostgreSQL reads, written by the native JSON.stringify when that is exact: with
@@ -50190,7 +50224,72 @@ async function pruneAllSince(db, table, key, sinceSeq) {
     return Number(result.deleted);
 }
 
+;// CONCATENATED MODULE: ./src/seed/unchanged.ts
+
+
+
+/** The digest of the manifest files as read, and of everything else that decides how they are read. */
+function sourceDigest(sources, context) {
+    const hash = (0,external_node_crypto_.createHash)("sha256").update(JSON.stringify([context.toolVersion, context.env, sources.length]));
+    for (const { file, text } of sources)
+        hash.update(`\n${JSON.stringify(file)} ${(0,external_node_crypto_.createHash)("sha256").update(text).digest("hex")}`);
+    return hash.digest("hex");
+}
+/**
+ * One mark per table, in one statement: its row versions (every write, even of the same values, gives a row a new
+ * `ctid` and `xmin`), its row count, its storage file (new after TRUNCATE or a rewrite) and its columns (types,
+ * identity, generated). The row versions are summed as 64-bit hashes, which needs no sort: a change that kept the mark
+ * would take a hash collision. A false "changed" only costs the full comparison.
+ */
+async function tableMarks(db, tables) {
+    if (!tables.length)
+        return [];
+    const parts = tables.map((table, index) => {
+        const sql = quoteTable(table);
+        const literal = `$${index + 1}::regclass`;
+        return `SELECT ${index} AS i, md5(concat_ws(' ',
+        (SELECT coalesce(sum(hashtextextended(ctid::text || ' ' || xmin::text, 0)), 0) || ':' || count(*) FROM ${sql}),
+        pg_relation_filenode(${literal})::text,
+        (SELECT string_agg(concat_ws(' ', attname, format_type(atttypid, atttypmod), attidentity, attgenerated), ',' ORDER BY attnum)
+           FROM pg_attribute WHERE attrelid = ${literal} AND attnum > 0 AND NOT attisdropped))) AS mark`;
+    });
+    const rows = await db.query(`${parts.join("\nUNION ALL\n")} ORDER BY i`, tables.map(quoteTable));
+    return rows.map((row) => row.mark);
+}
+/** A last run's reuse record, when it is one this apply can trust (written by this version, for these files). */
+function reusable(last, source) {
+    if (last?.command !== "apply" || !last.stored)
+        return undefined;
+    const reuse = last.reuse;
+    return reuse?.source === source && Array.isArray(reuse.tables) ? reuse : undefined;
+}
+/**
+ * Under the seed lock: whether the last run's tables are exactly as it left them and no migration is pending, so a
+ * full apply would write nothing. A table that is gone (or any other failure to read the marks) means "changed".
+ */
+async function stillUnchanged(db, reuse, migrations) {
+    const applied = await readAppliedMigrations(db);
+    if (migrations.some((file) => applied.get(file.name)?.checksum !== file.checksum))
+        return false;
+    try {
+        const marks = await tableMarks(db, reuse.tables.map((table) => table.table));
+        return marks.every((mark, index) => mark === reuse.tables[index].mark);
+    }
+    catch {
+        // The transaction is aborted now; the caller rolls it back and takes the full path.
+        return false;
+    }
+}
+/** The counts a full apply would report: every row unchanged. */
+function unchangedCounts(reuse) {
+    return reuse.tables.map(({ table, rows }) => ({ table, inserted: 0, updated: 0, deleted: 0, unchanged: rows }));
+}
+function lastEntries(last) {
+    return last.manifests;
+}
+
 ;// CONCATENATED MODULE: ./src/seed/runs.ts
+
 
 
 
@@ -50282,9 +50381,13 @@ async function ownRunId(db, settings, explicit) {
         candidate = `${settings.defaultRunId}.${attempt}`;
     return candidate;
 }
+function appliedManifests(manifests, reuse) {
+    return { entries: manifestEntries(manifests), snapshot: () => manifests.map(toStored), reuse };
+}
 /**
  * Runs `work` in one locked transaction recorded as a seed run; any failure rolls everything back and is recorded.
- * `check` runs first under the same lock: what it refuses (a mistyped run id) leaves no trace, not even a failed run.
+ * `check` runs first under the same lock: what it refuses (a mistyped run id) leaves no trace, not even a failed run,
+ * and when it finds nothing to do this way (undefined), the transaction is rolled back and false returned.
  */
 async function recordedTransaction(db, settings, deps, report, run, check, work, 
 /** The digest a failed run is recorded with, when the run had not worked it out yet. */
@@ -50299,22 +50402,27 @@ digestOnFailure) {
         await db.query("ROLLBACK").catch(() => undefined);
         throw error;
     }
+    if (checked === undefined) {
+        await db.query("ROLLBACK");
+        return false;
+    }
     try {
         record.runId = await ownRunId(db, settings, run.command === "apply" ? settings.runId : undefined);
         report.runId = record.runId;
         const seq = await insertRun(db, record);
-        const { manifests } = await work(seq, checked);
-        const entries = manifestEntries(manifests);
-        report.digest = setDigest(entries);
+        const applied = await work(seq, checked);
+        report.digest = setDigest(applied.entries);
         const counts = totals(report.tables);
         await finishRun(db, seq, {
-            manifests: entries,
+            manifests: applied.entries,
             digest: report.digest,
             counts: { ...counts, tables: report.tables },
-            snapshot: () => manifests.map(toStored),
+            snapshot: applied.snapshot,
+            reuse: applied.reuse,
         });
         await db.query("COMMIT");
         deps.logger.info(`Committed seed run ${record.runId} on ${db.where}.`);
+        return true;
     }
     catch (error) {
         await db.query("ROLLBACK").catch(() => undefined);
@@ -50363,18 +50471,68 @@ async function upsertAll(db, prepared, seq, deps, report, pruneSince) {
     }
     report.tables.push(...counts.values());
 }
-async function applyRun(db, manifests, settings, deps, report) {
+function applyRecord(settings) {
     const { env, operator, gitSha, toolVersion } = settings;
-    const run = { command: "apply", env, operator, gitSha, toolVersion };
-    await recordedTransaction(db, settings, deps, report, run, async () => undefined, async (seq) => {
+    return { command: "apply", env, operator, gitSha, toolVersion };
+}
+/**
+ * `source` is the digest of the manifest files read (see unchanged.ts); when the outcome depended on nothing else (no
+ * secret from the environment, no approval), the run records it with a mark of each table, for the next apply.
+ */
+async function applyRun(db, manifests, settings, deps, report, source) {
+    await recordedTransaction(db, settings, deps, report, applyRecord(settings), async () => true, async (seq) => {
         report.migrations = await applyMigrations(db, listMigrations(settings.migrationsDir, settings.workspace), report.runId, deps.logger);
         const prepared = await prepareAll(db, manifests, deps);
         // Hashed between the round trips of the writes, while the database works.
         const digesting = digestInSlices(manifests);
         await upsertAll(db, prepared, seq, deps, report);
+        const reuse = source && dependsOnFilesAlone(manifests) ? await reuseRecord(db, source, prepared, report) : undefined;
         await digesting;
-        return { manifests };
+        return appliedManifests(manifests, reuse);
     }, () => setDigest(manifestEntries(manifests)));
+}
+function dependsOnFilesAlone(manifests) {
+    return secretNames(manifests).length === 0 && !manifests.some((manifest) => manifest.requiresApproval);
+}
+async function reuseRecord(db, source, prepared, report) {
+    const names = prepared.map((table) => table.manifest.table);
+    const marks = await tableMarks(db, names);
+    const rows = new Map(report.tables.map((counts) => [counts.table, counts.inserted + counts.updated + counts.unchanged]));
+    return {
+        source,
+        tables: names.map((table, index) => ({ table, rows: rows.get(table) ?? 0, mark: marks[index] })),
+        skipped: report.skipped ?? [],
+    };
+}
+/**
+ * An apply of manifest files byte for byte those of the last run, into tables untouched since: a full apply would
+ * read, compare and write nothing, so the run is recorded (as succeeded, every row unchanged) without parsing the
+ * files or sending a row. Returns false, having changed nothing, when anything differs; the full apply then runs.
+ */
+async function applyUnchanged(db, source, settings, deps, report) {
+    // Looked at first without the lock: on a first apply or after an edit, lint runs before anything waits for it.
+    if (!reusable(await readLastRun(db), source))
+        return false;
+    const migrations = listMigrations(settings.migrationsDir, settings.workspace);
+    return recordedTransaction(db, settings, deps, report, applyRecord(settings), async () => {
+        const last = await readLastRun(db);
+        const reuse = reusable(last, source);
+        return last && reuse && (await stillUnchanged(db, reuse, migrations)) ? { last, reuse } : undefined;
+    }, async (_seq, { last, reuse }) => {
+        const entries = lastEntries(last);
+        report.unchangedSince = last.runId;
+        report.skipped = reuse.skipped;
+        report.tables.push(...unchangedCounts(reuse));
+        deps.logger.info(`${entries.length} manifests, ${entries.reduce((sum, entry) => sum + entry.rows, 0)} rows: the same files as run ${last.runId}, into tables untouched since; nothing to compare.`);
+        logCounts(deps, report.tables, "");
+        return {
+            entries,
+            snapshot: () => {
+                throw new Error(`the stored manifests of run ${last.runId} are missing`);
+            },
+            reuse,
+        };
+    });
 }
 /**
  * Replays a past run's stored manifests in one transaction and prunes the seeder-owned rows created after it, in any
@@ -50404,7 +50562,7 @@ async function rollbackRun(db, settings, deps, report) {
             report.tables.push({ table: owned.table, inserted: 0, updated: 0, deleted, unchanged: 0 });
             deps.logger.info(`${owned.table}: ${deleted} deleted (seeded after run ${target})`);
         }
-        return { manifests };
+        return appliedManifests(manifests);
     });
 }
 
@@ -50498,6 +50656,7 @@ async function post(target, body, signal) {
 
 
 
+
 const SEED_COMMANDS = ["lint", "plan", "apply", "verify", "rollback", "history"];
 /** Runs one seed command end to end and returns counts, drift and the summary markdown. */
 async function runSeed(settings, deps) {
@@ -50510,20 +50669,13 @@ async function runSeed(settings, deps) {
         changes: [],
         migrations: [],
     };
-    if (settings.command !== "history" && settings.command !== "rollback") {
-        const loaded = loadAndLint(settings, report, deps.logger);
-        if (settings.command !== "lint") {
-            if (report.diagnostics.length)
-                throw lintFailure(report.diagnostics);
-            const manifests = inEnvironment(loaded, settings.env, report);
-            if (settings.command === "apply")
-                requireApproval(manifests, settings);
-            // A missing secret is found (and every value masked) before anything touches the database.
-            resolveSecrets(manifests, deps.env, deps.secrets);
-            await withDatabase(settings, deps, report, (db) => settings.command === "apply"
-                ? applyRun(db, manifests, settings, deps, report)
-                : comparisonRun(db, manifests, settings, deps, report));
-        }
+    if (settings.command === "lint")
+        loadAndLint(settings, report, deps.logger, readManifestSources(settings.manifestsDir, settings.workspace));
+    else if (settings.command === "apply")
+        await applyCommand(settings, deps, report);
+    else if (settings.command === "plan" || settings.command === "verify") {
+        const manifests = checkedManifests(settings, deps, report, readManifestSources(settings.manifestsDir, settings.workspace));
+        await withDatabase(settings, deps, report, (db) => comparisonRun(db, manifests, settings, deps, report));
     }
     else {
         await withDatabase(settings, deps, report, async (db) => {
@@ -50541,8 +50693,38 @@ async function runSeed(settings, deps) {
     }
     return { ...report, ok, totals: totals(report.tables), summary: deps.secrets.redact(renderSummary(report)) };
 }
-function loadAndLint(settings, report, logger) {
-    const loaded = loadManifests(settings.manifestsDir, settings.workspace);
+/**
+ * apply reads the files first and only parses them when the database says they may have changed (see unchanged.ts).
+ * Whatever is wrong with the manifests still comes first: when the database cannot be opened, they are checked
+ * before that error is raised, as when they are parsed before it is opened.
+ */
+async function applyCommand(settings, deps, report) {
+    const sources = readManifestSources(settings.manifestsDir, settings.workspace);
+    const source = sourceDigest(sources, settings);
+    let manifests;
+    const checked = () => {
+        manifests ??= checkedManifests(settings, deps, report, sources);
+        return manifests;
+    };
+    await withDatabase(settings, deps, report, async (db) => {
+        if (!(await applyUnchanged(db, source, settings, deps, report)))
+            await applyRun(db, checked(), settings, deps, report, source);
+    }, checked);
+}
+/** Parsed, linted, scoped to this environment, approved and with every secret read and masked: ready for the database. */
+function checkedManifests(settings, deps, report, sources) {
+    const loaded = loadAndLint(settings, report, deps.logger, sources);
+    if (report.diagnostics.length)
+        throw lintFailure(report.diagnostics);
+    const manifests = inEnvironment(loaded, settings.env, report);
+    if (settings.command === "apply")
+        requireApproval(manifests, settings);
+    // A missing secret is found (and every value masked) before anything touches the database.
+    resolveSecrets(manifests, deps.env, deps.secrets);
+    return manifests;
+}
+function loadAndLint(settings, report, logger, sources) {
+    const loaded = parseManifestSources(sources);
     const diagnostics = [...loaded.diagnostics, ...lintManifests(loaded.manifests, loaded.documents, settings.workspace)];
     report.diagnostics = diagnostics;
     for (const problem of diagnostics) {
@@ -50563,15 +50745,24 @@ function lintFailure(diagnostics) {
     const more = diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more problems)` : "";
     return new lib_errors/* ConfigurationError */.j1(`${formatPlaceText(first)}: ${first.message}${more}`);
 }
-async function withDatabase(settings, deps, report, work) {
+async function withDatabase(settings, deps, report, work, 
+/** Runs when the database cannot be opened, before that error is raised. */
+beforeOpenFailure) {
     const open = deps.open ?? openDatabase;
-    const db = await open({
-        databaseUrl: settings.databaseUrl,
-        pgliteDir: settings.pgliteDir,
-        lockTimeoutMs: settings.lockTimeoutMs,
-        logger: deps.logger,
-        signal: deps.signal,
-    });
+    let db;
+    try {
+        db = await open({
+            databaseUrl: settings.databaseUrl,
+            pgliteDir: settings.pgliteDir,
+            lockTimeoutMs: settings.lockTimeoutMs,
+            logger: deps.logger,
+            signal: deps.signal,
+        });
+    }
+    catch (error) {
+        beforeOpenFailure?.();
+        throw error;
+    }
     report.where = db.where;
     try {
         await work(db);
@@ -51186,8 +51377,8 @@ function workspacePaths(workspace) {
     return (name, value, kind) => resolveWorkspacePath(workspace, name, value, kind);
 }
 
-// EXTERNAL MODULE: ./src/seed/seed.ts + 24 modules
-var seed = __nccwpck_require__(6695);
+// EXTERNAL MODULE: ./src/seed/seed.ts + 25 modules
+var seed = __nccwpck_require__(6921);
 ;// CONCATENATED MODULE: ./src/seed/settings.ts
 
 

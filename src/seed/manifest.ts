@@ -30,14 +30,26 @@ export function listManifestFiles(dir: string): string[] {
     .map((name) => join(dir, name));
 }
 
-/** Reads and parses every manifest. `root` makes reported paths workspace-relative, as annotations need. */
-export function loadManifests(dir: string, root: string): LoadedManifests {
+/** One manifest file as read: its workspace-relative name and its text. */
+export interface ManifestSource {
+  file: string;
+  text: string;
+}
+
+/** Reads every manifest file. `root` makes reported paths workspace-relative, as annotations need. */
+export function readManifestSources(dir: string, root: string): ManifestSource[] {
+  return listManifestFiles(dir).map((path) => ({ file: relative(root, path) || path, text: readFileSync(path, "utf8") }));
+}
+
+export function parseManifestSources(sources: readonly ManifestSource[]): LoadedManifests {
   const loaded: LoadedManifests = { manifests: [], documents: new Map(), diagnostics: [] };
-  for (const path of listManifestFiles(dir)) {
-    const file = relative(root, path) || path;
-    parseManifestText(readFileSync(path, "utf8"), file, loaded);
-  }
+  for (const { file, text } of sources) parseManifestText(text, file, loaded);
   return loaded;
+}
+
+/** Reads and parses every manifest. */
+export function loadManifests(dir: string, root: string): LoadedManifests {
+  return parseManifestSources(readManifestSources(dir, root));
 }
 
 /**

@@ -30,10 +30,7 @@ export function listMigrations(dir: string | undefined, root: string): Migration
  * that has changed since stops everything: editing history would leave databases that ran the old text different.
  */
 export async function applyMigrations(db: SeedDatabase, files: readonly MigrationFile[], runId: string, logger: Logger): Promise<string[]> {
-  const rows = await db.query<{ name: string; checksum: string; run_id: string }>(
-    "SELECT name, checksum, run_id FROM launchpad_seed.migrations",
-  );
-  const applied = new Map(rows.map((row) => [row.name, row]));
+  const applied = await readAppliedMigrations(db);
   const ran: string[] = [];
   for (const file of files) {
     const previous = applied.get(file.name);
@@ -55,6 +52,14 @@ export async function applyMigrations(db: SeedDatabase, files: readonly Migratio
     ran.push(file.name);
   }
   return ran;
+}
+
+/** The migrations recorded as applied, by file name. */
+export async function readAppliedMigrations(db: SeedDatabase): Promise<Map<string, { checksum: string; run_id: string }>> {
+  const rows = await db.query<{ name: string; checksum: string; run_id: string }>(
+    "SELECT name, checksum, run_id FROM launchpad_seed.migrations",
+  );
+  return new Map(rows.map((row) => [row.name, row]));
 }
 
 /** `:line:col` of a PostgreSQL error position inside the file, when the server gave one. */

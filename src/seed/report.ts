@@ -32,6 +32,8 @@ export interface SeedReport {
   skipped?: Array<{ file: string; table: string; environments: string[] }>;
   /** verify: the last succeeded apply or rollback, for the success gauge's run_id tag. */
   lastRunId?: string;
+  /** apply: the run whose files and tables were found unchanged, so no row was read or compared again. */
+  unchangedSince?: string;
   /** Whether the Datadog success gauge went out, when it was configured. */
   gauge?: "submitted" | "failed";
 }
@@ -52,6 +54,10 @@ export function renderSummary(report: SeedReport): string {
     parts.push(`${label}: ${report.migrations.map((name) => `\`${name}\``).join(", ")}\n`);
   }
   if (report.skipped?.length) parts.push(renderSkipped(report.skipped, report.env));
+  if (report.unchangedSince)
+    parts.push(
+      `The manifest files are byte for byte those of run \`${report.unchangedSince}\`, and its tables are untouched since: nothing to write, so no row was compared again (\`verify\` compares every row).\n`,
+    );
   if (report.tables.length) parts.push(renderCounts(report));
   if (report.command === "plan" && report.tables.length) parts.push(renderChanges(report.changes));
   if (report.command === "verify") parts.push(renderDrift(report.drift));

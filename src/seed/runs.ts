@@ -5,16 +5,17 @@ import type { SeedDatabase } from "./database.js";
 import { inEnvironment } from "./environments.js";
 import { applyMigrations, listMigrations } from "./migrations.js";
 import type { SeedReport } from "./report.js";
-import { resolveSecrets } from "./secret-values.js";
+import { resolveSecrets, secretNames } from "./secret-values.js";
 import type { SeedDeps, SeedSettings } from "./seed.js";
 import { SEED_INPUTS } from "./settings.js";
-import { digestInSlices, manifestEntries, readSnapshot, setDigest, toStored } from "./snapshot.js";
+import { digestInSlices, type ManifestEntry, manifestEntries, readSnapshot, setDigest, toStored } from "./snapshot.js";
 import {
   beginLocked,
   finishRun,
   insertRun,
   lastSucceededRun,
   type RunRecord,
+  readLastRun,
   readRunSnapshot,
   recordFailedRun,
   runIdTaken,
@@ -31,6 +32,7 @@ import {
 } from "./table-ops.js";
 import { foreignKeyOrder } from "./tables.js";
 import type { Manifest, TableCounts } from "./types.js";
+import { lastEntries, type ReuseRecord, reusable, stillUnchanged, tableMarks, unchangedCounts } from "./unchanged.js";
 
 function lockOptions(settings: SeedSettings, deps: SeedDeps) {
   return { timeoutMs: settings.lockTimeoutMs, logger: deps.logger, signal: deps.signal, toolVersion: settings.toolVersion };
@@ -112,9 +114,21 @@ async function ownRunId(db: SeedDatabase, settings: SeedSettings, explicit: stri
   return candidate;
 }
 
+/** What a recorded run applied: the entries and digest it is recorded with, and its manifests to store once. */
+interface Applied {
+  entries: ManifestEntry[];
+  snapshot: () => unknown;
+  reuse?: ReuseRecord;
+}
+
+function appliedManifests(manifests: readonly Manifest[], reuse?: ReuseRecord): Applied {
+  return { entries: manifestEntries(manifests), snapshot: () => manifests.map(toStored), reuse };
+}
+
 /**
  * Runs `work` in one locked transaction recorded as a seed run; any failure rolls everything back and is recorded.
- * `check` runs first under the same lock: what it refuses (a mistyped run id) leaves no trace, not even a failed run.
+ * `check` runs first under the same lock: what it refuses (a mistyped run id) leaves no trace, not even a failed run,
+ * and when it finds nothing to do this way (undefined), the transaction is rolled back and false returned.
  */
 async function recordedTransaction<T>(
   db: SeedDatabase,
@@ -122,36 +136,41 @@ async function recordedTransaction<T>(
   deps: SeedDeps,
   report: SeedReport,
   run: Omit<RunRecord, "runId" | "startedAt">,
-  check: () => Promise<T>,
-  work: (seq: string, checked: T) => Promise<{ manifests: Manifest[] }>,
+  check: () => Promise<T | undefined>,
+  work: (seq: string, checked: T) => Promise<Applied>,
   /** The digest a failed run is recorded with, when the run had not worked it out yet. */
   digestOnFailure?: () => string,
-): Promise<void> {
+): Promise<boolean> {
   const record: RunRecord = { ...run, runId: settings.defaultRunId, startedAt: new Date() };
   await beginLocked(db, lockOptions(settings, deps));
-  let checked: T;
+  let checked: T | undefined;
   try {
     checked = await check();
   } catch (error) {
     await db.query("ROLLBACK").catch(() => undefined);
     throw error;
   }
+  if (checked === undefined) {
+    await db.query("ROLLBACK");
+    return false;
+  }
   try {
     record.runId = await ownRunId(db, settings, run.command === "apply" ? settings.runId : undefined);
     report.runId = record.runId;
     const seq = await insertRun(db, record);
-    const { manifests } = await work(seq, checked);
-    const entries = manifestEntries(manifests);
-    report.digest = setDigest(entries);
+    const applied = await work(seq, checked);
+    report.digest = setDigest(applied.entries);
     const counts = totals(report.tables);
     await finishRun(db, seq, {
-      manifests: entries,
+      manifests: applied.entries,
       digest: report.digest,
       counts: { ...counts, tables: report.tables },
-      snapshot: () => manifests.map(toStored),
+      snapshot: applied.snapshot,
+      reuse: applied.reuse,
     });
     await db.query("COMMIT");
     deps.logger.info(`Committed seed run ${record.runId} on ${db.where}.`);
+    return true;
   } catch (error) {
     await db.query("ROLLBACK").catch(() => undefined);
     report.digest ??= digestOnFailure?.();
@@ -216,32 +235,102 @@ async function upsertAll(
   report.tables.push(...counts.values());
 }
 
+function applyRecord(settings: SeedSettings) {
+  const { env, operator, gitSha, toolVersion } = settings;
+  return { command: "apply", env, operator, gitSha, toolVersion } as const;
+}
+
+/**
+ * `source` is the digest of the manifest files read (see unchanged.ts); when the outcome depended on nothing else (no
+ * secret from the environment, no approval), the run records it with a mark of each table, for the next apply.
+ */
 export async function applyRun(
   db: SeedDatabase,
   manifests: Manifest[],
   settings: SeedSettings,
   deps: SeedDeps,
   report: SeedReport,
+  source?: string,
 ): Promise<void> {
-  const { env, operator, gitSha, toolVersion } = settings;
-  const run = { command: "apply", env, operator, gitSha, toolVersion } as const;
   await recordedTransaction(
     db,
     settings,
     deps,
     report,
-    run,
-    async () => undefined,
+    applyRecord(settings),
+    async () => true,
     async (seq) => {
       report.migrations = await applyMigrations(db, listMigrations(settings.migrationsDir, settings.workspace), report.runId!, deps.logger);
       const prepared = await prepareAll(db, manifests, deps);
       // Hashed between the round trips of the writes, while the database works.
       const digesting = digestInSlices(manifests);
       await upsertAll(db, prepared, seq, deps, report);
+      const reuse = source && dependsOnFilesAlone(manifests) ? await reuseRecord(db, source, prepared, report) : undefined;
       await digesting;
-      return { manifests };
+      return appliedManifests(manifests, reuse);
     },
     () => setDigest(manifestEntries(manifests)),
+  );
+}
+
+function dependsOnFilesAlone(manifests: readonly Manifest[]): boolean {
+  return secretNames(manifests).length === 0 && !manifests.some((manifest) => manifest.requiresApproval);
+}
+
+async function reuseRecord(db: SeedDatabase, source: string, prepared: readonly PreparedTable[], report: SeedReport): Promise<ReuseRecord> {
+  const names = prepared.map((table) => table.manifest.table);
+  const marks = await tableMarks(db, names);
+  const rows = new Map(report.tables.map((counts) => [counts.table, counts.inserted + counts.updated + counts.unchanged]));
+  return {
+    source,
+    tables: names.map((table, index) => ({ table, rows: rows.get(table) ?? 0, mark: marks[index] })),
+    skipped: report.skipped ?? [],
+  };
+}
+
+/**
+ * An apply of manifest files byte for byte those of the last run, into tables untouched since: a full apply would
+ * read, compare and write nothing, so the run is recorded (as succeeded, every row unchanged) without parsing the
+ * files or sending a row. Returns false, having changed nothing, when anything differs; the full apply then runs.
+ */
+export async function applyUnchanged(
+  db: SeedDatabase,
+  source: string,
+  settings: SeedSettings,
+  deps: SeedDeps,
+  report: SeedReport,
+): Promise<boolean> {
+  // Looked at first without the lock: on a first apply or after an edit, lint runs before anything waits for it.
+  if (!reusable(await readLastRun(db), source)) return false;
+  const migrations = listMigrations(settings.migrationsDir, settings.workspace);
+  return recordedTransaction(
+    db,
+    settings,
+    deps,
+    report,
+    applyRecord(settings),
+    async () => {
+      const last = await readLastRun(db);
+      const reuse = reusable(last, source);
+      return last && reuse && (await stillUnchanged(db, reuse, migrations)) ? { last, reuse } : undefined;
+    },
+    async (_seq, { last, reuse }) => {
+      const entries = lastEntries(last);
+      report.unchangedSince = last.runId;
+      report.skipped = reuse.skipped;
+      report.tables.push(...unchangedCounts(reuse));
+      deps.logger.info(
+        `${entries.length} manifests, ${entries.reduce((sum, entry) => sum + entry.rows, 0)} rows: the same files as run ${last.runId}, into tables untouched since; nothing to compare.`,
+      );
+      logCounts(deps, report.tables, "");
+      return {
+        entries,
+        snapshot: () => {
+          throw new Error(`the stored manifests of run ${last.runId} are missing`);
+        },
+        reuse,
+      };
+    },
   );
 }
 
@@ -284,7 +373,7 @@ export async function rollbackRun(db: SeedDatabase, settings: SeedSettings, deps
         report.tables.push({ table: owned.table, inserted: 0, updated: 0, deleted, unchanged: 0 });
         deps.logger.info(`${owned.table}: ${deleted} deleted (seeded after run ${target})`);
       }
-      return { manifests };
+      return appliedManifests(manifests);
     },
   );
 }

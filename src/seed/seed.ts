@@ -5,14 +5,15 @@ import { requireApproval } from "./approval-check.js";
 import { type OpenOptions, openDatabase, type SeedDatabase } from "./database.js";
 import { inEnvironment } from "./environments.js";
 import { lintManifests } from "./lint.js";
-import { loadManifests } from "./manifest.js";
+import { type ManifestSource, parseManifestSources, readManifestSources } from "./manifest.js";
 import { renderSummary, type SeedReport } from "./report.js";
-import { applyRun, comparisonRun, rollbackRun, totals } from "./runs.js";
+import { applyRun, applyUnchanged, comparisonRun, rollbackRun, totals } from "./runs.js";
 import { resolveSecrets } from "./secret-values.js";
 import { manifestEntries, setDigest } from "./snapshot.js";
 import { readHistory } from "./store.js";
 import { submitSuccessGauge } from "./success-gauge.js";
 import { type Diagnostic, formatPlaceText, type Manifest, type TableCounts } from "./types.js";
+import { sourceDigest } from "./unchanged.js";
 
 export const SEED_COMMANDS = ["lint", "plan", "apply", "verify", "rollback", "history"] as const;
 export type SeedCommand = (typeof SEED_COMMANDS)[number];
@@ -71,20 +72,12 @@ export async function runSeed(settings: SeedSettings, deps: SeedDeps): Promise<S
     changes: [],
     migrations: [],
   };
-  if (settings.command !== "history" && settings.command !== "rollback") {
-    const loaded = loadAndLint(settings, report, deps.logger);
-    if (settings.command !== "lint") {
-      if (report.diagnostics.length) throw lintFailure(report.diagnostics);
-      const manifests = inEnvironment(loaded, settings.env, report);
-      if (settings.command === "apply") requireApproval(manifests, settings);
-      // A missing secret is found (and every value masked) before anything touches the database.
-      resolveSecrets(manifests, deps.env, deps.secrets);
-      await withDatabase(settings, deps, report, (db) =>
-        settings.command === "apply"
-          ? applyRun(db, manifests, settings, deps, report)
-          : comparisonRun(db, manifests, settings, deps, report),
-      );
-    }
+  if (settings.command === "lint")
+    loadAndLint(settings, report, deps.logger, readManifestSources(settings.manifestsDir, settings.workspace));
+  else if (settings.command === "apply") await applyCommand(settings, deps, report);
+  else if (settings.command === "plan" || settings.command === "verify") {
+    const manifests = checkedManifests(settings, deps, report, readManifestSources(settings.manifestsDir, settings.workspace));
+    await withDatabase(settings, deps, report, (db) => comparisonRun(db, manifests, settings, deps, report));
   } else {
     await withDatabase(settings, deps, report, async (db) => {
       if (settings.command === "history") report.history = await readHistory(db);
@@ -100,8 +93,43 @@ export async function runSeed(settings: SeedSettings, deps: SeedDeps): Promise<S
   return { ...report, ok, totals: totals(report.tables), summary: deps.secrets.redact(renderSummary(report)) };
 }
 
-function loadAndLint(settings: SeedSettings, report: SeedReport, logger: Logger): Manifest[] {
-  const loaded = loadManifests(settings.manifestsDir, settings.workspace);
+/**
+ * apply reads the files first and only parses them when the database says they may have changed (see unchanged.ts).
+ * Whatever is wrong with the manifests still comes first: when the database cannot be opened, they are checked
+ * before that error is raised, as when they are parsed before it is opened.
+ */
+async function applyCommand(settings: SeedSettings, deps: SeedDeps, report: SeedReport): Promise<void> {
+  const sources = readManifestSources(settings.manifestsDir, settings.workspace);
+  const source = sourceDigest(sources, settings);
+  let manifests: Manifest[] | undefined;
+  const checked = () => {
+    manifests ??= checkedManifests(settings, deps, report, sources);
+    return manifests;
+  };
+  await withDatabase(
+    settings,
+    deps,
+    report,
+    async (db) => {
+      if (!(await applyUnchanged(db, source, settings, deps, report))) await applyRun(db, checked(), settings, deps, report, source);
+    },
+    checked,
+  );
+}
+
+/** Parsed, linted, scoped to this environment, approved and with every secret read and masked: ready for the database. */
+function checkedManifests(settings: SeedSettings, deps: SeedDeps, report: SeedReport, sources: readonly ManifestSource[]): Manifest[] {
+  const loaded = loadAndLint(settings, report, deps.logger, sources);
+  if (report.diagnostics.length) throw lintFailure(report.diagnostics);
+  const manifests = inEnvironment(loaded, settings.env, report);
+  if (settings.command === "apply") requireApproval(manifests, settings);
+  // A missing secret is found (and every value masked) before anything touches the database.
+  resolveSecrets(manifests, deps.env, deps.secrets);
+  return manifests;
+}
+
+function loadAndLint(settings: SeedSettings, report: SeedReport, logger: Logger, sources: readonly ManifestSource[]): Manifest[] {
+  const loaded = parseManifestSources(sources);
   const diagnostics = [...loaded.diagnostics, ...lintManifests(loaded.manifests, loaded.documents, settings.workspace)];
   report.diagnostics = diagnostics;
   for (const problem of diagnostics) {
@@ -131,15 +159,23 @@ async function withDatabase(
   deps: SeedDeps,
   report: SeedReport,
   work: (db: SeedDatabase) => Promise<void>,
+  /** Runs when the database cannot be opened, before that error is raised. */
+  beforeOpenFailure?: () => unknown,
 ): Promise<void> {
   const open = deps.open ?? openDatabase;
-  const db = await open({
-    databaseUrl: settings.databaseUrl,
-    pgliteDir: settings.pgliteDir,
-    lockTimeoutMs: settings.lockTimeoutMs,
-    logger: deps.logger,
-    signal: deps.signal,
-  });
+  let db: SeedDatabase;
+  try {
+    db = await open({
+      databaseUrl: settings.databaseUrl,
+      pgliteDir: settings.pgliteDir,
+      lockTimeoutMs: settings.lockTimeoutMs,
+      logger: deps.logger,
+      signal: deps.signal,
+    });
+  } catch (error) {
+    beforeOpenFailure?.();
+    throw error;
+  }
   report.where = db.where;
   try {
     await work(db);

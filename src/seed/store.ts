@@ -54,11 +54,17 @@ EXCEPTION WHEN feature_not_supported OR syntax_error THEN NULL;
 END $$;`;
 
 /**
+ * Version 3: what an apply needs to know, next time, that nothing changed on either side (see unchanged.ts): the
+ * digest of the manifest files it read and a mark of each table's row versions when it committed.
+ */
+const VERSION_3_SQL = "ALTER TABLE launchpad_seed.seed_runs ADD COLUMN IF NOT EXISTS reuse jsonb;";
+
+/**
  * The steps that bring `launchpad_seed` to each schema version: step i goes from version i to i + 1. Version 1 is the
  * layout from before versions were recorded (every statement is idempotent, so a database from then adopts it). A
  * later change appends a step; no step is ever edited.
  */
-const SCHEMA_STEPS: readonly string[] = [VERSION_1_SQL, VERSION_2_SQL];
+const SCHEMA_STEPS: readonly string[] = [VERSION_1_SQL, VERSION_2_SQL, VERSION_3_SQL];
 export const SEED_SCHEMA_VERSION = SCHEMA_STEPS.length;
 
 const VERSION_TABLE_SQL = `CREATE SCHEMA IF NOT EXISTS launchpad_seed;
@@ -69,7 +75,7 @@ CREATE TABLE IF NOT EXISTS launchpad_seed.schema_version (
 );`;
 
 /** The recorded schema version of `launchpad_seed`: 0 for a database the seeder never used or from before versions. */
-async function recordedVersion(db: SeedDatabase): Promise<number> {
+export async function recordedVersion(db: SeedDatabase): Promise<number> {
   const [exists] = await db.query<{ present: boolean }>(`SELECT to_regclass('launchpad_seed.schema_version') IS NOT NULL AS present`);
   if (!exists.present) return 0;
   const [row] = await db.query<{ version: number | null }>("SELECT max(version) AS version FROM launchpad_seed.schema_version");
@@ -173,7 +179,7 @@ export async function insertRun(db: SeedDatabase, run: RunRecord): Promise<strin
 export async function finishRun(
   db: SeedDatabase,
   seq: string,
-  fields: { manifests: unknown; digest: string; counts: unknown; snapshot: () => unknown },
+  fields: { manifests: unknown; digest: string; counts: unknown; snapshot: () => unknown; reuse?: unknown },
 ): Promise<void> {
   const stored = await db.query("SELECT 1 FROM launchpad_seed.snapshots WHERE digest = $1", [fields.digest]);
   if (!stored.length)
@@ -182,9 +188,16 @@ export async function finishRun(
       JSON.stringify(fields.snapshot()),
     ]);
   await db.query(
-    `UPDATE launchpad_seed.seed_runs SET status = 'succeeded', manifests = $2::jsonb, digest = $3, counts = $4::jsonb, snapshot_digest = $3, finished_at = clock_timestamp()
+    `UPDATE launchpad_seed.seed_runs SET status = 'succeeded', manifests = $2::jsonb, digest = $3, counts = $4::jsonb, snapshot_digest = $3,
+       reuse = $5::jsonb, finished_at = clock_timestamp()
      WHERE seq = $1::bigint`,
-    [seq, JSON.stringify(fields.manifests), fields.digest, JSON.stringify(fields.counts)],
+    [
+      seq,
+      JSON.stringify(fields.manifests),
+      fields.digest,
+      JSON.stringify(fields.counts),
+      fields.reuse ? JSON.stringify(fields.reuse) : null,
+    ],
   );
 }
 
@@ -220,6 +233,36 @@ export async function lastSucceededRun(db: SeedDatabase): Promise<string | undef
     "SELECT run_id FROM launchpad_seed.seed_runs WHERE status = 'succeeded' ORDER BY seq DESC LIMIT 1",
   );
   return row?.run_id;
+}
+
+/** The last succeeded run (apply or rollback) as an unchanged re-apply needs it; none before schema version 3. */
+export interface LastRun {
+  runId: string;
+  command: string;
+  manifests: unknown;
+  digest: string;
+  reuse: unknown;
+  /** Whether its stored manifests are still there (a rollback to it needs them). */
+  stored: boolean;
+}
+
+export async function readLastRun(db: SeedDatabase): Promise<LastRun | undefined> {
+  if ((await recordedVersion(db)) < 3) return undefined;
+  const [row] = await db.query<{
+    run_id: string;
+    command: string;
+    manifests: string;
+    digest: string;
+    reuse: string | null;
+    stored: boolean;
+  }>(
+    `SELECT run_id, command, manifests::text AS manifests, digest, reuse::text AS reuse,
+            EXISTS (SELECT 1 FROM launchpad_seed.snapshots s WHERE s.digest = r.snapshot_digest) AS stored
+     FROM launchpad_seed.seed_runs r WHERE status = 'succeeded' ORDER BY seq DESC LIMIT 1`,
+  );
+  if (!row) return undefined;
+  const { run_id: runId, command, digest, stored } = row;
+  return { runId, command, digest, stored, manifests: JSON.parse(row.manifests), reuse: row.reuse ? JSON.parse(row.reuse) : undefined };
 }
 
 export interface HistoryEntry {

@@ -126,7 +126,7 @@ describe.each(backends)("seed on $name: environments, approval, schema version, 
     it("records the schema version, adopts a database from before versions, and refuses one from a newer seeder", async () => {
       await seed("apply", { runId: "first" });
       const versions = () => backend.query<{ version: number }>("SELECT version FROM launchpad_seed.schema_version ORDER BY version");
-      expect(await versions()).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(await versions()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       // Version 2: stored manifests compressed with lz4 where the server has it (PGlite has not, and keeps pglz).
       const [snapshots] = await backend.query<{ compression: string }>(
         "SELECT attcompression::text AS compression FROM pg_attribute WHERE attrelid = 'launchpad_seed.snapshots'::regclass AND attname = 'manifests'",
@@ -134,7 +134,7 @@ describe.each(backends)("seed on $name: environments, approval, schema version, 
       expect(snapshots.compression).toBe(backend.name === "PostgreSQL" ? "l" : "");
       await backend.query("DROP TABLE launchpad_seed.schema_version");
       expect((await seed("apply", { runId: "second" })).totals.unchanged).toBe(16);
-      expect(await versions()).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(await versions()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       expect(await runCount()).toBe(2);
       await backend.query("INSERT INTO launchpad_seed.schema_version (version, tool_version) VALUES (99, 'launchpad 9.0.0')");
       editManifest("plans.yaml", "price_cents: 2900", "price_cents: 3900");
@@ -142,7 +142,7 @@ describe.each(backends)("seed on $name: environments, approval, schema version, 
         const error = await seed(command).catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(ConfigurationError);
         expect((error as Error).message).toMatch(
-          /^The seed bookkeeping \(launchpad_seed\) in .+ is at schema version 99, written by a newer launchpad; this one \(launchpad test\) knows versions up to 2\. Use the newer seed action; nothing was changed\.$/,
+          /^The seed bookkeeping \(launchpad_seed\) in .+ is at schema version 99, written by a newer launchpad; this one \(launchpad test\) knows versions up to 3\. Use the newer seed action; nothing was changed\.$/,
         );
       }
       const [price] = await backend.query<{ price_cents: number }>("SELECT price_cents FROM plans WHERE code = 'premium'");

@@ -360,6 +360,25 @@ describe.skipIf(Boolean(postgres.skipReason))(
       expect(users.n).toBe(0);
     });
 
+    it("an unchanged re-apply records the run without comparing rows, and a tampered row makes it compare and repair", async () => {
+      const workspace = await fresh();
+      const production = { "database-url": url, env: "production" };
+      const options = { env: { ...emptyDemoSecrets } };
+      expectSuccess(await seedStep(workspace, { ...production, "run-id": "first" }, options));
+      const again = await seedStep(workspace, { ...production, "run-id": "again" }, options);
+      expectSuccess(again);
+      expect(again.outputs).toMatchObject({ inserted: "0", updated: "0", deleted: "0", unchanged: "14" });
+      expect(again.stdout).toContain("14 rows: the same files as run first, into tables untouched since; nothing to compare.");
+      expect(again.summary).toContain("The manifest files are byte for byte those of run `first`");
+      await postgres.query("UPDATE plans SET max_strategies = 99 WHERE code = 'free'");
+      const repaired = await seedStep(workspace, { ...production, "run-id": "repaired" }, options);
+      expectSuccess(repaired);
+      expect(repaired.outputs).toMatchObject({ inserted: "0", updated: "1", unchanged: "13" });
+      expect(repaired.summary).not.toContain("byte for byte");
+      const [plan] = await postgres.query<{ max_strategies: number }>("SELECT max_strategies FROM plans WHERE code = 'free'");
+      expect(plan.max_strategies).toBe(3);
+    });
+
     it("refuses Supabase's transaction pooler port 6543 before connecting, naming the session pooler port", async (context) => {
       const workspace = await fresh();
       const proxies = [await tcpProxy(6543, postgres.databaseUrl).catch(() => undefined), await tcpProxy(0, postgres.databaseUrl)];
