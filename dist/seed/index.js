@@ -44663,10 +44663,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   Z: () => (/* binding */ runSeed)
 });
 
-// EXTERNAL MODULE: ./src/lib/errors.ts
-var lib_errors = __nccwpck_require__(7268);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var lib_errors = __nccwpck_require__(7268);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:crypto"
@@ -49723,40 +49723,58 @@ var external_node_util_ = __nccwpck_require__(7975);
 const scrypt = (0,external_node_util_.promisify)(external_node_crypto_.scrypt);
 const PARAMS = { N: 16384, r: 8, p: 1 };
 const KEY_LENGTH = 32;
+const namesUsed = new WeakMap();
+/** The variables one manifest reads, in the order of first use; found once per manifest (a scan of every value). */
+function manifestSecretNames(manifest) {
+    let names = namesUsed.get(manifest);
+    if (!names) {
+        const found = new Set();
+        for (const row of manifest.rows)
+            for (const column in row) {
+                const value = row[column];
+                // Most values are plain scalars: only an object can be a secret reference.
+                if (typeof value === "object" && value !== null && isSecretRef(value))
+                    found.add(value.secret);
+            }
+        names = [...found];
+        namesUsed.set(manifest, names);
+    }
+    return names;
+}
 /**
  * Reads every `{ secret: NAME }` the manifests use from the environment and registers each value as a secret before
- * anything can print it. A missing variable is a configuration error naming the variable and where it is used.
+ * anything can print it. A missing variable is a configuration error naming the variable and where it is first used.
  */
 function resolveSecrets(manifests, env, secrets) {
     const values = new Map();
     for (const manifest of manifests) {
-        manifest.rows.forEach((row, index) => {
-            for (const column in row) {
-                const value = row[column];
-                // Most values are plain scalars: only an object can be a secret reference.
-                if (typeof value !== "object" || value === null || !isSecretRef(value) || values.has(value.secret))
-                    continue;
-                const secret = env[value.secret];
-                if (!secret) {
-                    const where = formatPlaceText(manifest.locate(["rows", index, column]));
-                    throw new lib_errors/* ConfigurationError */.j1(`${where}: environment variable ${value.secret} is not set; ${manifest.table}.${column} needs it.`);
-                }
-                secrets.add(secret);
-                values.set(value.secret, secret);
-            }
-        });
+        for (const name of manifestSecretNames(manifest)) {
+            if (values.has(name))
+                continue;
+            const secret = env[name];
+            if (!secret)
+                throw missingSecret(manifest, name);
+            secrets.add(secret);
+            values.set(name, secret);
+        }
     }
     return values;
 }
+/** The error for a variable that is not set, placed at its first use. */
+function missingSecret(manifest, name) {
+    for (const [index, row] of manifest.rows.entries())
+        for (const column in row) {
+            const value = row[column];
+            if (!isSecretRef(value) || value.secret !== name)
+                continue;
+            const where = formatPlaceText(manifest.locate(["rows", index, column]));
+            return new lib_errors/* ConfigurationError */.j1(`${where}: environment variable ${name} is not set; ${manifest.table}.${column} needs it.`);
+        }
+    return new lib_errors/* ConfigurationError */.j1(`Environment variable ${name} is not set; ${manifest.file} needs it.`);
+}
 /** Every environment variable the manifests read secrets from. */
 function secretNames(manifests) {
-    const names = new Set();
-    for (const manifest of manifests)
-        for (const row of manifest.rows)
-            for (const value of Object.values(row))
-                if (isSecretRef(value))
-                    names.add(value.secret);
-    return [...names].sort();
+    return [...new Set(manifests.flatMap(manifestSecretNames))].sort();
 }
 /** `scrypt$N$r$p$salt$hash`, salt and hash in base64: self-describing, so parameters can change later. */
 async function hashSecret(secret) {
@@ -49968,7 +49986,7 @@ async function lastSucceededRun(db) {
     return row?.run_id;
 }
 async function readLastRun(db) {
-    if ((await recordedVersion(db)) < 3)
+    if ((await recordedVersion(db)) !== SEED_SCHEMA_VERSION)
         return undefined;
     const [row] = await db.query(`SELECT run_id, command, manifests::text AS manifests, digest, reuse::text AS reuse,
             EXISTS (SELECT 1 FROM launchpad_seed.snapshots s WHERE s.digest = r.snapshot_digest) AS stored
@@ -50657,6 +50675,7 @@ async function post(target, body, signal) {
 
 
 
+
 const SEED_COMMANDS = ["lint", "plan", "apply", "verify", "rollback", "history"];
 /** Runs one seed command end to end and returns counts, drift and the summary markdown. */
 async function runSeed(settings, deps) {
@@ -50706,6 +50725,9 @@ async function applyCommand(settings, deps, report) {
         manifests ??= checkedManifests(settings, deps, report, sources);
         return manifests;
     };
+    // PGlite creates its data dir when opened; without one there is no earlier run, and nothing is opened before the check.
+    if (!deps.open && !settings.databaseUrl && !(0,external_node_fs_.existsSync)(settings.pgliteDir))
+        checked();
     await withDatabase(settings, deps, report, async (db) => {
         if (!(await applyUnchanged(db, source, settings, deps, report)))
             await applyRun(db, checked(), settings, deps, report, source);

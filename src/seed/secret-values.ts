@@ -8,9 +8,28 @@ const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, key
 const PARAMS = { N: 16384, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 
+const namesUsed = new WeakMap<Manifest, string[]>();
+
+/** The variables one manifest reads, in the order of first use; found once per manifest (a scan of every value). */
+function manifestSecretNames(manifest: Manifest): string[] {
+  let names = namesUsed.get(manifest);
+  if (!names) {
+    const found = new Set<string>();
+    for (const row of manifest.rows)
+      for (const column in row) {
+        const value = row[column];
+        // Most values are plain scalars: only an object can be a secret reference.
+        if (typeof value === "object" && value !== null && isSecretRef(value)) found.add(value.secret);
+      }
+    names = [...found];
+    namesUsed.set(manifest, names);
+  }
+  return names;
+}
+
 /**
  * Reads every `{ secret: NAME }` the manifests use from the environment and registers each value as a secret before
- * anything can print it. A missing variable is a configuration error naming the variable and where it is used.
+ * anything can print it. A missing variable is a configuration error naming the variable and where it is first used.
  */
 export function resolveSecrets(
   manifests: readonly Manifest[],
@@ -19,30 +38,32 @@ export function resolveSecrets(
 ): Map<string, string> {
   const values = new Map<string, string>();
   for (const manifest of manifests) {
-    manifest.rows.forEach((row, index) => {
-      for (const column in row) {
-        const value = row[column];
-        // Most values are plain scalars: only an object can be a secret reference.
-        if (typeof value !== "object" || value === null || !isSecretRef(value) || values.has(value.secret)) continue;
-        const secret = env[value.secret];
-        if (!secret) {
-          const where = formatPlaceText(manifest.locate(["rows", index, column]));
-          throw new ConfigurationError(`${where}: environment variable ${value.secret} is not set; ${manifest.table}.${column} needs it.`);
-        }
-        secrets.add(secret);
-        values.set(value.secret, secret);
-      }
-    });
+    for (const name of manifestSecretNames(manifest)) {
+      if (values.has(name)) continue;
+      const secret = env[name];
+      if (!secret) throw missingSecret(manifest, name);
+      secrets.add(secret);
+      values.set(name, secret);
+    }
   }
   return values;
 }
 
+/** The error for a variable that is not set, placed at its first use. */
+function missingSecret(manifest: Manifest, name: string): ConfigurationError {
+  for (const [index, row] of manifest.rows.entries())
+    for (const column in row) {
+      const value = row[column];
+      if (!isSecretRef(value) || value.secret !== name) continue;
+      const where = formatPlaceText(manifest.locate(["rows", index, column]));
+      return new ConfigurationError(`${where}: environment variable ${name} is not set; ${manifest.table}.${column} needs it.`);
+    }
+  return new ConfigurationError(`Environment variable ${name} is not set; ${manifest.file} needs it.`);
+}
+
 /** Every environment variable the manifests read secrets from. */
 export function secretNames(manifests: readonly Manifest[]): string[] {
-  const names = new Set<string>();
-  for (const manifest of manifests)
-    for (const row of manifest.rows) for (const value of Object.values(row)) if (isSecretRef(value)) names.add(value.secret);
-  return [...names].sort();
+  return [...new Set(manifests.flatMap(manifestSecretNames))].sort();
 }
 
 /** `scrypt$N$r$p$salt$hash`, salt and hash in base64: self-describing, so parameters can change later. */

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { ConfigurationError, errorMessage } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import type { Secrets } from "../lib/secrets.js";
@@ -106,6 +107,8 @@ async function applyCommand(settings: SeedSettings, deps: SeedDeps, report: Seed
     manifests ??= checkedManifests(settings, deps, report, sources);
     return manifests;
   };
+  // PGlite creates its data dir when opened; without one there is no earlier run, and nothing is opened before the check.
+  if (!deps.open && !settings.databaseUrl && !existsSync(settings.pgliteDir)) checked();
   await withDatabase(
     settings,
     deps,

@@ -235,7 +235,10 @@ export async function lastSucceededRun(db: SeedDatabase): Promise<string | undef
   return row?.run_id;
 }
 
-/** The last succeeded run (apply or rollback) as an unchanged re-apply needs it; none before schema version 3. */
+/**
+ * The last succeeded run (apply or rollback) as an unchanged re-apply needs it; none from a bookkeeping at another
+ * schema version (an older one is migrated, and a newer one refused, by the full path).
+ */
 export interface LastRun {
   runId: string;
   command: string;
@@ -247,7 +250,7 @@ export interface LastRun {
 }
 
 export async function readLastRun(db: SeedDatabase): Promise<LastRun | undefined> {
-  if ((await recordedVersion(db)) < 3) return undefined;
+  if ((await recordedVersion(db)) !== SEED_SCHEMA_VERSION) return undefined;
   const [row] = await db.query<{
     run_id: string;
     command: string;

@@ -123,6 +123,13 @@ describe.each(backends)("seed on $name: an apply of unchanged files into untouch
       );
     });
 
+    it("leaves a bookkeeping written by a newer seeder to the full path, which refuses it", async () => {
+      await apply("first");
+      await backend.query("INSERT INTO launchpad_seed.schema_version (version, tool_version) VALUES (99, 'launchpad 9.0.0')");
+      await expect(apply("second")).rejects.toThrow(/is at schema version 99, written by a newer launchpad;/);
+      expect((await runs()).map((run) => run.run_id)).toEqual(["first"]);
+    });
+
     it("takes the full path, and its error, when a table it marked is gone", async () => {
       await apply("first");
       await backend.query("DROP TABLE quota_policies");
