@@ -45559,6 +45559,12 @@ function rowShapeErrors(document) {
     }
     return all;
 }
+/** The JSON Schema file a manifest's `schema:` names (relative to the manifest), or undefined for a built-in schema. */
+function schemaFilePath(manifest, root) {
+    if (!manifest.schema || BUILT_IN_SCHEMAS[manifest.schema] || !/\.(json|ya?ml)$/i.test(manifest.schema))
+        return undefined;
+    return (0,external_node_path_.resolve)(root, (0,external_node_path_.dirname)(manifest.file), manifest.schema);
+}
 function loadRowSchema(manifest, ajv, root, report) {
     if (!manifest.schema)
         return undefined;
@@ -45569,7 +45575,7 @@ function loadRowSchema(manifest, ajv, root, report) {
         report(manifest, ["schema"], `unknown schema '${manifest.schema}'; use one of ${Object.keys(BUILT_IN_SCHEMAS).join(", ")} or a path to a JSON Schema file`);
         return undefined;
     }
-    const path = (0,external_node_path_.resolve)(root, (0,external_node_path_.dirname)(manifest.file), manifest.schema);
+    const path = schemaFilePath(manifest, root);
     try {
         const schema = (0,yaml_dist/* parse */.qg)((0,external_node_fs_.readFileSync)(path, "utf8"));
         // Throws "schema is invalid: …" as compile would with schema validation on.
@@ -50246,12 +50252,25 @@ async function pruneAllSince(db, table, key, sinceSeq) {
 
 
 
-/** The digest of the manifest files as read, and of everything else that decides how they are read. */
-function sourceDigest(sources, context) {
-    const hash = (0,external_node_crypto_.createHash)("sha256").update(JSON.stringify([context.toolVersion, context.env, sources.length]));
-    for (const { file, text } of sources)
-        hash.update(`\n${JSON.stringify(file)} ${(0,external_node_crypto_.createHash)("sha256").update(text).digest("hex")}`);
+
+
+
+/** The digest of the manifest files and of the schema files they name (a missing one counts as missing). */
+function sourceDigest(read, schemaFiles) {
+    const fileDigest = (text) => (0,external_node_crypto_.createHash)("sha256").update(text).digest("hex");
+    const hash = (0,external_node_crypto_.createHash)("sha256").update(JSON.stringify([read.toolVersion, read.env, read.sources.length, schemaFiles]));
+    for (const { file, text } of read.sources)
+        hash.update(`\n${JSON.stringify(file)} ${fileDigest(text)}`);
+    for (const file of schemaFiles) {
+        const path = (0,external_node_path_.resolve)(read.workspace, file);
+        hash.update(`\n${(0,external_node_fs_.existsSync)(path) ? fileDigest((0,external_node_fs_.readFileSync)(path, "utf8")) : "missing"}`);
+    }
     return hash.digest("hex");
+}
+/** The schema files the manifests name, workspace-relative and in order, for `sourceDigest`. */
+function schemaFilesOf(manifests, workspace) {
+    const paths = manifests.map((manifest) => schemaFilePath(manifest, workspace)).filter((path) => path !== undefined);
+    return [...new Set(paths.map((path) => (0,external_node_path_.relative)(workspace, path)))].sort();
 }
 /**
  * One mark per table, in one statement: its row versions (every write, even of the same values, gives a row a new
@@ -50275,11 +50294,13 @@ async function tableMarks(db, tables) {
     return rows.map((row) => row.mark);
 }
 /** A last run's reuse record, when it is one this apply can trust (written by this version, for these files). */
-function reusable(last, source) {
+function reusable(last, read) {
     if (last?.command !== "apply" || !last.stored)
         return undefined;
     const reuse = last.reuse;
-    return reuse?.source === source && Array.isArray(reuse.tables) ? reuse : undefined;
+    if (!reuse || !Array.isArray(reuse.tables) || !Array.isArray(reuse.schemaFiles))
+        return undefined;
+    return reuse.source === sourceDigest(read, reuse.schemaFiles) ? reuse : undefined;
 }
 /**
  * Under the seed lock: whether the last run's tables are exactly as it left them and no migration is pending, so a
@@ -50494,17 +50515,17 @@ function applyRecord(settings) {
     return { command: "apply", env, operator, gitSha, toolVersion };
 }
 /**
- * `source` is the digest of the manifest files read (see unchanged.ts); when the outcome depended on nothing else (no
- * secret from the environment, no approval), the run records it with a mark of each table, for the next apply.
+ * When the outcome depended on nothing but the files read (no secret from the environment, no approval), the run
+ * records their digest with a mark of each table, for the next apply.
  */
-async function applyRun(db, manifests, settings, deps, report, source) {
+async function applyRun(db, manifests, settings, deps, report, files) {
     await recordedTransaction(db, settings, deps, report, applyRecord(settings), async () => true, async (seq) => {
         report.migrations = await applyMigrations(db, listMigrations(settings.migrationsDir, settings.workspace), report.runId, deps.logger);
         const prepared = await prepareAll(db, manifests, deps);
         // Hashed between the round trips of the writes, while the database works.
         const digesting = digestInSlices(manifests);
         await upsertAll(db, prepared, seq, deps, report);
-        const reuse = source && dependsOnFilesAlone(manifests) ? await reuseRecord(db, source, prepared, report) : undefined;
+        const reuse = files && dependsOnFilesAlone(manifests) ? await reuseRecord(db, files, prepared, report) : undefined;
         await digesting;
         return appliedManifests(manifests, reuse);
     }, () => setDigest(manifestEntries(manifests)));
@@ -50512,12 +50533,13 @@ async function applyRun(db, manifests, settings, deps, report, source) {
 function dependsOnFilesAlone(manifests) {
     return secretNames(manifests).length === 0 && !manifests.some((manifest) => manifest.requiresApproval);
 }
-async function reuseRecord(db, source, prepared, report) {
+async function reuseRecord(db, files, prepared, report) {
     const names = prepared.map((table) => table.manifest.table);
     const marks = await tableMarks(db, names);
     const rows = new Map(report.tables.map((counts) => [counts.table, counts.inserted + counts.updated + counts.unchanged]));
     return {
-        source,
+        source: sourceDigest(files.read, files.schemaFiles),
+        schemaFiles: files.schemaFiles,
         tables: names.map((table, index) => ({ table, rows: rows.get(table) ?? 0, mark: marks[index] })),
         skipped: report.skipped ?? [],
     };
@@ -50527,14 +50549,14 @@ async function reuseRecord(db, source, prepared, report) {
  * read, compare and write nothing, so the run is recorded (as succeeded, every row unchanged) without parsing the
  * files or sending a row. Returns false, having changed nothing, when anything differs; the full apply then runs.
  */
-async function applyUnchanged(db, source, settings, deps, report) {
+async function applyUnchanged(db, read, settings, deps, report) {
     // Looked at first without the lock: on a first apply or after an edit, lint runs before anything waits for it.
-    if (!reusable(await readLastRun(db), source))
+    if (!reusable(await readLastRun(db), read))
         return false;
     const migrations = listMigrations(settings.migrationsDir, settings.workspace);
     return recordedTransaction(db, settings, deps, report, applyRecord(settings), async () => {
         const last = await readLastRun(db);
-        const reuse = reusable(last, source);
+        const reuse = reusable(last, read);
         return last && reuse && (await stillUnchanged(db, reuse, migrations)) ? { last, reuse } : undefined;
     }, async (_seq, { last, reuse }) => {
         const entries = lastEntries(last);
@@ -50718,24 +50740,33 @@ async function runSeed(settings, deps) {
  * before that error is raised, as when they are parsed before it is opened.
  */
 async function applyCommand(settings, deps, report) {
-    const sources = readManifestSources(settings.manifestsDir, settings.workspace);
-    const source = sourceDigest(sources, settings);
-    let manifests;
-    const checked = () => {
-        manifests ??= checkedManifests(settings, deps, report, sources);
-        return manifests;
+    const { workspace, toolVersion, env } = settings;
+    const read = { sources: readManifestSources(settings.manifestsDir, workspace), workspace, toolVersion, env };
+    let checked;
+    const check = () => {
+        if (!checked) {
+            const loaded = [];
+            const manifests = checkedManifests(settings, deps, report, read.sources, loaded);
+            checked = { manifests, schemaFiles: schemaFilesOf(loaded, workspace) };
+        }
+        return checked;
     };
     // PGlite creates its data dir when opened; without one there is no earlier run, and nothing is opened before the check.
     if (!deps.open && !settings.databaseUrl && !(0,external_node_fs_.existsSync)(settings.pgliteDir))
-        checked();
+        check();
     await withDatabase(settings, deps, report, async (db) => {
-        if (!(await applyUnchanged(db, source, settings, deps, report)))
-            await applyRun(db, checked(), settings, deps, report, source);
-    }, checked);
+        if (await applyUnchanged(db, read, settings, deps, report))
+            return;
+        const { manifests, schemaFiles } = check();
+        await applyRun(db, manifests, settings, deps, report, { read, schemaFiles });
+    }, check);
 }
-/** Parsed, linted, scoped to this environment, approved and with every secret read and masked: ready for the database. */
-function checkedManifests(settings, deps, report, sources) {
-    const loaded = loadAndLint(settings, report, deps.logger, sources);
+/**
+ * Parsed, linted, scoped to this environment, approved and with every secret read and masked: ready for the database.
+ * `loaded` receives every manifest read, those of other environments too.
+ */
+function checkedManifests(settings, deps, report, sources, loaded = []) {
+    loaded.push(...loadAndLint(settings, report, deps.logger, sources));
     if (report.diagnostics.length)
         throw lintFailure(report.diagnostics);
     const manifests = inEnvironment(loaded, settings.env, report);

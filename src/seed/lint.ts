@@ -127,6 +127,12 @@ function rowShapeErrors(document: unknown): AjvError[] {
 
 type Report = (manifest: Manifest, path: Array<string | number>, message: string, key?: boolean) => void;
 
+/** The JSON Schema file a manifest's `schema:` names (relative to the manifest), or undefined for a built-in schema. */
+export function schemaFilePath(manifest: Pick<Manifest, "file" | "schema">, root: string): string | undefined {
+  if (!manifest.schema || BUILT_IN_SCHEMAS[manifest.schema] || !/\.(json|ya?ml)$/i.test(manifest.schema)) return undefined;
+  return resolve(root, dirname(manifest.file), manifest.schema);
+}
+
 function loadRowSchema(manifest: Manifest, ajv: Ajv, root: string, report: Report): ValidateFunction | undefined {
   if (!manifest.schema) return undefined;
   const builtIn = BUILT_IN_SCHEMAS[manifest.schema];
@@ -139,7 +145,7 @@ function loadRowSchema(manifest: Manifest, ajv: Ajv, root: string, report: Repor
     );
     return undefined;
   }
-  const path = resolve(root, dirname(manifest.file), manifest.schema);
+  const path = schemaFilePath(manifest, root)!;
   try {
     const schema = parse(readFileSync(path, "utf8"));
     // Throws "schema is invalid: …" as compile would with schema validation on.

@@ -32,7 +32,16 @@ import {
 } from "./table-ops.js";
 import { foreignKeyOrder } from "./tables.js";
 import type { Manifest, TableCounts } from "./types.js";
-import { lastEntries, type ReuseRecord, reusable, stillUnchanged, tableMarks, unchangedCounts } from "./unchanged.js";
+import {
+  lastEntries,
+  type ReadFiles,
+  type ReuseRecord,
+  reusable,
+  sourceDigest,
+  stillUnchanged,
+  tableMarks,
+  unchangedCounts,
+} from "./unchanged.js";
 
 function lockOptions(settings: SeedSettings, deps: SeedDeps) {
   return { timeoutMs: settings.lockTimeoutMs, logger: deps.logger, signal: deps.signal, toolVersion: settings.toolVersion };
@@ -240,9 +249,15 @@ function applyRecord(settings: SeedSettings) {
   return { command: "apply", env, operator, gitSha, toolVersion } as const;
 }
 
+/** The files an apply read (see unchanged.ts): every manifest, and the schema files they name. */
+export interface AppliedFiles {
+  read: ReadFiles;
+  schemaFiles: string[];
+}
+
 /**
- * `source` is the digest of the manifest files read (see unchanged.ts); when the outcome depended on nothing else (no
- * secret from the environment, no approval), the run records it with a mark of each table, for the next apply.
+ * When the outcome depended on nothing but the files read (no secret from the environment, no approval), the run
+ * records their digest with a mark of each table, for the next apply.
  */
 export async function applyRun(
   db: SeedDatabase,
@@ -250,7 +265,7 @@ export async function applyRun(
   settings: SeedSettings,
   deps: SeedDeps,
   report: SeedReport,
-  source?: string,
+  files?: AppliedFiles,
 ): Promise<void> {
   await recordedTransaction(
     db,
@@ -265,7 +280,7 @@ export async function applyRun(
       // Hashed between the round trips of the writes, while the database works.
       const digesting = digestInSlices(manifests);
       await upsertAll(db, prepared, seq, deps, report);
-      const reuse = source && dependsOnFilesAlone(manifests) ? await reuseRecord(db, source, prepared, report) : undefined;
+      const reuse = files && dependsOnFilesAlone(manifests) ? await reuseRecord(db, files, prepared, report) : undefined;
       await digesting;
       return appliedManifests(manifests, reuse);
     },
@@ -277,12 +292,18 @@ function dependsOnFilesAlone(manifests: readonly Manifest[]): boolean {
   return secretNames(manifests).length === 0 && !manifests.some((manifest) => manifest.requiresApproval);
 }
 
-async function reuseRecord(db: SeedDatabase, source: string, prepared: readonly PreparedTable[], report: SeedReport): Promise<ReuseRecord> {
+async function reuseRecord(
+  db: SeedDatabase,
+  files: AppliedFiles,
+  prepared: readonly PreparedTable[],
+  report: SeedReport,
+): Promise<ReuseRecord> {
   const names = prepared.map((table) => table.manifest.table);
   const marks = await tableMarks(db, names);
   const rows = new Map(report.tables.map((counts) => [counts.table, counts.inserted + counts.updated + counts.unchanged]));
   return {
-    source,
+    source: sourceDigest(files.read, files.schemaFiles),
+    schemaFiles: files.schemaFiles,
     tables: names.map((table, index) => ({ table, rows: rows.get(table) ?? 0, mark: marks[index] })),
     skipped: report.skipped ?? [],
   };
@@ -295,13 +316,13 @@ async function reuseRecord(db: SeedDatabase, source: string, prepared: readonly 
  */
 export async function applyUnchanged(
   db: SeedDatabase,
-  source: string,
+  read: ReadFiles,
   settings: SeedSettings,
   deps: SeedDeps,
   report: SeedReport,
 ): Promise<boolean> {
   // Looked at first without the lock: on a first apply or after an edit, lint runs before anything waits for it.
-  if (!reusable(await readLastRun(db), source)) return false;
+  if (!reusable(await readLastRun(db), read)) return false;
   const migrations = listMigrations(settings.migrationsDir, settings.workspace);
   return recordedTransaction(
     db,
@@ -311,7 +332,7 @@ export async function applyUnchanged(
     applyRecord(settings),
     async () => {
       const last = await readLastRun(db);
-      const reuse = reusable(last, source);
+      const reuse = reusable(last, read);
       return last && reuse && (await stillUnchanged(db, reuse, migrations)) ? { last, reuse } : undefined;
     },
     async (_seq, { last, reuse }) => {

@@ -14,7 +14,7 @@ import { manifestEntries, setDigest } from "./snapshot.js";
 import { readHistory } from "./store.js";
 import { submitSuccessGauge } from "./success-gauge.js";
 import { type Diagnostic, formatPlaceText, type Manifest, type TableCounts } from "./types.js";
-import { sourceDigest } from "./unchanged.js";
+import { type ReadFiles, schemaFilesOf } from "./unchanged.js";
 
 export const SEED_COMMANDS = ["lint", "plan", "apply", "verify", "rollback", "history"] as const;
 export type SeedCommand = (typeof SEED_COMMANDS)[number];
@@ -100,29 +100,44 @@ export async function runSeed(settings: SeedSettings, deps: SeedDeps): Promise<S
  * before that error is raised, as when they are parsed before it is opened.
  */
 async function applyCommand(settings: SeedSettings, deps: SeedDeps, report: SeedReport): Promise<void> {
-  const sources = readManifestSources(settings.manifestsDir, settings.workspace);
-  const source = sourceDigest(sources, settings);
-  let manifests: Manifest[] | undefined;
-  const checked = () => {
-    manifests ??= checkedManifests(settings, deps, report, sources);
-    return manifests;
+  const { workspace, toolVersion, env } = settings;
+  const read: ReadFiles = { sources: readManifestSources(settings.manifestsDir, workspace), workspace, toolVersion, env };
+  let checked: { manifests: Manifest[]; schemaFiles: string[] } | undefined;
+  const check = () => {
+    if (!checked) {
+      const loaded: Manifest[] = [];
+      const manifests = checkedManifests(settings, deps, report, read.sources, loaded);
+      checked = { manifests, schemaFiles: schemaFilesOf(loaded, workspace) };
+    }
+    return checked;
   };
   // PGlite creates its data dir when opened; without one there is no earlier run, and nothing is opened before the check.
-  if (!deps.open && !settings.databaseUrl && !existsSync(settings.pgliteDir)) checked();
+  if (!deps.open && !settings.databaseUrl && !existsSync(settings.pgliteDir)) check();
   await withDatabase(
     settings,
     deps,
     report,
     async (db) => {
-      if (!(await applyUnchanged(db, source, settings, deps, report))) await applyRun(db, checked(), settings, deps, report, source);
+      if (await applyUnchanged(db, read, settings, deps, report)) return;
+      const { manifests, schemaFiles } = check();
+      await applyRun(db, manifests, settings, deps, report, { read, schemaFiles });
     },
-    checked,
+    check,
   );
 }
 
-/** Parsed, linted, scoped to this environment, approved and with every secret read and masked: ready for the database. */
-function checkedManifests(settings: SeedSettings, deps: SeedDeps, report: SeedReport, sources: readonly ManifestSource[]): Manifest[] {
-  const loaded = loadAndLint(settings, report, deps.logger, sources);
+/**
+ * Parsed, linted, scoped to this environment, approved and with every secret read and masked: ready for the database.
+ * `loaded` receives every manifest read, those of other environments too.
+ */
+function checkedManifests(
+  settings: SeedSettings,
+  deps: SeedDeps,
+  report: SeedReport,
+  sources: readonly ManifestSource[],
+  loaded: Manifest[] = [],
+): Manifest[] {
+  loaded.push(...loadAndLint(settings, report, deps.logger, sources));
   if (report.diagnostics.length) throw lintFailure(report.diagnostics);
   const manifests = inEnvironment(loaded, settings.env, report);
   if (settings.command === "apply") requireApproval(manifests, settings);

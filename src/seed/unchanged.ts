@@ -1,31 +1,55 @@
 import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import type { SeedDatabase } from "./database.js";
+import { schemaFilePath } from "./lint.js";
 import type { ManifestSource } from "./manifest.js";
 import { type MigrationFile, readAppliedMigrations } from "./migrations.js";
 import type { SeedReport } from "./report.js";
 import type { ManifestEntry } from "./snapshot.js";
 import type { LastRun } from "./store.js";
 import { quoteTable } from "./tables.js";
-import type { TableCounts } from "./types.js";
+import type { Manifest, TableCounts } from "./types.js";
 
 /**
- * What an apply records so that the next one can tell nothing changed on either side: the digest of the manifest
- * files it read (with the tool version and environment that read them) and a mark of each table it applied, taken
- * just before it committed. Only recorded when the outcome depends on nothing but those files and tables: no secret
- * values from the environment and no approval record.
+ * What an apply records so that the next one can tell nothing changed on either side: the digest of the files it read
+ * (with the tool version and environment that read them) and a mark of each table it applied, taken just before it
+ * committed. Only recorded when the outcome depends on nothing but those files and tables: no secret values from the
+ * environment and no approval record.
  */
 export interface ReuseRecord {
   source: string;
+  /** The JSON Schema files the manifests named, workspace-relative: read again to work out `source`. */
+  schemaFiles: string[];
   /** In the order apply wrote them (foreign-key order). */
   tables: Array<{ table: string; rows: number; mark: string }>;
   skipped: NonNullable<SeedReport["skipped"]>;
 }
 
-/** The digest of the manifest files as read, and of everything else that decides how they are read. */
-export function sourceDigest(sources: readonly ManifestSource[], context: { toolVersion: string; env: string }): string {
-  const hash = createHash("sha256").update(JSON.stringify([context.toolVersion, context.env, sources.length]));
-  for (const { file, text } of sources) hash.update(`\n${JSON.stringify(file)} ${createHash("sha256").update(text).digest("hex")}`);
+/** The manifest files as read, and what decides how they are read. */
+export interface ReadFiles {
+  sources: readonly ManifestSource[];
+  workspace: string;
+  toolVersion: string;
+  env: string;
+}
+
+/** The digest of the manifest files and of the schema files they name (a missing one counts as missing). */
+export function sourceDigest(read: ReadFiles, schemaFiles: readonly string[]): string {
+  const fileDigest = (text: string) => createHash("sha256").update(text).digest("hex");
+  const hash = createHash("sha256").update(JSON.stringify([read.toolVersion, read.env, read.sources.length, schemaFiles]));
+  for (const { file, text } of read.sources) hash.update(`\n${JSON.stringify(file)} ${fileDigest(text)}`);
+  for (const file of schemaFiles) {
+    const path = resolve(read.workspace, file);
+    hash.update(`\n${existsSync(path) ? fileDigest(readFileSync(path, "utf8")) : "missing"}`);
+  }
   return hash.digest("hex");
+}
+
+/** The schema files the manifests name, workspace-relative and in order, for `sourceDigest`. */
+export function schemaFilesOf(manifests: readonly Manifest[], workspace: string): string[] {
+  const paths = manifests.map((manifest) => schemaFilePath(manifest, workspace)).filter((path) => path !== undefined);
+  return [...new Set(paths.map((path) => relative(workspace, path)))].sort();
 }
 
 /**
@@ -50,10 +74,11 @@ export async function tableMarks(db: SeedDatabase, tables: readonly string[]): P
 }
 
 /** A last run's reuse record, when it is one this apply can trust (written by this version, for these files). */
-export function reusable(last: LastRun | undefined, source: string): ReuseRecord | undefined {
+export function reusable(last: LastRun | undefined, read: ReadFiles): ReuseRecord | undefined {
   if (last?.command !== "apply" || !last.stored) return undefined;
   const reuse = last.reuse as ReuseRecord | undefined;
-  return reuse?.source === source && Array.isArray(reuse.tables) ? reuse : undefined;
+  if (!reuse || !Array.isArray(reuse.tables) || !Array.isArray(reuse.schemaFiles)) return undefined;
+  return reuse.source === sourceDigest(read, reuse.schemaFiles) ? reuse : undefined;
 }
 
 /**

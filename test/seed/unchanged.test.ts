@@ -93,6 +93,19 @@ describe.each(backends)("seed on $name: an apply of unchanged files into untouch
       expect((await apply("fifth")).unchangedSince).toBe("fourth");
     });
 
+    it("reads the JSON Schema files the manifests name as part of the files: an edited schema is linted again", async () => {
+      const schemaPath = join(core.state.root, "infrastructure/seed-data/quota.schema.json");
+      const schema = (maximum: number) => JSON.stringify({ type: "object", properties: { burst: { type: "integer", maximum } } });
+      writeFileSync(schemaPath, schema(1000));
+      editManifest("quota-policies.yaml", "schema: quota-policies", "schema: quota.schema.json");
+      await apply("first");
+      expect((await apply("second")).unchangedSince).toBe("first");
+      writeFileSync(schemaPath, schema(10));
+      await expect(apply("third")).rejects.toThrow(/quota-policies\.yaml:\d+:\d+: .*burst/);
+      writeFileSync(schemaPath, schema(1000));
+      expect((await apply("fourth")).unchangedSince).toBe("second");
+    });
+
     it("parses again for another environment, another tool version, or after a rollback", async () => {
       await apply("first");
       expect((await seed("apply", { env: "staging-eu", runId: "other-env" }, {})).unchangedSince).toBeUndefined();
