@@ -45415,25 +45415,38 @@ function arrayLiteral(values) {
     return `{${items.join(",")}}`;
 }
 const TEXT_TYPE = /^(text|character varying|character|varchar|char|citext|name)(\(\d+\))?$/;
+function textColumnTrap(manifest, column, { path, source, value }) {
+    const elementType = column.isArray ? column.type.replace(/\[\]$/, "") : column.type;
+    if (path.length > 4 || !TEXT_TYPE.test(elementType) || column.isArray !== (path.length === 4))
+        return undefined;
+    const read = value === null ? "null (stored as NULL)" : `the ${typeof value} ${String(value)} (stored as '${String(value)}')`;
+    return `${source} is read as ${read}, but ${manifest.table}.${column.name} is ${column.type}; quote it ("${source}") to store it as written.`;
+}
+function nonFiniteTrap(manifest, column, { source, value }) {
+    if (typeof value !== "number" || Number.isFinite(value))
+        return undefined;
+    const target = `${manifest.table}.${column.name} is ${column.type}`;
+    if (column.isJson)
+        return `${source} is read as ${value}, which JSON cannot hold (${target}); write a string or null instead.`;
+    return `${source} is read as ${value}, which the run's stored manifests (JSON) cannot keep: a rollback would write NULL (${target}); quote it ("${value}") to store ${value}.`;
+}
 /**
- * A plain scalar that YAML reads as a number, boolean or null whose text differs from its spelling (`1e3`, `0x1F`,
- * `.inf`, `True`, `Null`, `~`) is stored as that value's text in a text column: never what the author wrote. The first
- * one found is refused at its place, with the quoted spelling as the fix; nothing is written.
+ * Plain scalars YAML reads as something other than what the author wrote, refused at their place before anything is
+ * written (the first one found, with the count of the others):
+ * - a number, boolean or null whose text differs from its spelling (`1e3`, `0x1F`, `.inf`, `True`, `Null`, `~`) in a
+ *   text column, where it would be stored as that value's text; the quoted spelling is the fix;
+ * - `.inf`, `-.inf` or `.nan` in any other column: the run's stored manifests and its digest are JSON, which has no
+ *   such numbers (they would become null, and a rollback would write NULL); the quoted value is the fix, or, in a
+ *   JSON column, which cannot hold them either, a string or null.
  */
-function refuseTextColumnTraps(manifest, shape) {
+function refuseSpellingTraps(manifest, shape) {
     const columns = new Map(shape.columns.map((column) => [column.name, column]));
     const traps = [];
-    for (const { path, source, value } of manifest.spellings ?? []) {
-        if (path[0] !== "rows" || path.length < 3 || path.length > 4)
-            continue;
-        const column = columns.get(String(path[2]));
-        if (!column)
-            continue;
-        const elementType = column.isArray ? column.type.replace(/\[\]$/, "") : column.type;
-        if (!TEXT_TYPE.test(elementType) || column.isArray !== (path.length === 4))
-            continue;
-        const read = value === null ? "null (stored as NULL)" : `the ${typeof value} ${String(value)} (stored as '${String(value)}')`;
-        traps.push(`${formatPlaceText(manifest.locate(path))}: ${source} is read as ${read}, but ${manifest.table}.${column.name} is ${column.type}; quote it ("${source}") to store it as written.`);
+    for (const spelling of manifest.spellings ?? []) {
+        const column = spelling.path[0] === "rows" && spelling.path.length >= 3 ? columns.get(String(spelling.path[2])) : undefined;
+        const trap = column && (textColumnTrap(manifest, column, spelling) ?? nonFiniteTrap(manifest, column, spelling));
+        if (trap)
+            traps.push(`${formatPlaceText(manifest.locate(spelling.path))}: ${trap}`);
     }
     if (traps.length)
         throw new lib_errors/* ConfigurationError */.j1(traps[0] + (traps.length > 1 ? ` (and ${traps.length - 1} more in ${manifest.file})` : ""));
@@ -50072,7 +50085,7 @@ function nonKey(shape) {
  */
 async function prepareTable(db, manifest, secretValues) {
     const shape = await describeTable(db, manifest);
-    refuseTextColumnTraps(manifest, shape);
+    refuseSpellingTraps(manifest, shape);
     const { rows } = manifest;
     const hashed = shape.columns.filter((column) => rows.some((row) => isHashedSecret(row[column.name])));
     const stored = hashed.length ? await storedValues(db, manifest, shape, hashed) : new Map();

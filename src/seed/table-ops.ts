@@ -1,7 +1,7 @@
 import { ConfigurationError } from "../lib/errors.js";
 import { describePgError, type SeedDatabase } from "./database.js";
 import { hashSecret, secretMatches } from "./secret-values.js";
-import { type Column, describeTable, encodeValue, quoteIdent, quoteTable, refuseTextColumnTraps, type TableShape } from "./tables.js";
+import { type Column, describeTable, encodeValue, quoteIdent, quoteTable, refuseSpellingTraps, type TableShape } from "./tables.js";
 import { formatPlaceText, isSecretRef, type Manifest } from "./types.js";
 
 /** A manifest matched to its table, with one text array per column ready for `unnest` binds. */
@@ -46,7 +46,7 @@ function nonKey(shape: TableShape): Column[] {
  */
 export async function prepareTable(db: SeedDatabase, manifest: Manifest, secretValues: Map<string, string>): Promise<PreparedTable> {
   const shape = await describeTable(db, manifest);
-  refuseTextColumnTraps(manifest, shape);
+  refuseSpellingTraps(manifest, shape);
   const { rows } = manifest;
   const hashed = shape.columns.filter((column) => rows.some((row) => isHashedSecret(row[column.name])));
   const stored = hashed.length ? await storedValues(db, manifest, shape, hashed) : new Map<number, Record<string, string | null>>();

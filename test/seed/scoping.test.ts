@@ -191,6 +191,24 @@ describe.each(backends)("seed on $name: environments, approval, schema version, 
         );
         expect(row).toEqual({ label: "1e3", short: "0x1F", tags: "{ok,1e3}", n: 31, ratio: "1000", meta: '{"on": true, "big": 1000}' });
       });
+
+      it("refuses .inf and .nan in any other column, which the stored manifests could not keep, and takes them quoted", async () => {
+        writeLabels("  - { code: a, label: x, short: y, tags: [], n: 1, ratio: -.inf, meta: {} }\n");
+        await expect(seed("apply")).rejects.toThrow(
+          `infrastructure/seed-data/labels.yaml:4:59: -.inf is read as -Infinity, which the run's stored manifests (JSON) cannot keep: a rollback would write NULL (labels.ratio is double precision); quote it ("-Infinity") to store -Infinity.`,
+        );
+        writeLabels("  - { code: a, label: x, short: y, tags: [], n: 1, ratio: 1, meta: { score: .NaN } }\n");
+        await expect(seed("apply")).rejects.toThrow(
+          "infrastructure/seed-data/labels.yaml:4:77: .NaN is read as NaN, which JSON cannot hold (labels.meta is jsonb); write a string or null instead.",
+        );
+        writeLabels(`  - { code: a, label: x, short: y, tags: [], n: 1, ratio: "-Infinity", meta: {} }\n`);
+        await seed("apply", { runId: "infinite" });
+        writeLabels("  - { code: a, label: x, short: y, tags: [], n: 1, ratio: 2, meta: {} }\n");
+        await seed("apply");
+        await seed("rollback", { runId: "infinite" });
+        const [row] = await backend.query<{ ratio: string }>("SELECT ratio::text AS ratio FROM labels");
+        expect(row.ratio).toBe("-Infinity");
+      });
     });
   });
 });
