@@ -50268,12 +50268,23 @@ async function pruneAllSince(db, table, key, sinceSeq) {
 
 
 
-/** The digest of the manifest files and of the schema files they name (a missing one counts as missing). */
+function fileDigest(text) {
+    return (0,external_node_crypto_.createHash)("sha256").update(text).digest("hex");
+}
+const manifestDigests = new WeakMap();
+/**
+ * The digest of the manifest files and of the schema files they name (a missing one counts as missing). An apply asks
+ * up to three times (before the lock, under it, and when it records the run): the manifests, megabytes for a big
+ * one, are hashed once.
+ */
 function sourceDigest(read, schemaFiles) {
-    const fileDigest = (text) => (0,external_node_crypto_.createHash)("sha256").update(text).digest("hex");
+    let manifests = manifestDigests.get(read);
+    if (manifests === undefined) {
+        manifests = read.sources.map(({ file, text }) => `\n${JSON.stringify(file)} ${fileDigest(text)}`).join("");
+        manifestDigests.set(read, manifests);
+    }
     const hash = (0,external_node_crypto_.createHash)("sha256").update(JSON.stringify([read.toolVersion, read.env, read.sources.length, schemaFiles]));
-    for (const { file, text } of read.sources)
-        hash.update(`\n${JSON.stringify(file)} ${fileDigest(text)}`);
+    hash.update(manifests);
     for (const file of schemaFiles) {
         const path = (0,external_node_path_.resolve)(read.workspace, file);
         hash.update(`\n${(0,external_node_fs_.existsSync)(path) ? fileDigest((0,external_node_fs_.readFileSync)(path, "utf8")) : "missing"}`);
@@ -50310,7 +50321,7 @@ async function tableMarks(db, tables) {
 function reusable(last, read) {
     if (last?.command !== "apply" || !last.stored)
         return undefined;
-    const reuse = last.reuse;
+    const { reuse } = last;
     if (!reuse || !Array.isArray(reuse.tables) || !Array.isArray(reuse.schemaFiles))
         return undefined;
     return reuse.source === sourceDigest(read, reuse.schemaFiles) ? reuse : undefined;
@@ -50335,9 +50346,6 @@ async function stillUnchanged(db, reuse, migrations) {
 /** The counts a full apply would report: every row unchanged. */
 function unchangedCounts(reuse) {
     return reuse.tables.map(({ table, rows }) => ({ table, inserted: 0, updated: 0, deleted: 0, unchanged: rows }));
-}
-function lastEntries(last) {
-    return last.manifests;
 }
 
 ;// CONCATENATED MODULE: ./src/seed/runs.ts
@@ -50572,7 +50580,7 @@ async function applyUnchanged(db, read, settings, deps, report) {
         const reuse = reusable(last, read);
         return last && reuse && (await stillUnchanged(db, reuse, migrations)) ? { last, reuse } : undefined;
     }, async (_seq, { last, reuse }) => {
-        const entries = lastEntries(last);
+        const entries = last.manifests;
         report.unchangedSince = last.runId;
         report.skipped = reuse.skipped;
         report.tables.push(...unchangedCounts(reuse));

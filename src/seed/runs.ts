@@ -32,16 +32,7 @@ import {
 } from "./table-ops.js";
 import { foreignKeyOrder } from "./tables.js";
 import type { Manifest, TableCounts } from "./types.js";
-import {
-  lastEntries,
-  type ReadFiles,
-  type ReuseRecord,
-  reusable,
-  sourceDigest,
-  stillUnchanged,
-  tableMarks,
-  unchangedCounts,
-} from "./unchanged.js";
+import { type ReadFiles, type ReuseRecord, reusable, sourceDigest, stillUnchanged, tableMarks, unchangedCounts } from "./unchanged.js";
 
 function lockOptions(settings: SeedSettings, deps: SeedDeps) {
   return { timeoutMs: settings.lockTimeoutMs, logger: deps.logger, signal: deps.signal, toolVersion: settings.toolVersion };
@@ -336,7 +327,7 @@ export async function applyUnchanged(
       return last && reuse && (await stillUnchanged(db, reuse, migrations)) ? { last, reuse } : undefined;
     },
     async (_seq, { last, reuse }) => {
-      const entries = lastEntries(last);
+      const entries = last.manifests;
       report.unchangedSince = last.runId;
       report.skipped = reuse.skipped;
       report.tables.push(...unchangedCounts(reuse));

@@ -2,6 +2,8 @@ import { CancelledError, ConfigurationError, RemoteError } from "../lib/errors.j
 import type { Logger } from "../lib/logger.js";
 import { sleep } from "../lib/retry.js";
 import type { SeedDatabase } from "./database.js";
+import type { ManifestEntry } from "./snapshot.js";
+import type { ReuseRecord } from "./unchanged.js";
 
 /** The seeder's own bookkeeping, in its own schema so it never collides with the application's tables. */
 const VERSION_1_SQL = `
@@ -242,9 +244,10 @@ export async function lastSucceededRun(db: SeedDatabase): Promise<string | undef
 export interface LastRun {
   runId: string;
   command: string;
-  manifests: unknown;
+  manifests: ManifestEntry[];
   digest: string;
-  reuse: unknown;
+  /** What it recorded for the next apply (see unchanged.ts), if anything. */
+  reuse: ReuseRecord | undefined;
   /** Whether its stored manifests are still there (a rollback to it needs them). */
   stored: boolean;
 }

@@ -6,7 +6,6 @@ import { schemaFilePath } from "./lint.js";
 import type { ManifestSource } from "./manifest.js";
 import { type MigrationFile, readAppliedMigrations } from "./migrations.js";
 import type { SeedReport } from "./report.js";
-import type { ManifestEntry } from "./snapshot.js";
 import type { LastRun } from "./store.js";
 import { quoteTable } from "./tables.js";
 import type { Manifest, TableCounts } from "./types.js";
@@ -34,11 +33,25 @@ export interface ReadFiles {
   env: string;
 }
 
-/** The digest of the manifest files and of the schema files they name (a missing one counts as missing). */
+function fileDigest(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+const manifestDigests = new WeakMap<ReadFiles, string>();
+
+/**
+ * The digest of the manifest files and of the schema files they name (a missing one counts as missing). An apply asks
+ * up to three times (before the lock, under it, and when it records the run): the manifests, megabytes for a big
+ * one, are hashed once.
+ */
 export function sourceDigest(read: ReadFiles, schemaFiles: readonly string[]): string {
-  const fileDigest = (text: string) => createHash("sha256").update(text).digest("hex");
+  let manifests = manifestDigests.get(read);
+  if (manifests === undefined) {
+    manifests = read.sources.map(({ file, text }) => `\n${JSON.stringify(file)} ${fileDigest(text)}`).join("");
+    manifestDigests.set(read, manifests);
+  }
   const hash = createHash("sha256").update(JSON.stringify([read.toolVersion, read.env, read.sources.length, schemaFiles]));
-  for (const { file, text } of read.sources) hash.update(`\n${JSON.stringify(file)} ${fileDigest(text)}`);
+  hash.update(manifests);
   for (const file of schemaFiles) {
     const path = resolve(read.workspace, file);
     hash.update(`\n${existsSync(path) ? fileDigest(readFileSync(path, "utf8")) : "missing"}`);
@@ -76,7 +89,7 @@ export async function tableMarks(db: SeedDatabase, tables: readonly string[]): P
 /** A last run's reuse record, when it is one this apply can trust (written by this version, for these files). */
 export function reusable(last: LastRun | undefined, read: ReadFiles): ReuseRecord | undefined {
   if (last?.command !== "apply" || !last.stored) return undefined;
-  const reuse = last.reuse as ReuseRecord | undefined;
+  const { reuse } = last;
   if (!reuse || !Array.isArray(reuse.tables) || !Array.isArray(reuse.schemaFiles)) return undefined;
   return reuse.source === sourceDigest(read, reuse.schemaFiles) ? reuse : undefined;
 }
@@ -103,8 +116,4 @@ export async function stillUnchanged(db: SeedDatabase, reuse: ReuseRecord, migra
 /** The counts a full apply would report: every row unchanged. */
 export function unchangedCounts(reuse: ReuseRecord): TableCounts[] {
   return reuse.tables.map(({ table, rows }) => ({ table, inserted: 0, updated: 0, deleted: 0, unchanged: rows }));
-}
-
-export function lastEntries(last: LastRun): ManifestEntry[] {
-  return last.manifests as ManifestEntry[];
 }
